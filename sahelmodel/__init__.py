@@ -1,0 +1,19 @@
+"""sahelmodel: quantitative research on rivalry between armed groups.
+
+Event data (ACLED, UCDP GED) in one validated table, time-varying rivalry networks, event-count
+regressions with high-dimensional fixed effects, multivariate Hawkes processes in which arms
+captures excite clashes, and a generative simulator of rival groups.
+"""
+
+from sahelmodel._rng import as_generator
+from sahelmodel.events import EventDataError, EventTable, ReadReport
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EventDataError",
+    "EventTable",
+    "ReadReport",
+    "__version__",
+    "as_generator",
+]
