@@ -6,6 +6,7 @@ captures excite clashes, and a generative simulator of rival groups.
 """
 
 from sahelmodel._rng import as_generator
+from sahelmodel.actors import actor_id, alias_table
 from sahelmodel.events import EventDataError, EventTable, ReadReport
 
 __version__ = "0.1.0"
@@ -15,5 +16,7 @@ __all__ = [
     "EventTable",
     "ReadReport",
     "__version__",
+    "actor_id",
+    "alias_table",
     "as_generator",
 ]
