@@ -7,16 +7,20 @@ captures excite clashes, and a generative simulator of rival groups.
 
 from sahelmodel._rng import as_generator
 from sahelmodel.actors import actor_id, alias_table
+from sahelmodel.event_times import EventTimes
 from sahelmodel.events import EventDataError, EventTable, ReadReport
+from sahelmodel.hawkes.simulate import simulate_hawkes
 
 __version__ = "0.1.0"
 
 __all__ = [
     "EventDataError",
     "EventTable",
+    "EventTimes",
     "ReadReport",
     "__version__",
     "actor_id",
     "alias_table",
     "as_generator",
+    "simulate_hawkes",
 ]

@@ -84,16 +84,19 @@ class Kernel:
     def _pair_arrays(
         self, target: Any, source: Any, shape: tuple[int, ...]
     ) -> tuple[np.ndarray, np.ndarray]:
-        n = self.n_dims or 1
+        n = self.n_dims
+        if n is None:  # the same parameters for every pair
+            full = (*shape, self.n_components)
+            return (
+                np.broadcast_to(self.decays(1)[0, 0], full),
+                np.broadcast_to(self.weights(1)[0, 0], full),
+            )
         tgt = np.broadcast_to(np.asarray(0 if target is None else target, dtype=np.int64), shape)
         src = np.broadcast_to(np.asarray(0 if source is None else source, dtype=np.int64), shape)
-        if self.n_dims is not None:
-            for name, arr in (("target", tgt), ("source", src)):
-                if arr.size and (arr.min() < 0 or arr.max() >= n):
-                    raise ValueError(f"{name} dimensions must lie in 0..{n - 1}")
-        beta = self.decays(n)[tgt, src]  # (..., C)
-        w = self.weights(n)[tgt, src]
-        return beta, w
+        for name, arr in (("target", tgt), ("source", src)):
+            if arr.size and (arr.min() < 0 or arr.max() >= n):
+                raise ValueError(f"{name} dimensions must lie in 0..{n - 1}")
+        return self.decays(n)[tgt, src], self.weights(n)[tgt, src]  # (..., C)
 
     def density(self, t: Any, target: Any = None, source: Any = None) -> np.ndarray:
         """Kernel density ``g_{dk}(t)`` (zero for ``t < 0``), broadcast over all arguments.
