@@ -9,6 +9,7 @@ from sahelmodel.hawkes.baseline import (
 )
 from sahelmodel.hawkes.kernels import ExponentialKernel, Kernel, SumExponentialKernel
 from sahelmodel.hawkes.params import HawkesParams, dyad_relations, relational_adjacency
+from sahelmodel.hawkes.simulate import SimulationOverflowError, simulate, simulate_hawkes
 
 __all__ = [
     "Baseline",
@@ -18,8 +19,11 @@ __all__ = [
     "Kernel",
     "LogLinearBaseline",
     "PiecewiseConstantBaseline",
+    "SimulationOverflowError",
     "SumExponentialKernel",
     "auto_knots",
     "dyad_relations",
     "relational_adjacency",
+    "simulate",
+    "simulate_hawkes",
 ]

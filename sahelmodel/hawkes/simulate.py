@@ -42,7 +42,7 @@ from sahelmodel.hawkes.baseline import Baseline
 from sahelmodel.hawkes.kernels import Kernel, as_kernel
 from sahelmodel.hawkes.params import HawkesParams
 
-__all__ = ["simulate", "simulate_hawkes"]
+__all__ = ["SimulationOverflowError", "simulate", "simulate_hawkes"]
 
 #: Default cap on the number of simulated events (protects against explosive parameters).
 MAX_EVENTS = 20_000_000
