@@ -1,0 +1,112 @@
+"""Formulas with absorbed fixed effects: ``"y ~ x1 + x2 | fe1 + fe2"``.
+
+The part left of ``|`` is an ordinary Wilkinson formula handed to formulaic (transforms such as
+``np.log(x)``, ``C(region)`` and interactions ``a:b`` work as in formulaic). The part right of
+``|`` lists fixed-effect factors separated by ``+``; ``a^b`` is the factor of all observed
+combinations of ``a`` and ``b`` (fixest's syntax). Without ``|`` the model has an intercept and
+no absorbed effects; with ``|`` the intercept is absorbed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from formulaic import Formula
+
+__all__ = ["ParsedFormula", "build_design", "parse_formula"]
+
+
+@dataclass(frozen=True)
+class ParsedFormula:
+    """The pieces of a formula."""
+
+    outcome: str
+    rhs: str
+    fixed_effects: tuple[tuple[str, ...], ...]
+
+    @property
+    def fe_names(self) -> list[str]:
+        """Display names of the fixed-effect factors (``a^b`` for combinations)."""
+        return ["^".join(parts) for parts in self.fixed_effects]
+
+
+def parse_formula(formula: str) -> ParsedFormula:
+    """Split ``"y ~ rhs | fe1 + fe2^fe3"`` into its parts.
+
+    Examples
+    --------
+    >>> p = parse_formula("clashes ~ capture_lag1 | dyad + period")
+    >>> p.outcome, p.rhs, p.fe_names
+    ('clashes', 'capture_lag1', ['dyad', 'period'])
+    """
+    if not isinstance(formula, str):
+        raise TypeError(f"formula must be a string like 'y ~ x | fe', got {type(formula).__name__}")
+    if formula.count("~") != 1:
+        raise ValueError(f"formula must contain exactly one '~', got {formula!r}")
+    lhs, right = (s.strip() for s in formula.split("~"))
+    if not lhs:
+        raise ValueError(f"formula has no outcome left of '~': {formula!r}")
+    if right.count("|") > 1:
+        raise ValueError(f"formula may contain at most one '|', got {formula!r}")
+    rhs, _, fe_part = (s.strip() for s in right.partition("|"))
+    fes: list[tuple[str, ...]] = []
+    if fe_part:
+        for term in fe_part.split("+"):
+            parts = tuple(p.strip() for p in term.split("^"))
+            if not all(parts):
+                raise ValueError(f"empty fixed-effect name in {fe_part!r}")
+            fes.append(parts)
+    elif "|" in right:
+        raise ValueError(f"nothing after '|' in formula {formula!r}")
+    return ParsedFormula(lhs, rhs or "1", tuple(fes))
+
+
+def _combine(data: pd.DataFrame, parts: tuple[str, ...]) -> np.ndarray:
+    for p in parts:
+        if p not in data.columns:
+            raise KeyError(f"fixed-effect column {p!r} is not in the data")
+    if len(parts) == 1:
+        return data[parts[0]].to_numpy()
+    return (data[list(parts)].astype(str).agg("^".join, axis=1)).to_numpy()
+
+
+def build_design(parsed: ParsedFormula, data: pd.DataFrame,
+                 extra_columns: list[str] = ()) -> tuple[
+        np.ndarray, np.ndarray, list[str], list[np.ndarray], np.ndarray, object]:
+    """Outcome, regressors, term names, fixed-effect labels and the rows used.
+
+    Rows with a missing outcome, regressor, fixed effect or extra column are left out.
+
+    Returns
+    -------
+    y, x, names, fe_labels, keep, spec
+        ``keep`` is a boolean mask over the rows of ``data``; ``spec`` rebuilds the regressors
+        for new data (:func:`formulaic.ModelSpec`).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    frame = data.reset_index(drop=True)
+    if parsed.outcome not in frame.columns:
+        raise KeyError(f"outcome column {parsed.outcome!r} is not in the data")
+    fe_raw = [_combine(frame, parts) for parts in parsed.fixed_effects]
+    mm = Formula(parsed.rhs).get_model_matrix(frame, na_action="drop")
+    keep = np.zeros(len(frame), dtype=bool)
+    keep[np.asarray(mm.index, dtype=np.int64)] = True
+    keep &= frame[parsed.outcome].notna().to_numpy()
+    for lab in fe_raw:
+        keep &= pd.notna(lab)
+    for col in extra_columns:
+        keep &= frame[col].notna().to_numpy()
+    x_frame = mm.reindex(np.flatnonzero(keep))
+    names = [str(c) for c in x_frame.columns]
+    x = x_frame.to_numpy(dtype=float)
+    if parsed.fixed_effects and "Intercept" in names:
+        j = names.index("Intercept")
+        x = np.delete(x, j, axis=1)
+        names.pop(j)
+    y = pd.to_numeric(frame[parsed.outcome], errors="coerce").to_numpy(dtype=float)[keep]
+    if np.isnan(y).any():
+        raise ValueError(f"outcome column {parsed.outcome!r} is not numeric")
+    return y, x, names, [lab[keep] for lab in fe_raw], keep, mm.model_spec
