@@ -1,0 +1,332 @@
+"""From events to ties: the rules that turn an :class:`~sahelmodel.events.EventTable` into arcs.
+
+The rules (documented once here, used by the network and the panels, and re-implemented with
+plain loops in :mod:`sahelmodel.network._reference` to test them):
+
+Hostile layer
+    * A **capture** (``capture`` true, with both ``capturer`` and ``captured_from`` known) is a
+      *directed* tie ``capturer -> captured_from``, whatever the event type.
+    * Otherwise an event of type ``battle``, ``remote_violence`` or
+      ``violence_against_civilians`` with both ``actor1`` and ``actor2`` known is a tie between
+      them: directed ``actor1 -> actor2`` when ``directed`` is true (the source says who
+      initiated), undirected (stored once with source < target) otherwise.
+    * Each event gives at most one hostile tie, so the hostile layer's total count equals the
+      number of hostile events.
+    * Not ties (counted in the network's ``accounting``): other event types
+      (``not_hostile_type``), events with ``actor2`` missing (``one_sided``), events where an
+      end is a civilian actor (``civilians``; kind ``civilians`` or id ``civilians``; kept as
+      nodes and ties with ``include_civilians=True``), and self-loops where both ends are the
+      same actor (``self_loop``: e.g. infighting coded with one id; always dropped).
+
+Cooperative layer
+    The actors on one side of an event (``actor1`` with ``assoc_actor1``, ``actor2`` with
+    ``assoc_actor2``, ``;``-joined canonical ids) are pairwise tied, undirected. A pair counts
+    once per event. Civilian actors are left out unless ``include_civilians=True``.
+
+Weights
+    ``weight="events"`` gives every tie weight 1; ``weight="fatalities"`` gives it the event's
+    best-estimate deaths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sahelmodel.events import EventDataError, EventTable
+from sahelmodel.network._core import FREQS, period_codes, period_starts
+
+__all__ = ["HOSTILE_TYPES", "LAYERS", "REASONS", "TieData", "extract_ties", "is_civilian"]
+
+#: Event types whose two armed actors are tied in the hostile layer.
+HOSTILE_TYPES: tuple[str, ...] = ("battle", "remote_violence", "violence_against_civilians")
+
+#: Layers of the network.
+LAYERS: tuple[str, ...] = ("hostile", "cooperative")
+
+#: Accounting labels, in the order the rules are applied.
+REASONS: tuple[str, ...] = (
+    "outside_window",
+    "not_hostile_type",
+    "one_sided",
+    "civilians",
+    "self_loop",
+    "hostile",
+)
+
+
+@dataclass(frozen=True)
+class TieData:
+    """Arcs extracted from events (arrays only) plus labels.
+
+    Attributes
+    ----------
+    actors : pandas.Index
+        Sorted node ids; arcs refer to their positions.
+    first_code : int
+        Absolute period code of period 0.
+    n_periods : int
+        Number of periods (empty ones included).
+    hostile : tuple of arrays
+        ``(src, dst, directed, period, weight, event_row)`` of hostile ties.
+    cooperative : tuple of arrays
+        ``(src, dst, period, weight, event_row)`` of cooperative ties (``src < dst``).
+    accounting : pandas.Series
+        Number of events per :data:`REASONS` label.
+    """
+
+    actors: pd.Index
+    first_code: int
+    n_periods: int
+    hostile: tuple[np.ndarray, ...]
+    cooperative: tuple[np.ndarray, ...]
+    accounting: pd.Series
+
+
+def is_civilian(ids: pd.Series, civilian_ids: set[str]) -> np.ndarray:
+    """Boolean mask of ids that denote civilians (missing ids are not civilians)."""
+    values = ids.astype("string")
+    named = values.str.lower().eq("civilians").fillna(False).to_numpy(dtype=bool)
+    if not civilian_ids:
+        return named
+    return named | values.isin(civilian_ids).fillna(False).to_numpy(dtype=bool)
+
+
+def _civilian_ids(frame: pd.DataFrame) -> set[str]:
+    ids: set[str] = set()
+    for side in ("actor1", "actor2"):
+        kind = frame[f"{side}_kind"].to_numpy(dtype=object, na_value="") == "civilians"
+        if kind.any():
+            ids.update(frame[side].to_numpy(dtype=object)[kind & frame[side].notna().to_numpy()])
+    return {str(x) for x in ids}
+
+
+def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Explode ``;``-joined names of the given rows: (row of each name, name)."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object)[rows], use_na_sentinel=True)
+    lists = [[x.strip() for x in str(u).split(";") if x.strip()] for u in uniques]
+    lengths = np.array([len(x) for x in lists] + [0], dtype=np.int64)  # last: missing (-1)
+    flat = np.array([x for sub in lists for x in sub], dtype=object)
+    offsets = np.concatenate([[0], np.cumsum(lengths[:-1])])
+    per_row = lengths[codes]
+    total = int(per_row.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    starts = np.repeat(np.cumsum(per_row) - per_row, per_row)
+    within = np.arange(total) - starts
+    take = np.repeat(offsets[np.maximum(codes, 0)], per_row) + within
+    return np.repeat(rows, per_row), flat[take]
+
+
+def _side_members(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Long table ``(row, side, actor)`` of the actors on each side of the given events."""
+    parts = []
+    for side, main, assoc in ((1, "actor1", "assoc_actor1"), (2, "actor2", "assoc_actor2")):
+        parts.append(
+            pd.DataFrame(
+                {"row": rows, "side": side, "actor": frame[main].to_numpy(dtype=object)[rows]}
+            )
+        )
+        extra_rows, extra_names = _split_names(frame[assoc], rows)
+        parts.append(pd.DataFrame({"row": extra_rows, "side": side, "actor": extra_names}))
+    long = pd.concat(parts, ignore_index=True)
+    long = long[pd.notna(long["actor"].to_numpy(dtype=object))]
+    long["actor"] = long["actor"].astype(str)
+    return long.drop_duplicates(["row", "side", "actor"]).reset_index(drop=True)
+
+
+def _window(
+    dates: np.ndarray, freq: str, start: object, end: object
+) -> tuple[np.ndarray, int, int]:
+    codes = period_codes(dates, freq)
+    if start is None and codes.size == 0:
+        raise ValueError("the event table is empty: give start= and end= to fix the periods")
+    if end is None and codes.size == 0:
+        raise ValueError("the event table is empty: give start= and end= to fix the periods")
+    first = (
+        int(codes.min())
+        if start is None
+        else int(period_codes(np.array([pd.Timestamp(start).to_datetime64()]), freq)[0])
+    )
+    last = (
+        int(codes.max())
+        if end is None
+        else int(period_codes(np.array([pd.Timestamp(end).to_datetime64()]), freq)[0])
+    )
+    if last < first:
+        raise ValueError(f"end ({end}) lies before start ({start})")
+    return codes, first, last
+
+
+def _codes(column: pd.Series, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for missing) and the distinct names of a string column."""
+    values = column.to_numpy(dtype=object) if rows is None else column.to_numpy(dtype=object)[rows]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object).astype(str)
+
+
+def extract_ties(
+    events: EventTable,
+    *,
+    freq: str,
+    weight: str = "events",
+    include_civilians: bool = False,
+    actors: object = None,
+    start: object = None,
+    end: object = None,
+) -> TieData:
+    """Apply the module's rules to ``events`` and return the arcs as arrays.
+
+    Strings are factorised once; every rule then runs on integer codes.
+
+    Raises
+    ------
+    EventDataError
+        When ``actors`` is given and a tie involves an actor outside it (names the event).
+    """
+    if freq not in FREQS:
+        raise ValueError(f"freq must be one of {', '.join(FREQS)}; got {freq!r}")
+    if weight not in ("events", "fatalities"):
+        raise ValueError(f"weight must be 'events' or 'fatalities'; got {weight!r}")
+    frame = events._frame  # read-only access; EventTable never changes it
+    n_rows = len(frame)
+    dates = frame["date"].to_numpy(dtype="datetime64[ns]")
+    codes, first, last = _window(dates, freq, start, end)
+    n_periods = last - first + 1
+    period = codes - first
+    inside = (period >= 0) & (period < n_periods)
+
+    # Factorise names: actor1/actor2 over all rows, capturer/loser over capture rows only.
+    cap_flag = frame["capture"].fillna(False).to_numpy(dtype=bool)
+    cap_rows = np.flatnonzero(cap_flag)
+    c1, u1 = _codes(frame["actor1"])
+    c2, u2 = _codes(frame["actor2"])
+    cc, uc = _codes(frame["capturer"], cap_rows)
+    cl, ul = _codes(frame["captured_from"], cap_rows)
+
+    # Cooperative sides: only events with associated actors can have two actors on a side.
+    assoc_rows = np.flatnonzero(
+        inside & (frame["assoc_actor1"].notna() | frame["assoc_actor2"].notna()).to_numpy()
+    )
+    members = _side_members(frame, assoc_rows) if assoc_rows.size else None
+
+    civ_ids = _civilian_ids(frame)
+    # Node set: every name on an inside row (civilians only when asked for).
+    present = [
+        u1[np.unique(c1[inside & (c1 >= 0)])],
+        u2[np.unique(c2[inside & (c2 >= 0)])],
+        uc[np.unique(cc[inside[cap_rows] & (cc >= 0)])],
+        ul[np.unique(cl[inside[cap_rows] & (cl >= 0)])],
+    ]
+    if members is not None:
+        present.append(members["actor"].to_numpy(dtype=str))
+    names = np.unique(np.concatenate([np.asarray(p, dtype=str) for p in present]))
+    civ_name = is_civilian(pd.Series(names, dtype="string"), civ_ids)
+    if not include_civilians:
+        names = names[~civ_name]
+    if actors is None:
+        node_index = pd.Index(names, name="actor", dtype=object)
+    else:
+        node_index = pd.Index(np.sort(np.asarray(list(actors), dtype=str)), name="actor",
+                              dtype=object)
+        if node_index.has_duplicates:
+            raise ValueError("actors must not contain duplicates")
+
+    # Map each column's codes to node positions; -2 marks a civilian, -1 a missing name.
+    def to_nodes(col_codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+        pos = node_index.get_indexer(uniques).astype(np.int64)
+        if not include_civilians:
+            pos[is_civilian(pd.Series(uniques, dtype="string"), civ_ids)] = -2
+        pos = np.where(pos == -1, -3, pos)  # -3: a name outside a user-given node set
+        return np.where(col_codes >= 0, pos[np.maximum(col_codes, 0)] if pos.size else -1, -1)
+
+    n1, n2 = to_nodes(c1, u1), to_nodes(c2, u2)
+    nc = np.full(n_rows, -1, dtype=np.int64)
+    nl = np.full(n_rows, -1, dtype=np.int64)
+    nc[cap_rows], nl[cap_rows] = to_nodes(cc, uc), to_nodes(cl, ul)
+
+    cap = cap_flag & (nc != -1) & (nl != -1)
+    hostile_type = frame["event_type"].isin(HOSTILE_TYPES).to_numpy(dtype=bool)
+    has_a2 = n2 != -1
+    src = np.where(cap, nc, n1)
+    dst = np.where(cap, nl, n2)
+    directed = cap | frame["directed"].fillna(False).to_numpy(dtype=bool)
+    candidate = inside & (cap | (hostile_type & has_a2))
+    civ = (src == -2) | (dst == -2)
+    self_loop = (src == dst) & (src >= 0)
+    if not include_civilians:
+        # a civilian on both ends is a civilian event, not a self-loop
+        self_loop &= ~civ
+    keep = candidate & ~civ & ~self_loop
+    _check_known(frame, keep, src, dst, len(node_index))
+
+    reason = np.full(n_rows, REASONS.index("hostile"), dtype=np.int64)
+    reason[~keep & self_loop] = REASONS.index("self_loop")
+    reason[~keep & civ] = REASONS.index("civilians")
+    reason[~cap & hostile_type & ~has_a2] = REASONS.index("one_sided")
+    reason[~cap & ~hostile_type] = REASONS.index("not_hostile_type")
+    reason[~inside] = REASONS.index("outside_window")
+    accounting = pd.Series(
+        np.bincount(reason, minlength=len(REASONS)).astype(np.int64),
+        index=pd.Index(list(REASONS), name="reason"),
+        name="events",
+    )
+
+    rows = np.flatnonzero(keep)
+    s_code, d_code, h_dir = src[rows], dst[rows], directed[rows]
+    lo, hi = np.minimum(s_code, d_code), np.maximum(s_code, d_code)
+    s_code = np.where(h_dir, s_code, lo)
+    d_code = np.where(h_dir, d_code, hi)
+    fat = frame["fatalities"].to_numpy(dtype=np.float64)
+    w_all = np.ones(n_rows) if weight == "events" else fat
+    hostile = (s_code, d_code, h_dir, period[rows], w_all[rows], rows)
+
+    if members is not None and not include_civilians:
+        members = members[~is_civilian(members["actor"].astype("string"), civ_ids)]
+    if members is None or members.empty:
+        empty_i = np.zeros(0, dtype=np.int64)
+        cooperative = (empty_i, empty_i, empty_i, np.zeros(0), empty_i)
+    else:
+        members = members.assign(code=node_index.get_indexer(members["actor"].to_numpy()))
+        bad = members["code"].to_numpy() < 0
+        if bad.any():
+            first_bad = members[bad].iloc[0]
+            raise EventDataError(
+                f"actor {first_bad['actor']!r} is not in the given actors",
+                column="assoc_actor1" if first_bad["side"] == 1 else "assoc_actor2",
+                source=f"event {frame['event_id'].iloc[int(first_bad['row'])]!r}",
+            )
+        pairs = members.merge(members, on=["row", "side"], suffixes=("_a", "_b"))
+        pairs = pairs[pairs["code_a"] < pairs["code_b"]]
+        pairs = pairs.drop_duplicates(["row", "code_a", "code_b"])
+        prow = pairs["row"].to_numpy(dtype=np.int64)
+        cooperative = (
+            pairs["code_a"].to_numpy(dtype=np.int64),
+            pairs["code_b"].to_numpy(dtype=np.int64),
+            period[prow],
+            w_all[prow],
+            prow,
+        )
+    return TieData(node_index, first, n_periods, hostile, cooperative, accounting)
+
+
+def _check_known(
+    frame: pd.DataFrame, keep: np.ndarray, src: np.ndarray, dst: np.ndarray, n_nodes: int
+) -> None:
+    bad = np.flatnonzero(keep & ((src == -3) | (dst == -3)))
+    if bad.size:
+        row = int(bad[0])
+        names = [frame[c].iloc[row] for c in ("actor1", "actor2", "capturer", "captured_from")]
+        raise EventDataError(
+            f"an actor of this event ({', '.join(str(x) for x in names if not pd.isna(x))}) "
+            f"is not in the given actors ({n_nodes} ids)",
+            source=f"event {frame['event_id'].iloc[row]!r}",
+        )
+
+
+def period_index_of(codes_first: int, n_periods: int, freq: str) -> pd.DatetimeIndex:
+    """The :class:`pandas.DatetimeIndex` of period starts, named ``period``."""
+    starts = period_starts(np.arange(codes_first, codes_first + n_periods), freq)
+    return pd.DatetimeIndex(starts, name="period")
