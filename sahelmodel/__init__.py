@@ -9,6 +9,8 @@ from sahelmodel._rng import as_generator
 from sahelmodel.actors import actor_id, alias_table
 from sahelmodel.event_times import EventTimes
 from sahelmodel.events import EventDataError, EventTable, ReadReport
+from sahelmodel.hawkes.model import Hawkes
+from sahelmodel.hawkes.results import HawkesResults
 from sahelmodel.hawkes.simulate import simulate_hawkes
 
 __version__ = "0.1.0"
@@ -17,6 +19,8 @@ __all__ = [
     "EventDataError",
     "EventTable",
     "EventTimes",
+    "Hawkes",
+    "HawkesResults",
     "ReadReport",
     "__version__",
     "actor_id",

@@ -1,0 +1,110 @@
+"""Optional compiled backend (numba) for the sums over the past.
+
+Same contract as :func:`sahelmodel.hawkes._loglik.decayed_sums`; the numpy core stays the default
+and the reference. Install with ``pip install sahelmodel[fast]``. The recursions are exact one-pass
+updates (``s1 <- e (s1 + Δ s0)``, ``s0 <- e s0`` with ``e = exp(-β Δ)`` and ``Δ`` a difference of
+times), and tied events are added only after every event at that time has been evaluated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:  # pragma: no cover - exercised only where numba is installed
+    import numba
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    numba = None
+    HAVE_NUMBA = False
+
+__all__ = ["HAVE_NUMBA", "decayed_sums_numba"]
+
+
+def _shared(t, cols, ncol, beta, want_s1):  # pragma: no cover - compiled
+    n = t.size
+    s0 = np.zeros((n, ncol))
+    s1 = np.zeros((n, ncol))
+    st0 = np.zeros(ncol)
+    st1 = np.zeros(ncol)
+    last = t[0] if n > 0 else 0.0
+    g = 0
+    for i in range(n):
+        if t[i] != t[g]:
+            for j in range(g, i):
+                st0[cols[j]] += 1.0
+            g = i
+        delta = t[i] - last
+        if delta > 0.0:
+            e = np.exp(-beta * delta)
+            if want_s1:
+                for k in range(ncol):
+                    st1[k] = e * (st1[k] + delta * st0[k])
+            for k in range(ncol):
+                st0[k] = e * st0[k]
+            last = t[i]
+        for k in range(ncol):
+            s0[i, k] = st0[k]
+        if want_s1:
+            for k in range(ncol):
+                s1[i, k] = st1[k]
+    return s0, s1
+
+
+def _general(t, dims, cols, ncol, c1, beta, want_s1):  # pragma: no cover - compiled
+    # state per (target d, column k), each with its own last-update time
+    n = t.size
+    d = beta.shape[0]
+    s0 = np.zeros((n, ncol))
+    s1 = np.zeros((n, ncol))
+    st0 = np.zeros((d, ncol))
+    st1 = np.zeros((d, ncol))
+    last = np.full((d, ncol), t[0] if n > 0 else 0.0)
+    g = 0
+    for i in range(n):
+        if t[i] != t[g]:
+            for j in range(g, i):
+                k = cols[j]
+                src = k // c1
+                for tgt in range(d):
+                    delta = t[j] - last[tgt, k]
+                    if delta > 0.0:
+                        e = np.exp(-beta[tgt, src] * delta)
+                        st1[tgt, k] = e * (st1[tgt, k] + delta * st0[tgt, k])
+                        st0[tgt, k] = e * st0[tgt, k]
+                        last[tgt, k] = t[j]
+                    st0[tgt, k] += 1.0
+            g = i
+        tgt = dims[i]
+        for k in range(ncol):
+            delta = t[i] - last[tgt, k]
+            if delta > 0.0:
+                e = np.exp(-beta[tgt, k // c1] * delta)
+                st1[tgt, k] = e * (st1[tgt, k] + delta * st0[tgt, k])
+                st0[tgt, k] = e * st0[tgt, k]
+                last[tgt, k] = t[i]
+            s0[i, k] = st0[tgt, k]
+            s1[i, k] = st1[tgt, k]
+    return s0, s1
+
+
+if HAVE_NUMBA:  # pragma: no branch
+    _shared_jit = numba.njit(cache=True, nogil=True)(_shared)
+    _general_jit = numba.njit(cache=True, nogil=True)(_general)
+
+
+def decayed_sums_numba(data, beta: np.ndarray, *, want_s1: bool = True):
+    """Compiled :func:`~sahelmodel.hawkes._loglik.decayed_sums` (requires numba)."""
+    if not HAVE_NUMBA:
+        raise ImportError("backend='numba' needs numba: pip install 'sahelmodel[fast]'")
+    t = np.ascontiguousarray(data.times, dtype=np.float64)
+    cols = np.ascontiguousarray(data.columns, dtype=np.int64)
+    c1 = data.n_cats + 1
+    ncol = data.n_dims * c1
+    beta = np.ascontiguousarray(beta, dtype=np.float64)
+    if np.all(beta == beta.flat[0]):
+        s0, s1 = _shared_jit(t, cols, ncol, float(beta.flat[0]), want_s1)
+    else:
+        dims = np.ascontiguousarray(data.dims, dtype=np.int64)
+        s0, s1 = _general_jit(t, dims, cols, ncol, c1, beta, want_s1)
+    return s0, (s1 if want_s1 else None)

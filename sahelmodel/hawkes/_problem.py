@@ -1,0 +1,156 @@
+r"""Parameter layout of a Hawkes specification: log-scale vector <-> natural-scale arrays.
+
+Every free parameter is positive and optimised as its logarithm :math:`\\theta = \\log x`; the
+natural-scale arrays (:class:`~sahelmodel.hawkes._loglik.HawkesParams`) are built from
+:math:`x = e^\\theta` through fixed linear maps (tied decays, relational excitation), so
+gradients follow by the chain rule :math:`\\partial\\ell/\\partial\\theta = x\\,
+\\partial\\ell/\\partial x`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams
+
+__all__ = ["Layout", "relation_matrices"]
+
+
+def relation_matrices(dim_names: tuple[str, ...], sep: str = "|") -> dict[str, np.ndarray]:
+    """Relations between dyad dimensions named ``"i|j"``: inertia, retaliation, spill-over.
+
+    ``R[r][d, k] = 1`` when excitation from source dyad ``k`` to target dyad ``d`` is of kind
+    ``r``: ``inertia`` (same dyad), ``retaliation`` (reversed dyad ``j|i``), ``spillover``
+    (the dyads share exactly one actor). Relations that never occur are dropped.
+    """
+    pairs = []
+    for name in dim_names:
+        parts = str(name).split(sep)
+        if len(parts) != 2:
+            raise ValueError(
+                f"parametrisation='relational' needs dimension names 'actor_i{sep}actor_j'; "
+                f"got {name!r}. Pass relations= explicitly for other dimensions."
+            )
+        pairs.append(tuple(parts))
+    d = len(pairs)
+    rel = {"inertia": np.eye(d), "retaliation": np.zeros((d, d)), "spillover": np.zeros((d, d))}
+    for a in range(d):
+        for b in range(d):
+            if a == b:
+                continue
+            if pairs[a] == (pairs[b][1], pairs[b][0]):
+                rel["retaliation"][a, b] = 1.0
+            elif set(pairs[a]) == set(pairs[b]):
+                rel["inertia"][a, b] = 1.0  # same undirected dyad listed twice
+            elif set(pairs[a]) & set(pairs[b]):
+                rel["spillover"][a, b] = 1.0
+    return {k: v for k, v in rel.items() if v.any()}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Map between the log-scale vector ``theta`` and natural-scale arrays."""
+
+    n_dims: int
+    n_pieces: int
+    n_cats: int
+    decay: str
+    relations: dict[str, np.ndarray] | None
+    names: tuple[str, ...]
+    blocks: dict[str, slice]
+
+    @classmethod
+    def build(cls, data: HawkesArrays, dim_names: tuple[str, ...], cat_names: tuple[str, ...],
+              decay: str, relations: dict[str, np.ndarray] | None) -> Layout:
+        """Lay out the parameter vector for ``data``."""
+        d, p, c = data.n_dims, data.n_pieces, data.n_cats
+        names: list[str] = []
+        blocks: dict[str, slice] = {}
+
+        def add(key: str, labels: list[str]) -> None:
+            blocks[key] = slice(len(names), len(names) + len(labels))
+            names.extend(labels)
+
+        if p == 1:
+            add("mu", [f"mu[{n}]" for n in dim_names])
+        else:
+            add("mu", [f"mu[{n},{q}]" for n in dim_names for q in range(p)])
+        if relations is None:
+            add("alpha", [f"alpha[{a}<-{b}]" for a in dim_names for b in dim_names])
+        else:
+            add("alpha", [f"alpha[{r}]" for r in relations])
+        if decay == "shared":
+            add("decay", ["decay"])
+        elif decay == "per_target":
+            add("decay", [f"decay[{n}]" for n in dim_names])
+        else:
+            add("decay", [f"decay[{a}<-{b}]" for a in dim_names for b in dim_names])
+        if c:
+            add("kappa", ["kappa"] if c == 1 else [f"kappa[{n}]" for n in cat_names])
+        return cls(d, p, c, decay, relations, tuple(names), blocks)
+
+    @property
+    def size(self) -> int:
+        """Number of free parameters."""
+        return len(self.names)
+
+    def unpack(self, theta: np.ndarray) -> HawkesParams:
+        """Natural-scale arrays from the log-scale vector."""
+        x = np.exp(theta)
+        d = self.n_dims
+        mu = x[self.blocks["mu"]].reshape(d, self.n_pieces)
+        a = x[self.blocks["alpha"]]
+        if self.relations is None:
+            alpha = a.reshape(d, d)
+        else:
+            alpha = sum(w * r for w, r in zip(a, self.relations.values(), strict=True))
+            alpha = np.asarray(alpha, dtype=float)
+        b = x[self.blocks["decay"]]
+        if self.decay == "shared":
+            beta = np.full((d, d), b[0])
+        elif self.decay == "per_target":
+            beta = np.repeat(b[:, None], d, axis=1)
+        else:
+            beta = b.reshape(d, d)
+        kappa = x[self.blocks["kappa"]] if "kappa" in self.blocks else np.zeros(0)
+        return HawkesParams(mu=mu, alpha=alpha, beta=beta, kappa=kappa)
+
+    def pack(self, par: HawkesParams) -> np.ndarray:
+        """Log-scale vector from natural-scale arrays (relational: least-squares weights)."""
+        parts = [np.log(par.mu).ravel()]
+        if self.relations is None:
+            parts.append(np.log(par.alpha).ravel())
+        else:
+            parts.append(np.log([float((par.alpha * r).sum() / r.sum())
+                                 for r in self.relations.values()]))
+        if self.decay == "shared":
+            parts.append(np.log([float(np.mean(par.beta))]))
+        elif self.decay == "per_target":
+            parts.append(np.log(par.beta.mean(axis=1)))
+        else:
+            parts.append(np.log(par.beta).ravel())
+        if "kappa" in self.blocks:
+            parts.append(np.log(par.kappa))
+        return np.concatenate(parts)
+
+    def chain(self, theta: np.ndarray, g: HawkesParams) -> np.ndarray:
+        """Gradient with respect to ``theta`` from the natural-scale gradient ``g``."""
+        x = np.exp(theta)
+        out = np.empty_like(theta)
+        out[self.blocks["mu"]] = g.mu.ravel()
+        if self.relations is None:
+            out[self.blocks["alpha"]] = g.alpha.ravel()
+        else:
+            out[self.blocks["alpha"]] = [float((g.alpha * r).sum())
+                                         for r in self.relations.values()]
+        if self.decay == "shared":
+            out[self.blocks["decay"]] = g.beta.sum()
+        elif self.decay == "per_target":
+            out[self.blocks["decay"]] = g.beta.sum(axis=1)
+        else:
+            out[self.blocks["decay"]] = g.beta.ravel()
+        if "kappa" in self.blocks:
+            out[self.blocks["kappa"]] = g.kappa
+        return out * x

@@ -1,0 +1,304 @@
+r"""Results of a Hawkes fit: estimates with inference, branching ratio, diagnostics, simulation.
+
+:class:`HawkesResults` follows the package's results contract (``params``, ``std_errors``,
+``cov``, ``zstats``, ``pvalues``, ``conf_int(level=)``, ``summary()``, ``to_frame()``, ``nobs``,
+``loglik``, ``converged``, ``n_iter``) and adds ``branching_ratio`` with a delta-method interval,
+``compensator()``, ``residuals()``, ``ks_test()``, ``qq()``, ``intensity(times)``,
+``simulate(rng=)`` and ``capture_response(h)``.
+
+Notes
+-----
+Estimates are optimised as :math:`\theta = \log x`. With :math:`H` the Hessian of the
+log-likelihood in :math:`\theta` (central differences of the analytic gradient), the covariance
+is :math:`V_\theta = (-H)^{-1}` and, on the natural scale, :math:`V_x = D V_\theta D` with
+:math:`D = \operatorname{diag}(\hat x)`; Wald intervals are reported on the natural scale. The
+branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar m_k`)
+gets its standard error by the delta method on :math:`\theta`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sahelmodel._inference import WaldInference, critical_value, delta_method
+from sahelmodel._rng import RNGLike
+from sahelmodel._summary import Summary
+from sahelmodel.event_times import EventTimes
+from sahelmodel.hawkes import diagnostics as diag
+from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams
+from sahelmodel.hawkes._problem import Layout
+
+__all__ = ["HawkesResults", "build_results"]
+
+
+def _hessian(fun, theta: np.ndarray) -> np.ndarray:
+    """Central differences of the analytic gradient, symmetrised."""
+    p = theta.size
+    h = np.empty((p, p))
+    for k in range(p):  # one pair of gradient evaluations per parameter
+        step = 1e-5 * max(1.0, abs(theta[k]))
+        up, down = theta.copy(), theta.copy()
+        up[k] += step
+        down[k] -= step
+        gu, gd = fun(up)[1], fun(down)[1]
+        if gu is None or gd is None:
+            h[:, k] = np.nan
+        else:
+            h[:, k] = (gu - gd) / (2 * step)
+    return 0.5 * (h + h.T)
+
+
+def _mean_multiplier(data: HawkesArrays, kappa: np.ndarray) -> np.ndarray:
+    """Mean productivity multiplier of the events of each source dimension."""
+    w = np.concatenate([[1.0], kappa])[data.cats]
+    counts = np.bincount(data.dims, minlength=data.n_dims)
+    tot = np.bincount(data.dims, weights=w, minlength=data.n_dims)
+    return np.where(counts > 0, tot / np.maximum(counts, 1), 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class HawkesResults(WaldInference):
+    """A fitted Hawkes process (see the module docstring for the inference).
+
+    Attributes
+    ----------
+    params : pandas.Series
+        Natural-scale estimates (``mu[...]``, ``alpha[target<-source]`` or ``alpha[relation]``,
+        ``decay...``, ``kappa...``).
+    cov : pandas.DataFrame
+        Their covariance.
+    model : Hawkes
+        The specification that was fitted.
+    event_times : EventTimes
+        The data.
+    loglik : float
+    nobs : int
+        Number of events.
+    converged : bool
+    n_iter : int
+    message : str
+        Optimiser message.
+    cov_ok : bool
+        Whether the observed information was positive definite (else the covariance is a
+        pseudo-inverse and intervals are unreliable).
+    at_bound : tuple of str
+        Parameters at the edge of the search region (e.g. a branching ratio shrinking to 0).
+    """
+
+    params: pd.Series
+    cov: pd.DataFrame
+    model: Any
+    event_times: EventTimes
+    loglik: float
+    nobs: int
+    converged: bool
+    n_iter: int
+    message: str
+    theta: np.ndarray
+    cov_theta: np.ndarray
+    cov_ok: bool
+    at_bound: tuple[str, ...]
+    data: HawkesArrays
+    layout: Layout
+
+    # ----------------------------------------------------------------- parameters
+    @property
+    def natural(self) -> HawkesParams:
+        """Estimates as arrays: ``mu (D, P)``, ``alpha (D, D)``, ``beta (D, D)``, ``kappa``."""
+        return self.layout.unpack(self.theta)
+
+    @property
+    def adjacency(self) -> pd.DataFrame:
+        """Branching ratios ``alpha[target, source]`` as a labelled matrix."""
+        names = list(self.event_times.dim_names)
+        return pd.DataFrame(self.natural.alpha, index=names, columns=names)
+
+    def _rho(self, theta: np.ndarray) -> float:
+        par = self.layout.unpack(theta)
+        a = par.alpha * _mean_multiplier(self.data, par.kappa)[None, :]
+        return float(np.max(np.abs(np.linalg.eigvals(a))))
+
+    @property
+    def branching_ratio(self) -> float:
+        """Spectral radius of the excitation matrix (mean offspring per event)."""
+        return self._rho(self.theta)
+
+    @property
+    def branching_ratio_std_error(self) -> float:
+        """Delta-method standard error of :attr:`branching_ratio`."""
+        res = delta_method(self._rho, self.theta, self.cov_theta)
+        return float(res.std_errors[0])
+
+    def branching_ratio_interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Delta-method Wald interval ``(lower, upper)`` of the branching ratio."""
+        q = critical_value(level)
+        est, se = self.branching_ratio, self.branching_ratio_std_error
+        return est - q * se, est + q * se
+
+    @property
+    def stationary(self) -> bool:
+        """Whether the estimated branching ratio is below one."""
+        return self.branching_ratio < 1.0
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion."""
+        return -2.0 * self.loglik + 2.0 * self.params.size
+
+    # ----------------------------------------------------------------- diagnostics
+    def _continuous(self, what: str) -> None:
+        if self.model.timing != "continuous":
+            raise ValueError(f"{what} is defined for timing='continuous' fits; the daily model "
+                             "has no within-day times to rescale")
+
+    def compensator(self) -> pd.DataFrame:
+        """Cumulative compensator at every event: columns ``time``, ``dim``, ``compensator``."""
+        self._continuous("compensator()")
+        lam = diag.compensator_at_events(self.data, self.natural)
+        names = np.asarray(self.event_times.dim_names, dtype=object)
+        return pd.DataFrame({"time": self.data.times, "dim": names[self.data.dims],
+                             "compensator": lam})
+
+    def residuals(self) -> pd.DataFrame:
+        """Time-rescaled residuals (Exp(1) under the model): ``time``, ``dim``, ``residual``."""
+        self._continuous("residuals()")
+        res = diag.rescaled_residuals(self.data, self.natural)
+        names = list(self.event_times.dim_names)
+        frames = [pd.DataFrame({"time": self.data.times[self.data.dims == k],
+                                "dim": names[k], "residual": r})
+                  for k, r in enumerate(res)]
+        return pd.concat(frames, ignore_index=True).sort_values("time", kind="stable",
+                                                                 ignore_index=True)
+
+    def ks_test(self) -> diag.KSResult:
+        """KS test of all time-rescaled residuals against Exp(1)."""
+        self._continuous("ks_test()")
+        if self.event_times.has_ties:
+            warnings.warn("tied event times give zero residuals; the KS test will reject. "
+                          "Fit timing='daily' for day-stamped data.", diag_warning(),
+                          stacklevel=2)
+        return diag.ks_exponential(diag.rescaled_residuals(self.data, self.natural))
+
+    def qq(self) -> pd.DataFrame:
+        """Exponential QQ-plot points of the residuals."""
+        self._continuous("qq()")
+        return diag.qq_data(diag.rescaled_residuals(self.data, self.natural))
+
+    def intensity(self, times: Any) -> pd.DataFrame:
+        """Fitted intensity of every dimension at ``times`` (left limits)."""
+        self._continuous("intensity()")
+        q = np.asarray(times, dtype=float).ravel()
+        lam = diag.intensity_at(self.data, self.natural, q)
+        return pd.DataFrame(lam, index=pd.Index(q, name="time"),
+                            columns=list(self.event_times.dim_names))
+
+    def simulate(self, rng: RNGLike = None, *, end_time: float | None = None) -> EventTimes:
+        """Simulate the fitted process on the data's window (or up to ``end_time``)."""
+        from sahelmodel.hawkes.baseline import PiecewiseConstantBaseline
+        from sahelmodel.hawkes.simulate import simulate_hawkes
+
+        par = self.natural
+        if self.data.n_cats > 1:
+            raise ValueError("simulate() supports at most one mark category")
+        if not self.stationary:
+            warnings.warn(f"simulating a non-stationary fit (branching ratio "
+                          f"{self.branching_ratio:.3f})", diag_warning(), stacklevel=2)
+        base = (par.mu[:, 0] if self.data.n_pieces == 1
+                else PiecewiseConstantBaseline(self.data.edges, par.mu))
+        marks = kappa = None
+        if self.data.n_cats == 1:
+            counts = np.bincount(self.data.dims, minlength=self.data.n_dims)
+            marked = np.bincount(self.data.dims, weights=(self.data.cats > 0),
+                                 minlength=self.data.n_dims)
+            marks = marked / np.maximum(counts, 1)
+            kappa = float(par.kappa[0])
+        beta = par.beta
+        decay = beta[0, 0] if np.all(beta == beta[0, 0]) else beta
+        return simulate_hawkes(base, par.alpha, decay,
+                               float(end_time if end_time is not None else self.data.end),
+                               marks=marks, mark_multiplier=kappa if kappa else 1.0,
+                               start=self.data.start,
+                               dim_names=list(self.event_times.dim_names), rng=rng)
+
+    def capture_response(self, h: float, *, source: int | str = 0, target: int | str = 0,
+                         category: int = 1, level: float = 0.95) -> pd.DataFrame:
+        """Response to one marked event (a capture); see :func:`~.response.capture_response`."""
+        from sahelmodel.hawkes.response import capture_response
+
+        return capture_response(self, h, source=source, target=target, category=category,
+                                level=level)
+
+    # ----------------------------------------------------------------- summary
+    def summary(self, level: float = 0.95) -> Summary:
+        """Summary of the fit (text / HTML / LaTeX)."""
+        lo, hi = self.branching_ratio_interval(level)
+        info = [("Model", f"Hawkes ({self.model.kernel} kernel, {self.model.baseline} "
+                          f"baseline, {self.model.decay} decay, {self.model.timing})"),
+                ("Method", self.model.method), ("Events", self.nobs),
+                ("Dimensions", self.data.n_dims), ("Log-likelihood", self.loglik),
+                ("AIC", self.aic), ("Converged", self.converged), ("Iterations", self.n_iter),
+                ("Branching ratio", self.branching_ratio),
+                (f"Branching ratio {level:.0%} CI", f"[{lo:.4f}, {hi:.4f}]")]
+        notes = []
+        if not self.converged:
+            notes.append(f"The optimiser did not converge: {self.message}")
+        if not self.stationary:
+            notes.append("Non-stationary fit: branching ratio >= 1.")
+        if not self.cov_ok:
+            notes.append("Observed information not positive definite: standard errors are "
+                         "from a pseudo-inverse and unreliable.")
+        if self.at_bound:
+            notes.append("At the edge of the search region: " + ", ".join(self.at_bound))
+        return Summary.from_results("Hawkes process", info, self.to_frame(level), notes)
+
+
+def diag_warning():
+    """The warning class used for Hawkes fit trouble."""
+    from sahelmodel.hawkes.model import HawkesWarning
+
+    return HawkesWarning
+
+
+def build_results(model, event_times, data, layout, fun, theta, n_iter, converged,
+                  message) -> HawkesResults:
+    """Assemble :class:`HawkesResults`: observed information, covariances, checks."""
+    from sahelmodel.hawkes.model import _LOG_BOUNDS
+
+    ll, _ = fun(theta)
+    names = layout.names
+    at_bound = tuple(n for n, v in zip(names, theta, strict=True)
+                     if v <= _LOG_BOUNDS[0] + 1e-6 or v >= _LOG_BOUNDS[1] - 1e-6)
+    free = np.array([n not in at_bound for n in names])
+    info = -_hessian(fun, theta)
+    cov_theta = np.full_like(info, np.nan)  # parameters at a bound have no Wald variance
+    sub = info[np.ix_(free, free)]
+    cov_ok = bool(np.all(np.isfinite(sub)))
+    if cov_ok and free.any():
+        try:
+            inv = np.linalg.inv(np.linalg.cholesky(sub))
+            cov_theta[np.ix_(free, free)] = inv.T @ inv
+        except np.linalg.LinAlgError:
+            cov_ok = False
+            cov_theta[np.ix_(free, free)] = np.linalg.pinv(sub)
+    x = np.exp(theta)
+    cov_nat = cov_theta * np.outer(x, x)
+    res = HawkesResults(
+        params=pd.Series(x, index=list(names), name="estimate"),
+        cov=pd.DataFrame(cov_nat, index=list(names), columns=list(names)),
+        model=model, event_times=event_times, loglik=float(ll), nobs=int(data.times.size),
+        converged=converged, n_iter=n_iter, message=message, theta=theta,
+        cov_theta=cov_theta, cov_ok=cov_ok, at_bound=at_bound, data=data, layout=layout)
+    warn = diag_warning()
+    if not cov_ok:
+        warnings.warn("the observed information is not positive definite; standard errors "
+                      "are unreliable" + (f" (at the bound: {', '.join(at_bound)})"
+                                          if at_bound else ""), warn, stacklevel=3)
+    if not res.stationary:
+        warnings.warn(f"non-stationary Hawkes fit: branching ratio {res.branching_ratio:.3f} "
+                      ">= 1", warn, stacklevel=3)
+    return res
