@@ -145,7 +145,7 @@ class EventTimes:
                 )
             n_dims = len(names)
         if n_dims is None:
-            n_dims = int(d.max()) + 1 if n else 1
+            n_dims = max(int(d.max()) + 1, 1) if n else 1
         n_dims = int(n_dims)
         if n_dims < 1:
             raise ValueError(f"n_dims must be at least 1, got {n_dims}")

@@ -186,10 +186,11 @@ class Baseline:
         return self.integral(start, end) / (end - start)
 
     def inverse_cumulative(self, y: Any, dims: Any) -> np.ndarray:
-        """The time ``t`` with ``C_d(t) = y`` for each ``(y, d)`` pair (broadcast).
+        """The earliest time ``t`` with ``C_d(t) >= y`` for each ``(y, d)`` pair (broadcast).
 
-        Where no such time exists (a zero level continuing forever) the result is ``+inf`` or
-        ``-inf``. Used to map unit-rate Poisson points to immigrant times.
+        This is the generalised inverse of the cumulative intensity: it maps unit-rate Poisson
+        points to points of the inhomogeneous Poisson process with rate ``mu_d``. Where a zero
+        level continues forever the result is ``+inf`` (never reached) or ``-inf``.
         """
         y = np.asarray(y, dtype=float)
         d = np.asarray(dims, dtype=np.int64)
@@ -200,11 +201,13 @@ class Baseline:
         p = np.zeros(y.size, dtype=np.int64)
         for dim in np.unique(d):  # one searchsorted per dimension, vectorised over events
             sel = d == dim
-            p[sel] = np.searchsorted(self._cum_left[dim, 1:], y[sel], side="right")
+            p[sel] = np.searchsorted(self._cum_left[dim, 1:], y[sel], side="left")
         lv = self._levels[d, p]
         with np.errstate(divide="ignore", invalid="ignore"):
             step = (y - self._cum_left[d, p]) / lv
-        step = np.where(lv > 0, step, np.where(y >= self._cum_left[d, p], np.inf, -np.inf))
+        # a zero level is found only where C never reaches y: after the last knot (+inf) or,
+        # before the first, for y <= 0 (every earlier time qualifies: -inf)
+        step = np.where(lv > 0, step, np.where(y > self._cum_left[d, p], np.inf, -np.inf))
         return (self._left[p] + step).reshape(shape)
 
     def pieces(self, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
