@@ -6,6 +6,33 @@ objects (period × actor or period × dyad).
 """
 
 from sahelmodel.network._ties import HOSTILE_TYPES, LAYERS
+from sahelmodel.network.statistics import (
+    betweenness,
+    communities,
+    degree,
+    reciprocity,
+    rem_statistics,
+    shared_allies,
+    shared_enemies,
+    shared_neighbours,
+    strength,
+    triad_census,
+)
 from sahelmodel.network.temporal import Layer, TemporalNetwork
 
-__all__ = ["HOSTILE_TYPES", "LAYERS", "Layer", "TemporalNetwork"]
+__all__ = [
+    "HOSTILE_TYPES",
+    "LAYERS",
+    "Layer",
+    "TemporalNetwork",
+    "betweenness",
+    "communities",
+    "degree",
+    "reciprocity",
+    "rem_statistics",
+    "shared_allies",
+    "shared_enemies",
+    "shared_neighbours",
+    "strength",
+    "triad_census",
+]

@@ -75,6 +75,14 @@ class TieData:
         ``(src, dst, period, weight, event_row)`` of cooperative ties (``src < dst``).
     accounting : pandas.Series
         Number of events per :data:`REASONS` label.
+    freq : str
+        Period code.
+    captures : tuple of arrays
+        ``(capturer, loser, period)`` of every capture inside the window whose capturer is a
+        node; ``loser`` is -1 where it is unknown or not a node (e.g. civilians).
+    active : tuple of arrays
+        ``(period, node)``, distinct, for every node taking part in an event of the period as
+        actor1, actor2, capturer or loser.
     """
 
     actors: pd.Index
@@ -83,6 +91,14 @@ class TieData:
     hostile: tuple[np.ndarray, ...]
     cooperative: tuple[np.ndarray, ...]
     accounting: pd.Series
+    freq: str = "W"
+    captures: tuple[np.ndarray, ...] = ()
+    active: tuple[np.ndarray, ...] = ()
+
+    @property
+    def periods(self) -> pd.DatetimeIndex:
+        """Start of each period."""
+        return period_index_of(self.first_code, self.n_periods, self.freq)
 
 
 def is_civilian(ids: pd.Series, civilian_ids: set[str]) -> np.ndarray:
@@ -309,7 +325,16 @@ def extract_ties(
             w_all[prow],
             prow,
         )
-    return TieData(node_index, first, n_periods, hostile, cooperative, accounting)
+    crow = np.flatnonzero(cap_flag & inside & (nc >= 0))
+    captures = (nc[crow], np.where(nl[crow] >= 0, nl[crow], -1), period[crow])
+    part_node = np.concatenate([n1, n2, nc, nl])
+    part_per = np.tile(period, 4)
+    ok = (part_node >= 0) & np.tile(inside, 4)
+    active_key = np.unique(part_per[ok] * max(len(node_index), 1) + part_node[ok])
+    active = (active_key // max(len(node_index), 1), active_key % max(len(node_index), 1))
+    return TieData(
+        node_index, first, n_periods, hostile, cooperative, accounting, freq, captures, active
+    )
 
 
 def _check_known(

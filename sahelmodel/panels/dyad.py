@@ -1,0 +1,310 @@
+"""The dyad × period panel that count models of rivalry are fitted on.
+
+Column contract (other modules code against these names):
+
+==========================  =====================================================================
+column                      meaning
+==========================  =====================================================================
+``period``                  Timestamp, start of the calendar period
+``period_index``            int from 0 (period fixed effects)
+``dyad``                    ``"i|j"`` with ``actor_i < actor_j`` (dyad fixed effects)
+``dyad_index``              int code of the dyad
+``actor_i``, ``actor_j``    the two actors, ``actor_i < actor_j``
+``hostile``                 hostile events between i and j in the period (either direction)
+``fatalities``              deaths in those events
+``capture_ij``              1 if actor_i captured materiel from actor_j in the period, else 0
+``capture_ji``              1 if actor_j captured materiel from actor_i in the period, else 0
+``capture_i_any``           1 if actor_i captured materiel from anyone (loser known or not)
+``capture_j_any``           1 if actor_j captured materiel from anyone
+``<col>_lag<k>``            value of ``<col>`` in period t-k (NaN before the first period)
+``<col>_lead<k>``           value of ``<col>`` in period t+k (NaN after the last period)
+``rivalry_lag1``            decayed hostile intensity between i and j at the end of period t-1
+``cooperation_lag1``        decayed cooperative intensity between i and j at the end of t-1
+``shared_enemies_lag1``     actors k with decayed hostile ties to both i and j above
+                            ``tie_threshold`` at the end of t-1
+``shared_allies_lag1``      the same for cooperative ties
+==========================  =====================================================================
+
+Nothing from period t enters a ``_lag`` column or a network covariate of period t; the
+``*_lag1`` network covariates are NaN in the first period, where no history is observed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from sahelmodel._validation import check_choice, check_positive
+from sahelmodel.events import EventTable
+from sahelmodel.network._ties import extract_ties
+from sahelmodel.network.statistics import _arcs, _binary_view, _block
+from sahelmodel.network.temporal import TemporalNetwork
+from sahelmodel.panels._common import CellValues, check_shifts, period_frame, shifted_columns
+
+__all__ = ["DYAD_OUTCOMES", "dyad_panel"]
+
+#: Outcome columns of the dyad panel (the default columns that get lags and leads).
+DYAD_OUTCOMES: tuple[str, ...] = (
+    "hostile",
+    "fatalities",
+    "capture_ij",
+    "capture_ji",
+    "capture_i_any",
+    "capture_j_any",
+)
+
+#: Largest panel the "all" risk set may build before asking for a smaller one.
+MAX_ROWS = 50_000_000
+_CHUNK = 200_000
+
+
+def _pairs_within_groups(group: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, ...]:
+    """All pairs (a < b) of members within each group; inputs sorted by (group, member)."""
+    if group.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, group.size])
+    pos = np.arange(group.size) - np.repeat(starts, sizes)
+    later = np.repeat(sizes, sizes) - pos - 1  # partners after each member in its group
+    total = int(later.sum())
+    first = np.repeat(np.arange(group.size), later)
+    offset = np.arange(total) - np.repeat(np.cumsum(later) - later, later)
+    second = first + 1 + offset
+    return group[first], member[first], member[second]
+
+
+def _pair_lookup(mat: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    out = np.empty(rows.size)
+    for s in range(0, rows.size, _CHUNK):  # bounded memory, not a per-row loop
+        out[s : s + _CHUNK] = np.asarray(mat[rows[s : s + _CHUNK], cols[s : s + _CHUNK]]).ravel()
+    return out
+
+
+def _common_neighbours(mat: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    out = np.empty(rows.size)
+    for s in range(0, rows.size, _CHUNK):  # bounded memory, not a per-row loop
+        r, c = rows[s : s + _CHUNK], cols[s : s + _CHUNK]
+        out[s : s + _CHUNK] = np.asarray(mat[r].multiply(mat[c]).sum(axis=1)).ravel()
+    return out
+
+
+def dyad_panel(
+    events: EventTable,
+    *,
+    freq: str = "W",
+    risk_set: str = "observed",
+    lags: int | tuple[int, ...] = 1,
+    leads: int | tuple[int, ...] = 0,
+    lag_columns: tuple[str, ...] | None = None,
+    network: TemporalNetwork | None = None,
+    half_life: float | None = 4.0,
+    tie_threshold: float = 0.5,
+    include_civilians: bool = False,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """One row per dyad and period, zeros where nothing happened.
+
+    Parameters
+    ----------
+    events : EventTable
+        Canonical events.
+    freq : {"D", "W", "M", "Y"}
+        Calendar period.
+    risk_set : {"observed", "active", "all"}
+        Which dyads get rows: ``observed``, pairs with a hostile or cooperative tie in some
+        period, in every period; ``active``, in each period all pairs of actors that take part
+        in an event of that period (as actor1, actor2, capturer or loser); ``all``, every pair
+        of actors in every period.
+    lags, leads : int or tuple of int
+        An int k means 1..k; a tuple lists the shifts. Columns ``<col>_lag<k>``,
+        ``<col>_lead<k>``.
+    lag_columns : tuple of str, optional
+        Columns that get lags and leads; default :data:`DYAD_OUTCOMES`.
+    network : TemporalNetwork, optional
+        Source of the network covariates (its periods and actors then fix the panel's). By
+        default one is built from ``events`` with ``half_life``.
+    half_life : float or None
+        Half-life in periods of the network memory when ``network`` is not given.
+    tie_threshold : float
+        Decayed intensity above which two actors count as tied for the shared-neighbour
+        covariates.
+    include_civilians : bool
+        Keep civilian actors as dyad members.
+    start, end : date-like, optional
+        First and last period (default from the first to the last event).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of the module's contract, sorted by dyad and period. ``attrs`` holds
+        ``freq``, ``risk_set``, ``half_life`` and the event ``accounting``.
+
+    Notes
+    -----
+    With :math:`y_{ij,t}` hostile events and :math:`W^h_{ij}[t] = \\delta W^h_{ij}[t-1] +
+    C^h_{ij}[t]`, :math:`\\delta = e^{-\\ln 2 / h}`, the row of dyad ij in period t holds
+    :math:`y_{ij,t}`, :math:`y_{ij,t-k}`, :math:`W^h_{ij}[t-1]` (``rivalry_lag1``) and
+    :math:`\\#\\{k: W^h_{ik}[t-1] > \\tau, W^h_{jk}[t-1] > \\tau\\}` (``shared_enemies_lag1``),
+    so a model of :math:`y_{ij,t}` only sees the past.
+
+    Examples
+    --------
+    >>> from sahelmodel.events import EventTable
+    >>> ev = EventTable.from_records([
+    ...     {"event_id": "1", "date": "2020-01-06", "actor1": "jnim", "actor2": "is_sahel",
+    ...      "event_type": "battle", "fatalities": 3},
+    ...     {"event_id": "2", "date": "2020-01-20", "actor1": "is_sahel", "actor2": "jnim",
+    ...      "event_type": "battle", "fatalities": 0, "capture": True,
+    ...      "capturer": "is_sahel", "captured_from": "jnim"}])
+    >>> panel = dyad_panel(ev, freq="W")
+    >>> panel[["period_index", "dyad", "hostile", "capture_ij", "hostile_lag1"]].values.tolist()
+    [[0, 'is_sahel|jnim', 1, 0, nan], [1, 'is_sahel|jnim', 0, 0, 1.0], [2, 'is_sahel|jnim', 1, 1, 0.0]]
+    """
+    check_choice("freq", freq, ("D", "W", "M", "Y"))
+    check_choice("risk_set", risk_set, ("observed", "active", "all"))
+    lag_k, lead_k = check_shifts("lags", lags), check_shifts("leads", leads)
+    lag_columns = DYAD_OUTCOMES if lag_columns is None else tuple(lag_columns)
+    for col in lag_columns:
+        check_choice("lag_columns", col, DYAD_OUTCOMES)
+    tie_threshold = check_positive("tie_threshold", tie_threshold, allow_zero=True)
+    if network is not None:
+        if network.freq != freq:
+            raise ValueError(f"network has freq {network.freq!r} but the panel asks for {freq!r}")
+        start, end = network.periods[0], network.periods[-1]
+        missing = set(("hostile", "cooperative")) - set(network.layers)
+        if missing:
+            raise ValueError(f"network lacks the layer(s) {sorted(missing)}")
+    ties = extract_ties(
+        events,
+        freq=freq,
+        include_civilians=include_civilians,
+        actors=None if network is None else network.actors,
+        start=start,
+        end=end,
+    )
+    if network is None:
+        network = TemporalNetwork.from_events(
+            events,
+            freq=freq,
+            half_life=half_life,
+            include_civilians=include_civilians,
+            actors=ties.actors,
+            start=ties.periods[0],
+            end=ties.periods[-1],
+        )
+    actors, n_per = ties.actors, ties.n_periods
+    n = max(len(actors), 1)
+    frame = events._frame  # read-only
+
+    hs, hd, _, hper, _, hrows = ties.hostile
+    lo, hi = np.minimum(hs, hd), np.maximum(hs, hd)
+    fat = frame["fatalities"].to_numpy(dtype=np.float64)
+    grids = {
+        "hostile": CellValues(lo * n + hi, hper, np.ones(hs.size), n_per),
+        "fatalities": CellValues(lo * n + hi, hper, fat[hrows], n_per),
+    }
+    cs, cd, cper = ties.captures
+    both = (cd >= 0) & (cs != cd)
+    cap_pair = CellValues(cs[both] * n + cd[both], cper[both], np.ones(int(both.sum())), n_per)
+    cap_any = CellValues(cs, cper, np.ones(cs.size), n_per)
+
+    # Risk set: (i, j, period) rows.
+    if risk_set == "observed":
+        cs_, cd_ = ties.cooperative[0], ties.cooperative[1]
+        keys = np.unique(np.concatenate([lo * n + hi, cs_ * n + cd_]))
+        per = np.tile(np.arange(n_per), keys.size)
+        pi, pj = np.repeat(keys // n, n_per), np.repeat(keys % n, n_per)
+    elif risk_set == "active":
+        act_per, act_node = ties.active
+        order = np.lexsort((act_node, act_per))
+        per, pi, pj = _pairs_within_groups(act_per[order], act_node[order])
+    else:
+        n_rows = len(actors) * (len(actors) - 1) // 2 * n_per
+        if n_rows > MAX_ROWS:
+            raise ValueError(
+                f"risk_set='all' would build {n_rows:,} rows ({len(actors)} actors, {n_per} "
+                "periods); use risk_set='observed' or 'active'"
+            )
+        iu, ju = np.triu_indices(len(actors), k=1)
+        per = np.tile(np.arange(n_per), iu.size)
+        pi, pj = np.repeat(iu, n_per), np.repeat(ju, n_per)
+    order = np.lexsort((per, pj, pi))
+    per, pi, pj = per[order].astype(np.int64), pi[order].astype(np.int64), pj[order].astype(np.int64)
+    pair = pi * n + pj
+
+    names = actors.to_numpy(dtype=object)
+    ai, aj = names[pi], names[pj]
+    dyad_keys, dyad_index = np.unique(pair, return_inverse=True)
+    dyad_names = np.array(
+        [f"{names[k // n]}|{names[k % n]}" for k in dyad_keys.tolist()], dtype=object
+    )  # one string per distinct dyad
+    cols: dict[str, Any] = period_frame(ties.periods, per)
+    cols.update(
+        dyad=pd.array(dyad_names[dyad_index], dtype="string"),
+        dyad_index=dyad_index.astype(np.int64),
+        actor_i=pd.array(ai, dtype="string"),
+        actor_j=pd.array(aj, dtype="string"),
+    )
+    values = {
+        "hostile": grids["hostile"].get(pair, per).astype(np.int64),
+        "fatalities": grids["fatalities"].get(pair, per).astype(np.int64),
+        "capture_ij": (cap_pair.get(pi * n + pj, per) > 0).astype(np.int64),
+        "capture_ji": (cap_pair.get(pj * n + pi, per) > 0).astype(np.int64),
+        "capture_i_any": (cap_any.get(pi, per) > 0).astype(np.int64),
+        "capture_j_any": (cap_any.get(pj, per) > 0).astype(np.int64),
+    }
+    cols.update(values)
+    shift_grids: dict[str, CellValues] = {}
+    shift_units: dict[str, np.ndarray] = {}
+    for col in lag_columns:
+        if col in ("hostile", "fatalities"):
+            shift_grids[col], shift_units[col] = grids[col], pair
+        elif col in ("capture_ij", "capture_ji"):
+            shift_grids[col] = cap_pair
+            shift_units[col] = pi * n + pj if col == "capture_ij" else pj * n + pi
+        else:
+            shift_grids[col] = cap_any
+            shift_units[col] = pi if col == "capture_i_any" else pj
+    for col in lag_columns:
+        shifted = shifted_columns({col: shift_grids[col]}, shift_units[col], per, lag_k, lead_k)
+        if col.startswith("capture"):
+            shifted = {k: np.where(np.isnan(v), np.nan, (v > 0).astype(float))
+                       for k, v in shifted.items()}
+        cols.update(shifted)
+    cols.update(_network_covariates(network, per, pi, pj, tie_threshold))
+    panel = pd.DataFrame(cols)
+    panel.attrs.update(
+        freq=freq,
+        risk_set=risk_set,
+        half_life=network.half_life,
+        tie_threshold=tie_threshold,
+        accounting=ties.accounting.to_dict(),
+    )
+    return panel
+
+
+def _network_covariates(
+    net: TemporalNetwork, per: np.ndarray, pi: np.ndarray, pj: np.ndarray, threshold: float
+) -> dict[str, np.ndarray]:
+    """Decayed covariates at the end of period t-1 for rows (t, i, j); NaN for t = 0."""
+    n = max(net.n_actors, 1)
+    prev = per - 1
+    has = prev >= 0
+    r = np.maximum(prev, 0) * n + pi
+    c = np.maximum(prev, 0) * n + pj
+    out: dict[str, np.ndarray] = {}
+    for layer, pair_name, shared_name in (
+        ("hostile", "rivalry_lag1", "shared_enemies_lag1"),
+        ("cooperative", "cooperation_lag1", "shared_allies_lag1"),
+    ):
+        p_, s_, d_, v_ = _arcs(net, layer, "intensity", -np.inf, undirected_view=True)
+        summed = _block(net, p_, s_, d_, v_)  # both arcs of a pair carry all its ties
+        binary = _binary_view(net, layer, "intensity", threshold)
+        out[pair_name] = np.where(has, _pair_lookup(summed, r, c), np.nan)
+        out[shared_name] = np.where(has, _common_neighbours(binary, r, c), np.nan)
+    return out
