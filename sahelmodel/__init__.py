@@ -7,6 +7,7 @@ captures excite clashes, and a generative simulator of rival groups.
 
 from sahelmodel._rng import as_generator
 from sahelmodel.actors import actor_id, alias_table
+from sahelmodel.captures import CaptureResult, code_captures, materiel_lexicon, parse_capture
 from sahelmodel.event_times import EventTimes
 from sahelmodel.events import EventDataError, EventTable, ReadReport
 from sahelmodel.hawkes.model import Hawkes
@@ -16,6 +17,7 @@ from sahelmodel.hawkes.simulate import simulate_hawkes
 __version__ = "0.1.0"
 
 __all__ = [
+    "CaptureResult",
     "EventDataError",
     "EventTable",
     "EventTimes",
@@ -26,5 +28,8 @@ __all__ = [
     "actor_id",
     "alias_table",
     "as_generator",
+    "code_captures",
+    "materiel_lexicon",
+    "parse_capture",
     "simulate_hawkes",
 ]
