@@ -1,0 +1,196 @@
+"""Vectorised Hawkes likelihood and gradient against the O(N^2) reference and finite differences."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sahelmodel.hawkes._loglik import (
+    HawkesArrays,
+    HawkesParams,
+    decayed_sums,
+    excl_sums,
+    loglik_and_grad,
+)
+from sahelmodel.hawkes._numba import HAVE_NUMBA
+from sahelmodel.hawkes._reference import loglik_reference, python_recursion
+from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
+
+BACKENDS = ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
+    not HAVE_NUMBA, reason="numba not installed"))]
+
+
+def _flat(g: HawkesParams) -> np.ndarray:
+    return np.concatenate([g.mu.ravel(), g.alpha.ravel(), g.beta.ravel(), g.kappa.ravel()])
+
+
+def _unflat(x: np.ndarray, like: HawkesParams) -> HawkesParams:
+    out, i = [], 0
+    for a in (like.mu, like.alpha, like.beta, like.kappa):
+        out.append(x[i:i + a.size].reshape(a.shape))
+        i += a.size
+    return HawkesParams(*out)
+
+
+@st.composite
+def problems(draw):
+    d = draw(st.integers(1, 3))
+    c = draw(st.integers(0, 2))
+    p = draw(st.integers(1, 3))
+    n = draw(st.integers(0, 60))
+    end = 20.0
+    grid = draw(st.sampled_from([0.0, 0.5, 1.0]))  # 0: continuous; else rounded -> ties
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(0.0, end, n))
+    if grid:
+        t = np.minimum(np.round(t / grid) * grid, end)
+        t = np.sort(t)
+    dims = rng.integers(0, max(1, d - 1) if draw(st.booleans()) else d, n)  # maybe empty dims
+    cats = rng.integers(0, c + 1, n)
+    edges = np.concatenate([[0.0], np.sort(rng.uniform(1.0, end - 1.0, p - 1)), [end]])
+    data = HawkesArrays(t, dims.astype(np.int64), cats.astype(np.int64), 0.0, end, d, c, edges)
+    decay = draw(st.sampled_from(["shared", "target", "pair"]))
+    beta = {"shared": np.full((d, d), rng.uniform(0.2, 3.0)),
+            "target": np.repeat(rng.uniform(0.2, 3.0, d)[:, None], d, axis=1),
+            "pair": rng.uniform(0.2, 3.0, (d, d))}[decay]
+    par = HawkesParams(rng.uniform(0.05, 1.0, (d, p)), rng.uniform(0.0, 0.6, (d, d)), beta,
+                       rng.uniform(0.3, 3.0, c))
+    return data, par
+
+
+@pytest.mark.properties
+@settings(max_examples=60)
+@given(problems())
+def test_vectorised_matches_reference(problem):
+    data, par = problem
+    ll, g, _ = loglik_and_grad(data, par)
+    ll_ref, g_ref = loglik_reference(data, par)
+    assert ll == pytest.approx(ll_ref, rel=1e-11, abs=1e-10)
+    np.testing.assert_allclose(_flat(g), _flat(g_ref), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.properties
+@settings(max_examples=40)
+@given(problems())
+def test_gradient_matches_finite_differences(problem):
+    data, par = problem
+    _, g, _ = loglik_and_grad(data, par)
+    x = _flat(par)
+    fd = np.empty_like(x)
+    for k in range(x.size):
+        h = 1e-6 * max(1.0, abs(x[k]))
+        up, dn = x.copy(), x.copy()
+        up[k] += h
+        dn[k] -= h
+        fd[k] = (loglik_and_grad(data, _unflat(up, par), want_grad=False)[0]
+                 - loglik_and_grad(data, _unflat(dn, par), want_grad=False)[0]) / (2 * h)
+    np.testing.assert_allclose(_flat(g), fd, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
+@pytest.mark.properties
+@settings(max_examples=40)
+@given(problems())
+def test_numba_backend_matches_numpy(problem):
+    data, par = problem
+    a0, a1 = decayed_sums(data, par.beta)
+    b0, b1 = decayed_sums(data, par.beta, backend="numba")
+    np.testing.assert_allclose(a0, b0, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(a1, b1, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.properties
+@settings(max_examples=30)
+@given(problems())
+def test_daily_gradient_matches_finite_differences(problem):
+    data, par = problem
+    n_days = 20
+    day = np.minimum(np.floor(data.times).astype(np.int64), n_days - 1)
+    counts = daily_counts(day, data.dims, data.cats, n_days, data.n_dims, data.n_cats,
+                          data.edges)
+    ll, g, _ = daily_loglik_and_grad(counts, par)
+    assert np.isfinite(ll)
+    x = _flat(par)
+    fd = np.empty_like(x)
+    for k in range(x.size):
+        h = 1e-6 * max(1.0, abs(x[k]))
+        up, dn = x.copy(), x.copy()
+        up[k] += h
+        dn[k] -= h
+        fd[k] = (daily_loglik_and_grad(counts, _unflat(up, par), want_grad=False)[0]
+                 - daily_loglik_and_grad(counts, _unflat(dn, par), want_grad=False)[0]) / (2 * h)
+    np.testing.assert_allclose(_flat(g), fd, rtol=1e-5, atol=1e-5)
+
+
+def test_daily_model_matches_direct_sum():
+    # one dimension, three days with counts 2, 0, 1: intensity by the definition
+    mu, alpha, beta = 0.3, 0.4, 0.7
+    counts = daily_counts(np.array([0, 0, 2]), np.zeros(3, np.int64), np.zeros(3, np.int64),
+                          3, 1, 0, np.array([0.0, 3.0]))
+    par = HawkesParams(np.array([[mu]]), np.array([[alpha]]), np.array([[beta]]), np.zeros(0))
+    _, _, lam = daily_loglik_and_grad(counts, par)
+    phi = lambda lag: np.exp(-beta * (lag - 1)) - np.exp(-beta * lag)  # noqa: E731
+    expected = [mu, mu + alpha * 2 * phi(1), mu + alpha * 2 * phi(2)]
+    np.testing.assert_allclose(lam[:, 0], expected, rtol=1e-13)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_long_series_matches_python_recursion(backend):
+    # > BLOCK**2 events: exercises two levels of block carries; no ties, long window
+    rng = np.random.default_rng(5)
+    n, d = 5000, 3
+    t = np.sort(rng.uniform(0, 20000, n))
+    dims = rng.integers(0, d, n)
+    mu = rng.uniform(0.05, 0.2, d)
+    alpha = rng.uniform(0.0, 0.3, (d, d))
+    data = HawkesArrays(t, dims, np.zeros(n, np.int64), 0.0, 20000.0, d, 0,
+                        np.array([0.0, 20000.0]))
+    par = HawkesParams(mu[:, None], alpha, np.full((d, d), 0.8), np.zeros(0))
+    ll, g, _ = loglik_and_grad(data, par, backend=backend)
+    ll_py, (gmu, ga, gb) = python_recursion(t.tolist(), dims.tolist(), 20000.0, mu.tolist(),
+                                            alpha.tolist(), 0.8)
+    assert ll == pytest.approx(ll_py, rel=1e-12)
+    np.testing.assert_allclose(g.alpha, ga, rtol=1e-10)
+    np.testing.assert_allclose(g.mu[:, 0], gmu, rtol=1e-10)
+    assert g.beta.sum() == pytest.approx(gb, rel=1e-10)
+
+
+def test_excl_sums_precision_far_from_origin():
+    # times near 1e6 days with small gaps: differences are taken before scaling by the decay
+    t = 1e6 + np.array([0.0, 1e-3, 2e-3, 0.5, 3.0])
+    s0, s1 = excl_sums(t, np.ones((5, 1)), 2.0)
+    lags = t[:, None] - t[None, :]
+    mask = lags > 0
+    e = np.where(mask, np.exp(-2.0 * np.where(mask, lags, 0)), 0)
+    np.testing.assert_allclose(s0[:, 0], e.sum(axis=1), rtol=1e-14)
+    np.testing.assert_allclose(s1[:, 0], (e * np.where(mask, lags, 0)).sum(axis=1), rtol=1e-12)
+
+
+def test_ties_do_not_excite_each_other():
+    t = np.array([1.0, 1.0, 1.0, 2.0])
+    s0, _ = excl_sums(t, np.ones((4, 1)), 1.0)
+    np.testing.assert_allclose(s0[:, 0], [0, 0, 0, 3 * np.exp(-1.0)])
+
+
+def test_single_event_and_empty():
+    data = HawkesArrays(np.array([3.0]), np.array([0]), np.array([0]), 0.0, 10.0, 2, 0,
+                        np.array([0.0, 10.0]))
+    par = HawkesParams(np.array([[0.2], [0.1]]), np.full((2, 2), 0.3), np.full((2, 2), 0.5),
+                       np.zeros(0))
+    ll, g, lam = loglik_and_grad(data, par)
+    expected = np.log(0.2) - 0.3 * 10 - 2 * 0.3 * (1 - np.exp(-0.5 * 7))
+    assert ll == pytest.approx(expected, rel=1e-14)
+    empty = HawkesArrays(np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0, 10.0,
+                         2, 0, np.array([0.0, 10.0]))
+    ll0, g0, _ = loglik_and_grad(empty, par)
+    assert ll0 == pytest.approx(-3.0)
+    np.testing.assert_allclose(g0.mu[:, 0], [-10.0, -10.0])
+
+
+def test_nonpositive_intensity_is_reported_as_minus_inf():
+    data = HawkesArrays(np.array([1.0]), np.array([0]), np.array([0]), 0.0, 2.0, 1, 0,
+                        np.array([0.0, 2.0]))
+    par = HawkesParams(np.zeros((1, 1)), np.full((1, 1), 0.3), np.ones((1, 1)), np.zeros(0))
+    ll, g, _ = loglik_and_grad(data, par)
+    assert ll == -np.inf and g is None
