@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from sahelmodel.report._files import atomic_write_text
 
 __all__ = ["RunnerError", "SweepStore", "atomic_write_text", "to_jsonable"]
 
@@ -74,23 +74,6 @@ def to_jsonable(value: Any) -> Any:
 
 def _dumps(payload: Any) -> str:
     return json.dumps(payload, indent=1, sort_keys=True, allow_nan=True) + "\n"
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temporary file in the same folder + rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def fingerprint(keys: Sequence[str], params: Sequence[Mapping[str, Any]]) -> str:

@@ -216,7 +216,7 @@ def test_sigkill_halfway_then_resume_equals_uninterrupted(tmp_path, scheduler):
 
 
 def test_store_writes_atomically(tmp_path):
-    from sahelmodel.runner._store import atomic_write_text
+    from sahelmodel.report._files import atomic_write_text
 
     target = tmp_path / "a" / "b.json"
     atomic_write_text(target, "1\n")

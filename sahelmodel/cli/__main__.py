@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m sahelmodel.cli``."""
+
+from sahelmodel.cli import main
+
+raise SystemExit(main())

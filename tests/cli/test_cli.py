@@ -1,0 +1,150 @@
+"""The command line: help for each command, one-line errors for user mistakes, fetch checks."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import typing
+import urllib.error
+import zipfile
+
+import pytest
+
+from sahelmodel.cli import fetch as fetch_mod
+from sahelmodel.cli import main
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", ["reproduce", "fetch", "simulate", "fit", "network"])
+def test_help_for_each_command(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: sahelmodel {command}")
+    assert len(out.splitlines()) > 5
+
+
+def test_console_script_is_installed():
+    proc = subprocess.run([sys.executable, "-m", "sahelmodel.cli", "--help"],
+                          capture_output=True, text=True, check=True)
+    for command in ("reproduce", "simulate", "fit", "network", "fetch"):
+        assert command in proc.stdout
+
+
+def one_line_error(code, err, *needles):
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("sahelmodel: error: ")
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_missing_config_file(tmp_path, capsys):
+    code, _, err = run(["reproduce", "--config", str(tmp_path / "nope.toml"),
+                        "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "nope.toml", "not found")
+
+
+def test_bad_config_key_section_and_type(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[run]\nseed = 1\n[fig09]\nn_replications = 3\n")
+    code, _, err = run(["reproduce", "--config", str(bad), "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "unknown key 'n_replications' in [fig09]", "known keys:")
+    bad.write_text("[run]\nseeds = 1\n")
+    code, _, err = run(["reproduce", "--config", str(bad), "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "unknown key 'seeds' in [run]")
+    bad.write_text("[fig42]\nx = 1\n")
+    code, _, err = run(["reproduce", "--config", str(bad), "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "unknown section [fig42]")
+    bad.write_text("[run]\nseed = 'abc'\n")
+    code, _, err = run(["reproduce", "--config", str(bad), "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "[run] seed must be a integer")
+    bad.write_text("[run\nseed = 1\n")
+    code, _, err = run(["reproduce", "--config", str(bad), "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "not valid TOML")
+
+
+def test_unknown_figure_and_scheduler(tmp_path, capsys):
+    code, _, err = run(["reproduce", "fig42", "--config", "tiny", "--out", str(tmp_path)],
+                       capsys)
+    one_line_error(code, err, "unknown figure 'fig42'", "fig01_")
+    code, _, err = run(["reproduce", "--scheduler", "threads", "--config", "tiny",
+                        "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "unknown scheduler 'threads'")
+    code, _, err = run(["reproduce", "9", "--scheduler", "dask://localhost", "--config",
+                        "tiny", "--out", str(tmp_path)], capsys)
+    one_line_error(code, err, "dask://HOST:PORT")
+
+
+def test_missing_event_file(tmp_path, capsys):
+    code, _, err = run(["network", str(tmp_path / "missing.csv"), "--out", str(tmp_path)],
+                       capsys)
+    one_line_error(code, err, "missing.csv")
+    code, _, err = run(["fit", str(tmp_path / "model.toml"), str(tmp_path / "missing.csv")],
+                       capsys)
+    one_line_error(code, err, "model.toml")
+
+
+def make_zip(path, member):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, "id,year\n1,2020\n")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_fetch_offline_is_one_line(tmp_path, capsys, monkeypatch):
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen", offline)
+    code, _, err = run(["fetch", "ucdp", "--cache", str(tmp_path), "--quiet"], capsys)
+    one_line_error(code, err, "cannot download", "offline")
+    assert not list(tmp_path.iterdir())  # nothing half-written is left behind
+
+
+def test_fetch_checks_cached_archive(tmp_path, monkeypatch):
+    release = fetch_mod.UcdpRelease("9.9", "https://example.invalid/ged99-csv.zip", "GED.csv")
+    monkeypatch.setitem(fetch_mod.UCDP_RELEASES, "9.9", release)
+
+    class Response(io.BytesIO):
+        headers: typing.ClassVar[dict] = {}
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    payload = make_zip(tmp_path / "src.zip", "GED.csv").read_bytes()
+    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen",
+                        lambda *a, **k: Response(payload))
+    cache = tmp_path / "cache"
+    path = fetch_mod.fetch_ucdp(version="9.9", cache=cache, progress=False)
+    assert path.read_bytes() == payload
+    pin = cache / "ged99-csv.zip.sha256"
+    assert pin.read_text().split()[0] == fetch_mod._sha256(path)
+    # a cached file that changed on disk is detected against the pinned checksum
+    make_zip(path, "OTHER.csv")
+    with pytest.raises(fetch_mod.FetchError, match="does not match"):
+        fetch_mod.fetch_ucdp(version="9.9", cache=cache, progress=False)
+    # a wrong expected checksum is refused and the download is not kept
+    pin.unlink()
+    path.unlink()
+    with pytest.raises(fetch_mod.FetchError, match="does not match"):
+        fetch_mod.fetch_ucdp(version="9.9", cache=cache, sha256="0" * 64, progress=False)
+    assert not path.exists()
+    # a proxy error page instead of a zip
+    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen",
+                        lambda *a, **k: Response(b"<html>blocked</html>"))
+    with pytest.raises(fetch_mod.FetchError, match="not a zip"):
+        fetch_mod.fetch_ucdp(version="9.9", cache=cache, progress=False)
