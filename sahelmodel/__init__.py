@@ -13,6 +13,19 @@ from sahelmodel.events import EventDataError, EventTable, ReadReport
 from sahelmodel.hawkes.model import Hawkes
 from sahelmodel.hawkes.results import HawkesResults
 from sahelmodel.hawkes.simulate import simulate_hawkes
+from sahelmodel.network import (
+    TemporalNetwork,
+    betweenness,
+    communities,
+    degree,
+    reciprocity,
+    rem_statistics,
+    shared_allies,
+    shared_enemies,
+    strength,
+    triad_census,
+)
+from sahelmodel.panels import actor_panel, dyad_panel
 
 __version__ = "0.1.0"
 
@@ -24,12 +37,24 @@ __all__ = [
     "Hawkes",
     "HawkesResults",
     "ReadReport",
+    "TemporalNetwork",
     "__version__",
     "actor_id",
+    "actor_panel",
     "alias_table",
     "as_generator",
+    "betweenness",
     "code_captures",
+    "communities",
+    "degree",
+    "dyad_panel",
     "materiel_lexicon",
     "parse_capture",
+    "reciprocity",
+    "rem_statistics",
+    "shared_allies",
+    "shared_enemies",
     "simulate_hawkes",
+    "strength",
+    "triad_census",
 ]

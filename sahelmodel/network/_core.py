@@ -1,4 +1,4 @@
-"""Array cores of the temporal network: calendar periods, tie aggregation, decay, adjacency.
+r"""Array cores of the temporal network: calendar periods, tie aggregation, decay, adjacency.
 
 Everything here takes and returns numpy arrays or scipy.sparse matrices (no pandas, no result
 classes), and every function is vectorised: no Python loop runs once per event, per tie or per
@@ -9,7 +9,7 @@ Notes
 Decay. With ``delta = exp(-ln 2 / half_life)`` (half-life in periods) the intensity of every tie
 follows the linear recursion
 
-.. math:: W_t = \\delta W_{t-1} + C_t, \\qquad W_{-1} = 0,
+.. math:: W_t = \delta W_{t-1} + C_t, \qquad W_{-1} = 0,
 
 which is a first-order IIR filter along the time axis; :func:`decay` applies it to all ties at
 once with :func:`scipy.signal.lfilter` (coefficients ``b = [1]``, ``a = [1, -delta]``).

@@ -56,8 +56,16 @@ def reference_ties(
     weight: str = "events",
     include_civilians: bool = False,
 ) -> tuple[list[pd.Timestamp], dict[tuple[str, str, str, bool], dict[int, list[float]]]]:
-    """Loop over events and periods; return periods and ``{(layer, s, t, directed): {p: [count,
-    weight, intensity]}}`` for every period from a tie's first event onward."""
+    """Loop over events and periods and return the ties.
+
+    Returns
+    -------
+    periods : list of Timestamp
+        Period starts.
+    ties : dict
+        ``{(layer, source, target, directed): {period: [count, weight, intensity]}}`` for
+        every period from a tie's first event onward where count or intensity is positive.
+    """
     records = list(events.frame.itertuples(index=False))
     if not records:
         return [], {}
@@ -68,7 +76,8 @@ def reference_ties(
                 civilians.add(name)
 
     def is_civ(name: Any) -> bool:
-        return not include_civilians and (str(name) in civilians or str(name).lower() == "civilians")
+        text = str(name)
+        return not include_civilians and (text in civilians or text.lower() == "civilians")
 
     first = _period_start(min(r.date for r in records), freq)
     last = _period_start(max(r.date for r in records), freq)

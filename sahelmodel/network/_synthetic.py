@@ -3,8 +3,8 @@
 Used by the property tests and the benchmarks: hostile and non-hostile types, one-sided events,
 civilian targets, self-loops, directed and undirected events, captures (some with an unknown
 loser), associated actors on either side, zero-fatality events, missing places. Each actor has a
-fixed list of ``n_rivals`` usual opponents (and as many usual allies), so the number of observed ties grows with actors ×
-rivals (as in real conflict data), not with actors squared.
+fixed list of ``n_rivals`` usual opponents (and as many usual allies), so the number of observed
+ties grows with actors × rivals (as in real conflict data), not with actors squared.
 """
 
 from __future__ import annotations

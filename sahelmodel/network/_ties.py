@@ -83,6 +83,10 @@ class TieData:
     active : tuple of arrays
         ``(period, node)``, distinct, for every node taking part in an event of the period as
         actor1, actor2, capturer or loser.
+    row_period : numpy.ndarray
+        Period index of every event row (outside ``0 .. n_periods - 1`` when outside).
+    capture_rows : numpy.ndarray
+        Event rows of ``captures``.
     """
 
     actors: pd.Index
@@ -94,6 +98,8 @@ class TieData:
     freq: str = "W"
     captures: tuple[np.ndarray, ...] = ()
     active: tuple[np.ndarray, ...] = ()
+    row_period: np.ndarray | None = None
+    capture_rows: np.ndarray | None = None
 
     @property
     def periods(self) -> pd.DatetimeIndex:
@@ -333,7 +339,8 @@ def extract_ties(
     active_key = np.unique(part_per[ok] * max(len(node_index), 1) + part_node[ok])
     active = (active_key // max(len(node_index), 1), active_key % max(len(node_index), 1))
     return TieData(
-        node_index, first, n_periods, hostile, cooperative, accounting, freq, captures, active
+        node_index, first, n_periods, hostile, cooperative, accounting, freq, captures, active,
+        period, crow,
     )
 
 

@@ -54,8 +54,10 @@ def _values(lay: Layer, value: str) -> sp.csr_matrix:
 def _arcs(
     net: TemporalNetwork, layer: str, value: str, threshold: float, *, undirected_view: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(period, src, dst, value) of every live tie; undirected ties (or all ties, in the
-    undirected view) appear in both directions."""
+    """(period, src, dst, value) of every tie with value above ``threshold``.
+
+    Undirected ties (or all ties, in the undirected view) appear in both directions.
+    """
     lay = net.layer(layer)
     coo = _values(lay, value).tocoo()
     live = coo.data > threshold
@@ -80,8 +82,11 @@ def _block(net: TemporalNetwork, per: np.ndarray, src: np.ndarray, dst: np.ndarr
 
 
 def _binary_view(net: TemporalNetwork, layer: str, value: str, threshold: float) -> sp.csr_matrix:
-    """Symmetric 0/1 block matrix: i and j linked when all their ties of ``layer`` together
-    (directed both ways and undirected) have a value above ``threshold``."""
+    """Symmetric 0/1 block matrix of the undirected view.
+
+    i and j are linked when all their ties of ``layer`` together (directed both ways and
+    undirected) have a value above ``threshold``.
+    """
     per, src, dst, val = _arcs(net, layer, value, -np.inf, undirected_view=True)
     mat = _block(net, per, src, dst, val)
     mat.data = (mat.data > threshold).astype(np.float64)
@@ -232,7 +237,7 @@ def shared_allies(
 def triad_census(
     net: TemporalNetwork, *, value: str = "count", threshold: float = 0.0
 ) -> pd.DataFrame:
-    """The four structural-balance triad types per period.
+    r"""The four structural-balance triad types per period.
 
     A pair is *negative* when a hostile tie links it and *positive* when only a cooperative tie
     does (hostility takes precedence). Closed triads are classified by their signs.
@@ -248,8 +253,8 @@ def triad_census(
     Notes
     -----
     With P and N the binary positive and negative adjacency matrices of a period, the counts
-    are :math:`\\mathrm{tr}(P^3)/6`, :math:`\\mathrm{tr}(P^2N)/2`, :math:`\\mathrm{tr}(PN^2)/2`
-    and :math:`\\mathrm{tr}(N^3)/6`.
+    are :math:`\mathrm{tr}(P^3)/6`, :math:`\mathrm{tr}(P^2N)/2`, :math:`\mathrm{tr}(PN^2)/2`
+    and :math:`\mathrm{tr}(N^3)/6`.
     """
     neg = _binary_view(net, "hostile", value, threshold)
     pos = _binary_view(net, "cooperative", value, threshold)
@@ -279,15 +284,15 @@ def triad_census(
 def rem_statistics(
     net: TemporalNetwork, layer: str = "hostile", *, value: str = "intensity"
 ) -> pd.DataFrame:
-    """Relational-event statistics of every ordered pair, from the history before each period.
+    r"""Relational-event statistics of every ordered pair, from the history before each period.
 
     Returns
     -------
     pandas.DataFrame
         Index ``(period, source, target)`` over the ordered pairs linked by a tie of ``layer`` in
         some period; columns ``inertia`` (:math:`w_{ij}`), ``reciprocity`` (:math:`w_{ji}`),
-        ``two_path`` (:math:`\\sum_k w_{ik} w_{kj}`, triadic closure) and ``shared_partners``
-        (:math:`\\sum_k u_{ik} u_{jk}` on the undirected view :math:`u = w + w^T`), each taken
+        ``two_path`` (:math:`\sum_k w_{ik} w_{kj}`, triadic closure) and ``shared_partners``
+        (:math:`\sum_k u_{ik} u_{jk}` on the undirected view :math:`u = w + w^T`), each taken
         at the end of period t-1 (zero in the first period).
 
     Notes

@@ -102,7 +102,7 @@ def _build_layer(
 
 
 class TemporalNetwork:
-    """A multilayer rivalry network over calendar periods, with decayed tie intensities.
+    r"""A multilayer rivalry network over calendar periods, with decayed tie intensities.
 
     Build it with :meth:`from_events`; it is immutable.
 
@@ -127,7 +127,7 @@ class TemporalNetwork:
     -----
     Let :math:`C_{ij}[t]` be the summed weight of ties from i to j in period t. The intensity is
 
-    .. math:: W_{ij}[t] = e^{-\\ln 2 / h} \\, W_{ij}[t-1] + C_{ij}[t], \\qquad W_{ij}[-1] = 0,
+    .. math:: W_{ij}[t] = e^{-\ln 2 / h} \, W_{ij}[t-1] + C_{ij}[t], \qquad W_{ij}[-1] = 0,
 
     with half-life :math:`h` in periods, computed for all ties at once. Where the source says
     who attacked or captured from whom (``directed``, captures) the tie is directed; otherwise

@@ -5,6 +5,7 @@ studies are fitted on; their column names are a contract documented in
 :mod:`sahelmodel.panels.dyad` and :mod:`sahelmodel.panels.actor`.
 """
 
+from sahelmodel.panels.actor import ACTOR_OUTCOMES, actor_panel
 from sahelmodel.panels.dyad import DYAD_OUTCOMES, dyad_panel
 
-__all__ = ["DYAD_OUTCOMES", "dyad_panel"]
+__all__ = ["ACTOR_OUTCOMES", "DYAD_OUTCOMES", "actor_panel", "dyad_panel"]

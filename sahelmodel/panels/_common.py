@@ -56,8 +56,11 @@ def shifted_columns(
     lags: Sequence[int],
     leads: Sequence[int],
 ) -> dict[str, np.ndarray]:
-    """``<col>_lag<k>`` = value at ``period - k`` and ``<col>_lead<k>`` = value at
-    ``period + k`` for every grid; NaN where the shifted period leaves the window."""
+    """Lagged and led copies of every grid.
+
+    ``<col>_lag<k>`` is the value at ``period - k`` and ``<col>_lead<k>`` the value at
+    ``period + k``; NaN where the shifted period leaves the window.
+    """
     out: dict[str, np.ndarray] = {}
     for col, grid in grids.items():
         for k in lags:

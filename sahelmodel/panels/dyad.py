@@ -107,7 +107,7 @@ def dyad_panel(
     start: Any = None,
     end: Any = None,
 ) -> pd.DataFrame:
-    """One row per dyad and period, zeros where nothing happened.
+    r"""One row per dyad and period, zeros where nothing happened.
 
     Parameters
     ----------
@@ -146,10 +146,10 @@ def dyad_panel(
 
     Notes
     -----
-    With :math:`y_{ij,t}` hostile events and :math:`W^h_{ij}[t] = \\delta W^h_{ij}[t-1] +
-    C^h_{ij}[t]`, :math:`\\delta = e^{-\\ln 2 / h}`, the row of dyad ij in period t holds
+    With :math:`y_{ij,t}` hostile events and :math:`W^h_{ij}[t] = \delta W^h_{ij}[t-1] +
+    C^h_{ij}[t]`, :math:`\delta = e^{-\ln 2 / h}`, the row of dyad ij in period t holds
     :math:`y_{ij,t}`, :math:`y_{ij,t-k}`, :math:`W^h_{ij}[t-1]` (``rivalry_lag1``) and
-    :math:`\\#\\{k: W^h_{ik}[t-1] > \\tau, W^h_{jk}[t-1] > \\tau\\}` (``shared_enemies_lag1``),
+    :math:`\#\{k: W^h_{ik}[t-1] > \tau, W^h_{jk}[t-1] > \tau\}` (``shared_enemies_lag1``),
     so a model of :math:`y_{ij,t}` only sees the past.
 
     Examples
@@ -162,8 +162,9 @@ def dyad_panel(
     ...      "event_type": "battle", "fatalities": 0, "capture": True,
     ...      "capturer": "is_sahel", "captured_from": "jnim"}])
     >>> panel = dyad_panel(ev, freq="W")
-    >>> panel[["period_index", "dyad", "hostile", "capture_ij", "hostile_lag1"]].values.tolist()
-    [[0, 'is_sahel|jnim', 1, 0, nan], [1, 'is_sahel|jnim', 0, 0, 1.0], [2, 'is_sahel|jnim', 1, 1, 0.0]]
+    >>> cols = ["period_index", "hostile", "capture_ij", "hostile_lag1"]
+    >>> panel["dyad"].unique().tolist(), panel[cols].values.tolist()
+    (['is_sahel|jnim'], [[0.0, 1.0, 0.0, nan], [1.0, 0.0, 0.0, 1.0], [2.0, 1.0, 1.0, 0.0]])
     """
     check_choice("freq", freq, ("D", "W", "M", "Y"))
     check_choice("risk_set", risk_set, ("observed", "active", "all"))
@@ -234,7 +235,7 @@ def dyad_panel(
         per = np.tile(np.arange(n_per), iu.size)
         pi, pj = np.repeat(iu, n_per), np.repeat(ju, n_per)
     order = np.lexsort((per, pj, pi))
-    per, pi, pj = per[order].astype(np.int64), pi[order].astype(np.int64), pj[order].astype(np.int64)
+    per, pi, pj = (x[order].astype(np.int64) for x in (per, pi, pj))
     pair = pi * n + pj
 
     names = actors.to_numpy(dtype=object)
