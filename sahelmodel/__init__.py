@@ -13,6 +13,7 @@ from sahelmodel.events import EventDataError, EventTable, ReadReport
 from sahelmodel.hawkes.model import Hawkes
 from sahelmodel.hawkes.results import HawkesResults
 from sahelmodel.hawkes.simulate import simulate_hawkes
+from sahelmodel.io import read_acled, read_events, read_ucdp_ged
 from sahelmodel.network import (
     TemporalNetwork,
     betweenness,
@@ -50,6 +51,9 @@ __all__ = [
     "dyad_panel",
     "materiel_lexicon",
     "parse_capture",
+    "read_acled",
+    "read_events",
+    "read_ucdp_ged",
     "reciprocity",
     "rem_statistics",
     "shared_allies",

@@ -1,0 +1,467 @@
+"""Shared machinery of the readers: loading raw text, vectorised parsing, row accounting.
+
+Every reader follows the same path:
+
+1. :func:`load_raw` decodes the file (a clear error for a wrong encoding or an empty file),
+   reads it with pandas as strings (``dtype=str``, ``keep_default_na=False``) and counts the
+   fields of every record, so that truncated rows and rows with extra fields are caught and
+   every data row gets its 1-based spreadsheet row number (the header is row 1).
+2. A :class:`Staging` object parses source columns into canonical ones, one vectorised check
+   per column. Each failed check sets the row aside with the column, the raw value and the
+   reason; a row keeps its first problem.
+3. :meth:`Staging.finish` rejects duplicated event ids, resolves actors through the alias table
+   and its place/time rules, raises the first problem as :class:`EventDataError` when
+   ``errors="raise"`` or lists them all in the :class:`ReadReport` when ``errors="report"``, and
+   returns the :class:`EventTable`. ``n_read == n_kept + n_rejected`` always holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sahelmodel._validation import check_choice
+from sahelmodel.actors import normalise_name, resolve_actors
+from sahelmodel.events import EventDataError, EventTable, ReadReport
+
+__all__ = [
+    "ERRORS",
+    "RawTable",
+    "Staging",
+    "check_columns",
+    "load_raw",
+]
+
+#: Accepted values of the readers' ``errors`` argument.
+ERRORS = ("raise", "report")
+
+PathOrFrame = str | os.PathLike[str] | pd.DataFrame | io.IOBase
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A source read as strings, before any parsing.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per well-formed data record, every value a string (``""`` when empty).
+    rows : numpy.ndarray
+        Spreadsheet row number (header = 1) of each row of ``frame``.
+    source : str
+        File name, or ``"<DataFrame>"``.
+    n_read : int
+        Data records in the source, blank lines excluded; malformed records included.
+    rejected : list of tuple
+        ``(row, column, value, reason)`` of records that could not be split into the header's
+        fields (too many or too few); they are not in ``frame``.
+    messages : list of str
+        Notes about the read (blank lines skipped).
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    source: str
+    n_read: int
+    rejected: list[tuple[int, str, str, str]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+def _decode(data: bytes, source: str, encoding: str) -> str:
+    if not data.strip():
+        raise EventDataError("the file is empty; expected a header row and data rows",
+                             source=source)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and "16" not in encoding:
+        raise EventDataError(
+            "the file is UTF-16 encoded; re-save it as UTF-8 or pass encoding='utf-16'",
+            source=source,
+        )
+    codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise EventDataError(
+            f"byte 0x{data[exc.start]:02x} on line {line} of the file is not valid {encoding}; "
+            "the file is probably in another encoding (e.g. Windows-1252 from a spreadsheet): "
+            "re-save it as UTF-8 or pass encoding='cp1252'",
+            source=source,
+        ) from None
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r}") from None
+
+
+def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """A user DataFrame as strings, as if it had been written to CSV and read back."""
+    out = {}
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            text = col.dt.strftime("%Y-%m-%d")
+        else:
+            text = col.astype(object).map(str)
+        out[str(name).strip()] = text.where(col.notna(), "").astype(object)
+    return pd.DataFrame(out, index=range(len(frame)))
+
+
+def load_raw(path_or_frame: PathOrFrame, *, encoding: str = "utf-8") -> RawTable:
+    """Read a CSV file (or take a DataFrame) as strings, accounting for every record.
+
+    Parameters
+    ----------
+    path_or_frame : path, file object or pandas.DataFrame
+        The source. A DataFrame's rows are numbered as if it had been written to CSV.
+    encoding : str
+        Text encoding of a file.
+
+    Raises
+    ------
+    EventDataError
+        Empty file, undecodable bytes, a header with repeated or blank-only names, or text
+        the CSV parser cannot split at all.
+    """
+    if isinstance(path_or_frame, pd.DataFrame):
+        frame = _frame_to_strings(path_or_frame)
+        dup = frame.columns[frame.columns.duplicated()]
+        if len(dup):
+            raise EventDataError(f"column {dup[0]!r} appears more than once",
+                                 source="<DataFrame>")
+        return RawTable(frame, np.arange(len(frame)) + 2, "<DataFrame>", len(frame))
+    if isinstance(path_or_frame, io.IOBase) or hasattr(path_or_frame, "read"):
+        source = str(getattr(path_or_frame, "name", "<stream>"))
+        data = path_or_frame.read()  # type: ignore[union-attr]
+        data = data.encode("utf-8") if isinstance(data, str) else data
+    else:
+        source = str(path_or_frame)
+        try:
+            data = Path(path_or_frame).read_bytes()
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no such event file: {source}") from None
+    text = _decode(data, source, encoding)
+    return _parse_text(text, source)
+
+
+def _parse_text(text: str, source: str) -> RawTable:
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
+    header = [h.strip() for h in records[0]] if records else []
+    if not any(header):
+        raise EventDataError("the first row is blank; expected a header row", source=source)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise EventDataError(f"column {name!r} appears more than once in the header",
+                                 source=source)
+        seen.add(name)
+    width = len(header)
+    counts = np.fromiter(map(len, records[1:]), dtype=np.int64, count=len(records) - 1)
+    rows_all = np.arange(len(counts)) + 2
+    blank = counts == 0
+    good = counts == width
+    rejected = []
+    for i in np.flatnonzero(~good & ~blank):
+        rec = records[i + 1]
+        if counts[i] > width:
+            reason = f"row has {counts[i]} fields but the header has {width}"
+            rejected.append((int(rows_all[i]), "", ",".join(rec[width:])[:80], reason))
+        else:
+            reason = (f"row has only {counts[i]} of {width} fields (truncated); "
+                      f"column {header[counts[i]]!r} and after are missing")
+            rejected.append((int(rows_all[i]), header[counts[i]], "", reason))
+    frame = None
+    if good.all() and len(counts):
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, header=0, names=header,
+                                index_col=False, engine="c")
+        except (pd.errors.ParserError, ValueError):
+            frame = None
+        if frame is not None and len(frame) != len(counts):
+            frame = None
+    if frame is None:
+        body = [records[i + 1] for i in np.flatnonzero(good)]
+        frame = pd.DataFrame(body, columns=header, dtype=object)
+    else:
+        frame = frame.astype(object)
+    messages = []
+    if blank.any():
+        messages.append(f"{int(blank.sum())} blank lines skipped")
+    return RawTable(
+        frame.reset_index(drop=True),
+        rows_all[good],
+        source,
+        int((~blank).sum()),
+        rejected,
+        messages,
+    )
+
+
+def check_columns(raw: RawTable, required: Iterable[str], *, layout: str) -> None:
+    """Raise :class:`EventDataError` naming every required column the source lacks."""
+    missing = [c for c in required if c not in raw.frame.columns]
+    if missing:
+        listed = ", ".join(repr(c) for c in missing)
+        raise EventDataError(
+            f"missing required column{'s' if len(missing) > 1 else ''} {listed} "
+            f"(expected the {layout} layout)",
+            source=raw.source,
+        )
+
+
+def label_map(values: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
+    """Map labels through ``mapping`` keyed by :func:`normalise_name` keys (unique values once)."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    mapped = np.array([mapping.get(normalise_name(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
+class Staging:
+    """Canonical columns being parsed from a :class:`RawTable`, with per-row rejections."""
+
+    def __init__(self, raw: RawTable, source_dataset: str) -> None:
+        self.raw = raw
+        self.source_dataset = source_dataset
+        self.n = len(raw.frame)
+        self.rows = np.asarray(raw.rows, dtype=np.int64)
+        self.out: dict[str, Any] = {}
+        self._reason = np.full(self.n, None, dtype=object)
+        self._column = np.full(self.n, "", dtype=object)
+        self._value = np.full(self.n, "", dtype=object)
+        self.messages: list[str] = list(raw.messages)
+
+    # -- raw access ------------------------------------------------------------------------
+    def text(self, column: str | None) -> pd.Series:
+        """A source column, stripped, with empty strings as missing (all missing if absent)."""
+        if column is None or column not in self.raw.frame.columns:
+            return pd.Series(pd.NA, index=range(self.n), dtype="string")
+        col = self.raw.frame[column].astype("string").str.strip()
+        return col.mask(col == "", pd.NA)
+
+    @property
+    def ok(self) -> np.ndarray:
+        """Rows with no problem so far."""
+        return np.asarray(pd.isna(self._reason), dtype=bool)
+
+    def reject(self, mask: Any, column: str, values: Any, reason: str | np.ndarray) -> None:
+        """Set aside the rows in ``mask`` (keeping an earlier reason where there is one)."""
+        mask = np.asarray(mask, dtype=bool) & self.ok
+        if not mask.any():
+            return
+        vals = np.asarray(pd.Series(values).astype(object).fillna("").astype(str), dtype=object)
+        self._reason[mask] = reason[mask] if isinstance(reason, np.ndarray) else reason
+        self._column[mask] = column
+        self._value[mask] = vals[mask] if vals.shape == mask.shape else ""
+
+    # -- typed parsers ---------------------------------------------------------------------
+    def required(self, values: pd.Series, column: str, what: str) -> None:
+        """Reject rows where a required value is missing."""
+        self.reject(values.isna().to_numpy(), column, values, f"missing value; expected {what}")
+
+    def integer(
+        self, column: str | None, *, required: bool = False, minimum: int | None = None,
+        maximum: int | None = None, what: str = "a whole number",
+    ) -> pd.Series:
+        """Parse whole numbers (``"3"`` or ``"3.0"``) into an ``Int64`` Series."""
+        raw = self.text(column)
+        num = pd.to_numeric(raw, errors="coerce").astype("Float64")
+        bad = raw.notna() & (num.isna() | (num != num.round()))
+        if minimum is not None:
+            bad |= num.notna() & (num < minimum)
+        if maximum is not None:
+            bad |= num.notna() & (num > maximum)
+        if column is not None:
+            self.reject(bad.fillna(True).to_numpy(), column, raw, f"expected {what}")
+            if required:
+                self.required(raw, column, what)
+        return num.where(~bad.fillna(True)).round().astype("Int64")
+
+    def real(self, column: str | None, *, bound: float | None = None,
+             what: str = "a number") -> pd.Series:
+        """Parse decimal numbers into ``float64`` (NaN when empty), checking ``|x| <= bound``."""
+        raw = self.text(column)
+        num = pd.to_numeric(raw, errors="coerce").astype("float64")
+        bad = raw.notna().to_numpy() & ~np.isfinite(num.to_numpy())
+        if bound is not None:
+            bad |= np.isfinite(num.to_numpy()) & (np.abs(num.to_numpy()) > bound)
+        if column is not None:
+            self.reject(bad, column, raw, f"expected {what}")
+        return num.where(~bad)
+
+    def date(self, column: str, formats: Sequence[str]) -> pd.Series:
+        """Parse dates trying each format in turn; unparseable or missing dates are rejected."""
+        raw = self.text(column)
+        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        for fmt in formats:
+            todo = parsed.isna() & raw.notna()
+            if not todo.any():
+                break
+            got = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
+            parsed[todo] = got.astype("datetime64[ns]")
+        shown = " or ".join(_FORMAT_NAMES.get(f, f) for f in formats)
+        self.reject((raw.notna() & parsed.isna()).to_numpy(), column, raw,
+                    f"expected a date like {shown}")
+        self.required(raw, column, "a date")
+        return parsed.dt.normalize()
+
+    def boolean(self, column: str | None) -> pd.Series:
+        """Parse ``True/False/1/0/yes/no`` (any case) into a ``boolean`` Series."""
+        raw = self.text(column)
+        low = raw.str.lower()
+        value = low.map(_BOOLEANS.get, na_action="ignore")
+        bad = (raw.notna() & value.isna()).to_numpy()
+        if column is not None:
+            self.reject(bad, column, raw, "expected True or False")
+        return value.astype("boolean")
+
+    def event_type(self, column: str, mapping: Mapping[str, str], expected: str) -> pd.Series:
+        """Map source event-type labels onto :data:`~sahelmodel.events.EVENT_TYPES`."""
+        raw = self.text(column)
+        mapped = label_map(raw, mapping)
+        self.reject((raw.notna() & mapped.isna()).to_numpy(), column, raw,
+                    f"unknown event type; expected {expected}")
+        self.required(raw, column, "an event type")
+        return mapped
+
+    # -- actors ----------------------------------------------------------------------------
+    def actors(self, side: int, raw: pd.Series, assoc: pd.Series | None = None,
+               *, required: bool, column: str, target: dict[str, Any] | None = None) -> None:
+        """Resolve one side's raw names (and associated actors) to canonical ids.
+
+        The results go to ``target`` (the staged rows by default), whose ``country``,
+        ``admin1``, ``date``, ``longitude`` and ``latitude`` are the place/time context of the
+        actor rules.
+        """
+        out = self.out if target is None else target
+        ctx = {k: _reset(out.get(k)) for k in
+               ("country", "admin1", "date", "longitude", "latitude")}
+        res = resolve_actors(raw.reset_index(drop=True), source=self.source_dataset, **ctx)
+        out[f"actor{side}"] = res["actor"]
+        out[f"actor{side}_raw"] = raw.reset_index(drop=True)
+        out[f"actor{side}_kind"] = res["kind"]
+        unknown = raw[~res["known"].to_numpy()].dropna()
+        self._unknown = getattr(self, "_unknown", set()) | set(unknown.astype(str))
+        if required:
+            self.required(raw, column, "an actor name")
+        joined = res["assoc"]
+        if assoc is not None:
+            joined = _join_id_lists(joined, self.assoc_ids(assoc))
+        out[f"assoc_actor{side}"] = joined.astype("string")
+
+    def assoc_ids(self, names: pd.Series) -> pd.Series:
+        """Resolve ``;``-joined raw names into ``;``-joined canonical ids (vectorised)."""
+        names = names.reset_index(drop=True)
+        parts = names.str.split(";").explode().str.strip()
+        parts = parts[parts.notna() & (parts != "")]
+        if parts.empty:
+            return pd.Series(pd.NA, index=names.index, dtype="string")
+        res = resolve_actors(parts.reset_index(drop=True), source=self.source_dataset)
+        self._unknown = getattr(self, "_unknown", set()) | set(
+            parts[~res["known"].to_numpy()].astype(str))
+        ids = pd.Series(res["actor"].to_numpy(), index=parts.index, dtype="string")
+        return _join_id_lists(ids.groupby(level=0).agg(";".join).reindex(names.index))
+
+    # -- the end ---------------------------------------------------------------------------
+    def reject_duplicates(self, ids: pd.Series, column: str) -> None:
+        """Reject later rows whose event id repeats one of an earlier kept row."""
+        ok = self.ok
+        kept_ids = ids.where(ok)
+        dup = kept_ids.duplicated(keep="first") & kept_ids.notna()
+        if not dup.any():
+            return
+        first_row = pd.Series(self.rows, index=ids.index).where(ok).groupby(kept_ids).transform(
+            "min")
+        reasons = ("duplicated event id; first used on row "
+                   + first_row.fillna(0).astype(np.int64).astype(str)).to_numpy(dtype=object)
+        self.reject(dup.to_numpy(), column, ids, reasons)
+
+    def finish(self, errors: str, frame: pd.DataFrame | None = None,
+               keep: np.ndarray | None = None) -> EventTable:
+        """Raise or report the rejections and build the table from the kept rows."""
+        check_choice("errors", errors, ERRORS)
+        ok = self.ok if keep is None else keep
+        rej = [
+            (int(r), c, v, s)
+            for r, c, v, s in zip(self.rows[~self.ok], self._column[~self.ok],
+                                  self._value[~self.ok], self._reason[~self.ok], strict=True)
+        ] + list(self.raw.rejected)
+        rej.sort(key=lambda t: t[0])
+        if rej and errors == "raise":
+            row, column, value, reason = rej[0]
+            shown = f" (got {value!r})" if value else ""
+            raise EventDataError(f"{reason}{shown}", source=self.raw.source, row=row,
+                                 column=column or None)
+        if frame is None:
+            frame = pd.DataFrame(
+                {k: v.reset_index(drop=True) if isinstance(v, pd.Series) else v
+                 for k, v in self.out.items()},
+                index=pd.RangeIndex(self.n),
+            )
+            frame = frame.loc[ok]
+        n_kept = int(self.ok.sum())
+        rejected = pd.DataFrame(rej, columns=["row", "column", "value", "reason"])
+        report = ReadReport(
+            source=self.raw.source,
+            n_read=self.raw.n_read,
+            n_kept=n_kept,
+            n_rejected=len(rej),
+            rejected=rejected,
+            unknown_actors=tuple(sorted(getattr(self, "_unknown", set()))),
+            messages=tuple(self.messages),
+        )
+        if "source_dataset" in frame.columns:
+            frame = frame.assign(source_dataset=frame["source_dataset"].astype("string").fillna(
+                self.source_dataset))
+        else:
+            frame = frame.assign(source_dataset=self.source_dataset)
+        return EventTable(frame, report=report)
+
+
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,
+             "t": True, "f": False}
+
+_FORMAT_NAMES = {
+    "%Y-%m-%d": "2024-03-24",
+    "%Y-%m-%d %H:%M:%S": "2024-03-24 00:00:00",
+    "%Y-%m-%d %H:%M:%S.%f": "2024-03-24 00:00:00.000",
+    "%Y-%m-%dT%H:%M:%S": "2024-03-24T00:00:00",
+    "%m/%d/%Y %H:%M:%S": "03/24/2024 00:00:00",
+    "%m/%d/%Y": "03/24/2024",
+    "%d %B %Y": "24 March 2024",
+    "%d/%m/%Y": "24/03/2024",
+    "%d-%B-%Y": "24-March-2024",
+    "%d-%b-%Y": "24-Mar-2024",
+}
+
+
+def _reset(values: Any) -> Any:
+    return values.reset_index(drop=True) if isinstance(values, pd.Series) else values
+
+
+def _join_id_lists(*lists: pd.Series) -> pd.Series:
+    """Union of ``;``-joined id lists row by row, first-seen order, missing when empty.
+
+    Only rows with a non-empty list are touched, so the cost grows with the associated actors,
+    not with the events.
+    """
+    index = lists[0].index
+    stacked = pd.concat([s.reset_index(drop=True).set_axis(index) for s in lists])
+    stacked = stacked[stacked.notna() & (stacked != "")]
+    out = pd.Series(pd.NA, index=index, dtype="string")
+    if stacked.empty:
+        return out
+    parts = stacked.str.split(";").explode().str.strip()
+    parts = parts[parts != ""]
+    frame = parts.rename("id").rename_axis("row").reset_index().drop_duplicates()
+    joined = frame.groupby("row", sort=False)["id"].agg(";".join)
+    out.loc[joined.index] = joined.to_numpy()
+    return out
