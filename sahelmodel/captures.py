@@ -52,7 +52,8 @@ Text patterns come first, then the event's actors:
 
 1. **Capturer named in the text**: for active verbs, the nearest actor mention before the verb
    that is in subject position (not after "of", "from", "on", "against", an attack verb, ...);
-   for passive verbs, the agent after "by", else the subject of the sentence.
+   for passive verbs, only the agent after "by" (in "13 terrorists neutralized, weapons
+   recovered" the terrorists are not the capturers).
 2. **Loser named in the text**: a mention after "from", "belonging to", "abandoned by" or a
    possessive ("the soldiers' weapons") in the object; the victim of "robbed"/"stripped"; else
    the first mention in object position in the sentence ("attacked positions of the Malian
@@ -230,7 +231,7 @@ def _compiled_lexicon() -> _Lexicon:
     alts = "|".join(f"(?P<x{i}>{p})" for i, p in enumerate(lex["pattern"]))
     items = re.compile(
         rf"\b(?:(?P<neg>no|not\s+any|without(?:\s+any)?|none\s+of\s+(?:the|their))\s+)?"
-        rf"(?:{_DET}\s+)?(?:(?P<count>{COUNT_SOURCE})\s+)?(?:{_ADJ}\s+){{0,2}}(?:{alts})\b",
+        rf"(?:{_DET}\s+)?(?:(?P<count>{COUNT_SOURCE})\s+)?(?:{_ADJ}\s+){{0,2}}?(?:{alts})\b",
         re.IGNORECASE,
     )
     any_source = r"\b(?:" + "|".join(lex["pattern"]) + r")\b"
@@ -287,7 +288,7 @@ _PASSIVE_GAP = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
-    r"[.;:!?()]|\s-\s|,\s*(?:and\s+|then\s+)?(?:killing|wounding|injuring|leaving|which|who|"
+    r"\.(?!\d)|[;:!?()]|\s-\s|,\s*(?:and\s+|then\s+)?(?:killing|wounding|injuring|leaving|which|who|"
     r"according|reportedly|as|while|before|after|when|but|then|setting|burning|destroying)\b|"
     r"\b(?:before|after|while|when|during|but|although|whereas|then|because|since|as\s+they|"
     r"in\s+an?\s+(?:attack|raid|ambush|operation))\b|"
@@ -402,18 +403,37 @@ def _previous_word(sentence: str, start: int) -> str:
     return ""
 
 
-def _object_position(sentence: str, mention: Mention) -> bool:
-    word = _previous_word(sentence, mention.start)
-    if word in _OBJECT_CUES:
-        return True
-    if word.endswith(("ed", "ing")) and word not in _SUBJECT_ED_WORDS and word != "during":
-        return True
-    return bool(_POSSESSIVE_AFTER.match(sentence, mention.end))
+_APPOSITION_GAP = re.compile(r"[\s(),\-]*", re.IGNORECASE)
 
 
-def _subject(sentence: str, mentions: list[Mention], before: int) -> Mention | None:
+def _object_positions(sentence: str, mentions: list[Mention]) -> dict[int, bool]:
+    """Whether each mention (by start) is in object position rather than subject position.
+
+    A mention is an object when the word before it (skipping determiners and numbers) is a
+    preposition or an attack verb, or when it is a possessive; a mention that only follows
+    another one after brackets or commas ("Al-Qaeda affiliated (JNIM) militants") is in
+    apposition and takes the position of the first.
+    """
+    out: dict[int, bool] = {}
+    previous: Mention | None = None
+    for m in mentions:
+        if previous is not None and _APPOSITION_GAP.fullmatch(sentence[previous.end : m.start]):
+            out[m.start] = out[previous.start]
+        else:
+            word = _previous_word(sentence, m.start)
+            out[m.start] = (
+                word in _OBJECT_CUES
+                or (word.endswith(("ed", "ing")) and word not in _SUBJECT_ED_WORDS)
+                or bool(_POSSESSIVE_AFTER.match(sentence, m.end))
+            )
+        previous = m
+    return out
+
+
+def _subject(mentions: list[Mention], is_object: dict[int, bool],
+             before: int) -> Mention | None:
     for m in reversed([m for m in mentions if m.end <= before]):
-        if not _object_position(sentence, m):
+        if not is_object[m.start]:
             return m
     return None
 
@@ -445,6 +465,7 @@ def _sentence_clauses(sentence: str) -> list[_Clause]:
     if not items:
         return []
     mentions = find_mentions(sentence)
+    is_object = _object_positions(sentence, mentions)
     clauses: list[_Clause] = []
     for k, v in enumerate(verbs):
         family = v.lastgroup or ""
@@ -480,11 +501,11 @@ def _sentence_clauses(sentence: str) -> list[_Clause]:
                  and _AGENT_CUE.search(sentence[max(v.end(), m.start - 10) : m.start])),
                 None,
             )
-            capturer = agent or _subject(sentence, mentions, span_lo)
+            capturer = agent
         else:
             objects = [it for it in items if v.end() <= it.start and it.end <= end]
             span_lo = v.start()
-            capturer = _subject(sentence, mentions, v.start())
+            capturer = _subject(mentions, is_object, v.start())
         if _DESTROY_AFTER.match(sentence, end):
             continue
         objects = [it for it in objects if not it.negated]
@@ -493,7 +514,7 @@ def _sentence_clauses(sentence: str) -> list[_Clause]:
         loser = _loser_in_span(sentence, mentions, v.end(), end, family)
         if loser is None:
             loser = next(
-                (m for m in mentions if m is not capturer and _object_position(sentence, m)
+                (m for m in mentions if m is not capturer and is_object[m.start]
                  and (capturer is None or m.target != capturer.target)),
                 None,
             )
