@@ -210,3 +210,24 @@ def test_from_events_bad_arguments():
         EventTimes.from_events(_table(), marks=lambda f: np.full(len(f), 0.5))
     with pytest.raises(ValueError, match="missing must be"):
         EventTimes.from_events(_table(), missing="ignore")
+
+
+def test_real_ucdp_events_become_directed_dyad_streams(ucdp_path):
+    from sahelmodel.hawkes import dyad_relations
+    from sahelmodel.io import read_ucdp_ged
+
+    table = read_ucdp_ged(ucdp_path)
+    frame = table.frame
+    two_sided = int((frame["actor1"].notna() & frame["actor2"].notna()).sum())
+    et = table.to_event_times(by="directed_dyad", marks="capture", missing="drop")
+    assert et.n_events == two_sided
+    assert et.counts.sum() == two_sided and (et.counts > 0).all()
+    assert et.start == 0.0
+    days = (frame["date"].max() - frame["date"].min()).days
+    assert et.end == days + 1.0
+    assert et.has_ties  # daily data: several events share a day
+    assert np.array_equal(et.times, np.round(et.times))
+    # the dimension names feed the relational parametrisation directly
+    relations = dyad_relations(et.dim_names)
+    assert relations.shape == (et.n_dims, et.n_dims)
+    assert (np.diag(relations) == 1).all()

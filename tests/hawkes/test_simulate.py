@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import sahelmodel
 from sahelmodel.hawkes import (
@@ -146,3 +149,37 @@ def test_target_table_draws_targets_in_proportion_to_each_column():
         # binomial standard error of a frequency is at most 0.5 / sqrt(n) = 0.0025
         np.testing.assert_allclose(freq, expected, atol=5 * 0.0025)
         assert freq[expected == 0].sum() == 0
+
+
+@st.composite
+def _small_params(draw):
+    n = draw(st.integers(1, 3))
+    unit = st.floats(0.0, 1.0)
+    mu = draw(hnp.arrays(float, n, elements=unit))
+    adjacency = draw(hnp.arrays(float, (n, n), elements=st.floats(0.0, 0.4)))
+    decay = draw(hnp.arrays(float, (n, n), elements=st.floats(0.1, 5.0)))
+    prob = draw(st.none() | hnp.arrays(float, n, elements=unit))
+    kappa = draw(st.floats(0.0, 3.0))
+    params = HawkesParams(baseline=mu, adjacency=adjacency, kernel=decay,
+                          mark_multiplier=kappa, mark_probability=prob)
+    assume(params.branching_ratio < 0.95)
+    return params
+
+
+@given(params=_small_params(), start=st.floats(-20.0, 20.0), seed=st.integers(0, 2**32 - 1))
+def test_simulated_events_are_well_formed(params, start, seed):
+    end = start + 40.0
+    for method in METHODS:
+        et = simulate(params, end, start=start, rng=seed, method=method)
+        assert et.n_dims == params.n_dims
+        assert (et.times >= start).all() and (et.times < end).all()
+        assert (np.diff(et.times) >= 0).all()
+        # immigrant-free dimensions with no incoming excitation stay empty
+        silent = (params.baseline.mu == 0) & (params.adjacency.sum(axis=1) == 0)
+        assert et.counts[silent].sum() == 0
+        if params.mark_probability is None:
+            assert et.marks is None
+        else:
+            p = params.mark_probability[et.dims]
+            assert set(np.unique(et.marks)) <= {0, 1}
+            assert (et.marks[p == 0] == 0).all() and (et.marks[p == 1] == 1).all()

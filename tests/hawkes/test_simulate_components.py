@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import re
 
 import numpy as np
@@ -264,3 +266,19 @@ def test_relations_between_undirected_dyads():
         dyad_relations(["a|a"])
     with pytest.raises(ValueError, match=re.escape("'i|j' or a pair")):
         dyad_relations(["abc"])
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "sahelmodel.event_times",
+        "sahelmodel.hawkes.baseline",
+        "sahelmodel.hawkes.kernels",
+        "sahelmodel.hawkes.params",
+        "sahelmodel.hawkes.simulate",
+    ],
+)
+def test_docstring_examples_run(module):
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
