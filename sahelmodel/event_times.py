@@ -169,10 +169,13 @@ class EventTimes:
                 f"{int(outside.sum())} event times lie outside the window [{start_f:g}, "
                 f"{end_f:g}] (first: position {i}, time {t[i]:g})"
             )
-        order = np.argsort(t, kind="stable")
-        self._times = _readonly(t[order])
-        self._dims = _readonly(d[order])
-        self._marks = None if m is None else _readonly(m[order])
+        if n > 1 and (np.diff(t) < 0).any():
+            order = np.argsort(t, kind="stable")
+            t, d = t[order], d[order]
+            m = None if m is None else m[order]
+        self._times = _readonly(t)
+        self._dims = _readonly(d)
+        self._marks = None if m is None else _readonly(m)
         self._start = start_f
         self._end = end_f
         self._dim_names = (

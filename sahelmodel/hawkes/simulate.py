@@ -291,7 +291,7 @@ def _branching(
         out_d.append(dims)
         out_m.append(marks)
     all_t = np.concatenate(out_t)
-    order = np.argsort(all_t, kind="stable")
+    order = np.argsort(all_t)  # ties have probability zero; the sort is deterministic
     return (
         all_t[order],
         np.concatenate(out_d)[order].astype(np.int64),
