@@ -27,10 +27,34 @@ from sahelmodel.network import (
     triad_census,
 )
 from sahelmodel.panels import actor_panel, dyad_panel
+from sahelmodel.regression import (
+    CountResults,
+    EventStudyResults,
+    NegativeBinomial,
+    Poisson,
+    capability_shifts,
+    capture_effects,
+    event_study,
+    fenegbin,
+    fepois,
+    harmonics,
+    interrupted_time_series,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CountResults",
+    "EventStudyResults",
+    "NegativeBinomial",
+    "Poisson",
+    "capability_shifts",
+    "capture_effects",
+    "event_study",
+    "fenegbin",
+    "fepois",
+    "harmonics",
+    "interrupted_time_series",
     "CaptureResult",
     "EventDataError",
     "EventTable",

@@ -1,15 +1,29 @@
-"""Event-count regressions: Poisson and negative binomial models with absorbed fixed effects,
-robust and clustered inference, event studies around captures, capture effects and
-interrupted time series."""
+"""Event-count regressions around arms captures.
 
+Poisson and negative binomial models with absorbed fixed effects (:class:`Poisson`,
+:class:`NegativeBinomial`, :func:`fepois`, :func:`fenegbin`), iid, robust and clustered
+inference, event studies (:func:`event_study`), capture effects (:func:`capture_effects`),
+capability shifts on the actor panel (:func:`capability_shifts`) and interrupted time series
+(:func:`interrupted_time_series`, :func:`harmonics`).
+"""
+
+from sahelmodel.regression.effects import capability_shifts, capture_effects
+from sahelmodel.regression.event_study import EventStudyResults, event_study
+from sahelmodel.regression.its import harmonics, interrupted_time_series
 from sahelmodel.regression.models import NegativeBinomial, Poisson, fenegbin, fepois
 from sahelmodel.regression.results import CountResults, DroppedObservations
 
 __all__ = [
     "CountResults",
     "DroppedObservations",
+    "EventStudyResults",
     "NegativeBinomial",
     "Poisson",
+    "capability_shifts",
+    "capture_effects",
+    "event_study",
     "fenegbin",
     "fepois",
+    "harmonics",
+    "interrupted_time_series",
 ]

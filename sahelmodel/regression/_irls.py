@@ -25,14 +25,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 from scipy import special
 
 from sahelmodel.regression._demean import FixedEffects, demean
 
-__all__ = ["IRLSFit", "fit_irls", "loglik_obs", "score_weight"]
+__all__ = ["IRLSFit", "fit_irls", "loglik_obs", "score_weight", "separated_ir"]
 
 _MIN_DISP = 1e-10
 _MAX_DISP = 1e8
+_TRACE = False
 
 
 def loglik_obs(y: np.ndarray, mu: np.ndarray, family: str, disp: float) -> np.ndarray:
@@ -109,11 +111,69 @@ class IRLSFit:
 
 
 def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted least squares by the normal equations (columns are full rank by contract)."""
     if xt.shape[1] == 0:
         return np.zeros(0)
-    sw = np.sqrt(w)
-    beta, *_ = np.linalg.lstsq(xt * sw[:, None], zt * sw, rcond=None)
-    return beta
+    xw = xt * w[:, None]
+    gram = xw.T @ xt
+    rhs = xw.T @ zt
+    try:
+        return scipy.linalg.solve(gram, rhs, assume_a="pos", check_finite=False)
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+        sw = np.sqrt(w)
+        beta, *_ = np.linalg.lstsq(xt * sw[:, None], zt * sw, rcond=None)
+        return beta
+
+
+def separated_ir(y: np.ndarray, x: np.ndarray, fe: FixedEffects, *, maxiter: int = 100,
+                 tol: float = 1e-6) -> tuple[np.ndarray, bool]:
+    """Zero-outcome observations separated by the regressors and fixed effects jointly.
+
+    The iterative rectifier of Correia, Guimarães & Zylkin (2021, *Stata Journal* 21(1)):
+    an observation with :math:`y_i = 0` is separated when some linear combination
+    :math:`z = X\gamma + D a` is :math:`\ge 0` everywhere, :math:`= 0` wherever
+    :math:`y > 0` and :math:`> 0` at :math:`i` (its Poisson MLE of :math:`\eta_i` is
+    :math:`-\infty`). Starting from :math:`u = 1\{y = 0\}`, regress :math:`u` on
+    :math:`[X, D]` by least squares with weight ``heavy`` on positive outcomes (which forces
+    the fit there to zero); stop when every fitted value is non-negative (the positive ones are
+    separated), otherwise replace :math:`u` by the positive part of the fit and repeat.
+
+    Returns
+    -------
+    separated : numpy.ndarray
+        Boolean mask.
+    converged : bool
+
+    Examples
+    --------
+    >>> y = np.array([0.0, 0, 1, 2]); x = np.array([[1.0], [2], [0], [0]])
+    >>> separated_ir(y, x, FixedEffects((), ()))[0].tolist()
+    [True, True, False, False]
+    """
+    zero = y == 0
+    if not zero.any():
+        return np.zeros(y.size, dtype=bool), True
+    for heavy in (1e8, 1e10, 1e12):
+        w = np.where(zero, 1.0, heavy)
+        xt = demean(x, fe, w)[0] if x.shape[1] else np.zeros((y.size, 0))
+        u = zero.astype(float)
+        start = None
+        for _ in range(maxiter):
+            ut, start, _, _ = demean(u, fe, w, start=start, tol=1e-14)
+            resid = ut - xt @ _wls(xt, ut, w) if xt.shape[1] else ut
+            fit = u - resid
+            if np.abs(fit[~zero]).max(initial=0.0) > tol / 10:
+                break  # weight not heavy enough for a valid certificate
+            fit[np.abs(fit) < tol] = 0.0
+            fit[~zero] = 0.0
+            if (fit >= 0).all():
+                return fit > 0, True
+            u = np.maximum(fit, 0.0)
+            if not u.any():
+                return np.zeros(y.size, dtype=bool), True
+        else:
+            return np.zeros(y.size, dtype=bool), False
+    return np.zeros(y.size, dtype=bool), False
 
 
 def fit_irls(
@@ -201,6 +261,8 @@ def fit_irls(
         dll = abs(ll_new - ll) / (abs(ll_new) + 0.1) if np.isfinite(ll) else np.inf
         ddisp = abs(np.log(disp / old_disp)) if estimate_disp else 0.0
         ll = ll_new
+        if _TRACE:
+            print(it, step, dll, deta, disp)
         if dll < tol and deta < 1e-8 and ddisp < 1e-8 and it > 1:
             converged = True
             break

@@ -5,11 +5,13 @@ no work at construction, cheap to copy; ``fit(data)`` (formula) or ``fit_arrays(
 (simulation studies) returns a frozen :class:`~sahelmodel.regression.results.CountResults`.
 :func:`fepois` and :func:`fenegbin` are one-line shortcuts.
 
-Sample accounting (as fixest): rows with missing values are removed; then, repeatedly until
-nothing changes, rows in a fixed-effect group whose outcome is zero throughout (their effect
-is :math:`-\\infty` and they carry no information on :math:`\\beta`), and rows separated by a
-regressor that is non-zero only where the outcome is zero and of one sign there (the
-coefficient would diverge), are removed and reported in ``results.dropped``. Regressors that are
+Sample accounting (as fixest and ppmlhdfe): rows with missing values are removed; then,
+repeatedly until nothing changes, rows in a fixed-effect group whose outcome is zero
+throughout (their effect is :math:`-\\infty` and they carry no information on
+:math:`\\beta`), rows separated by a regressor that is non-zero only where the outcome is zero
+and of one sign there, and rows separated by any combination of regressors and fixed effects
+(the iterative rectifier of Correia, Guimarães & Zylkin, :func:`~sahelmodel.regression._irls.
+separated_ir`) are removed and reported in ``results.dropped``. Regressors that are
 constant within the fixed effects or collinear with earlier regressors are removed and listed
 in ``results.collinear``. An all-zero outcome, an empty sample or a sample with no regressor
 left raises ``ValueError``.
@@ -28,10 +30,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 
 from sahelmodel._validation import check_choice
 from sahelmodel.regression._demean import FixedEffects, demean
-from sahelmodel.regression._irls import fit_irls
+from sahelmodel.regression._irls import fit_irls, separated_ir
 from sahelmodel.regression.covariance import covariance, pearson_scale
 from sahelmodel.regression.formula import build_design, parse_formula
 from sahelmodel.regression.results import CountResults, DroppedObservations
@@ -251,6 +254,19 @@ class _CountModel:
                     active &= ~nz
                     separating.append(names[j])
                     changed = True
+            if not changed and (y[active] == 0).any():
+                sep, ok = separated_ir(y[active], x[active],
+                                       FixedEffects.from_codes([c[active] for c in fe_codes]))
+                if not ok:
+                    warnings.warn("the separation check (iterative rectifier) did not converge; "
+                                  "separated observations may remain", RuntimeWarning,
+                                  stacklevel=4)
+                if sep.any():
+                    idx = np.flatnonzero(active)[sep]
+                    active[idx] = False
+                    n_sep += int(sep.sum())
+                    separating.append("(regressors and fixed effects jointly)")
+                    changed = True
             if not changed:
                 break
         ya, xa = y[active], x[active]
@@ -349,18 +365,14 @@ def _independent_columns(x: np.ndarray, fe: FixedEffects,
     if x.shape[1] == 0:
         return [], []
     xt, _, _, _ = demean(x, fe)
-    keep: list[int] = []
-    dropped: list[str] = []
-    for j in range(x.shape[1]):  # loop over regressors, not observations
-        col = xt[:, j]
-        base = max(float(np.linalg.norm(x[:, j])), 1e-300)
-        if keep:
-            coef, *_ = np.linalg.lstsq(xt[:, keep], col, rcond=None)
-            col = col - xt[:, keep] @ coef
-        if float(np.linalg.norm(col)) <= 1e-9 * base:
-            dropped.append(names[j])
-        else:
-            keep.append(j)
+    norms = np.maximum(np.linalg.norm(x, axis=0), 1e-300)
+    # in-order Gram-Schmidt residual norms: |R_jj| of a QR of the projected columns
+    r = scipy.linalg.qr(xt / norms, mode="r", check_finite=False)[0]
+    resid = np.abs(np.diag(r[: x.shape[1], : x.shape[1]]))
+    if resid.size < x.shape[1]:  # fewer rows than columns
+        resid = np.concatenate([resid, np.zeros(x.shape[1] - resid.size)])
+    keep = [j for j in range(x.shape[1]) if resid[j] > 1e-9]
+    dropped = [names[j] for j in range(x.shape[1]) if resid[j] <= 1e-9]
     return keep, dropped
 
 

@@ -1,0 +1,383 @@
+"""Event studies of counts around events such as arms captures.
+
+Two estimators, both Poisson (or NB2) with unit and period fixed effects.
+
+``method="twfe"`` (distributed leads and lags, Schmidheiny & Siegloch 2023). With event
+indicator :math:`e_{it}` and window :math:`[\\underline k, \\bar k]`,
+
+.. math::
+
+    \\log E[y_{it}] = \\alpha_i + \\lambda_t + \\sum_{k=\\underline k}^{\\bar k} \\beta_k\\, d^k_{it},
+    \\qquad d^k_{it} = e_{i,t-k} \\ (\\underline k < k < \\bar k),
+
+with binned end points :math:`d^{\\bar k}_{it} = \\sum_{s \\ge \\bar k} e_{i,t-s}` (events at
+least :math:`\\bar k` periods ago) and :math:`d^{\\underline k}_{it} = \\sum_{s \\ge
+|\\underline k|} e_{i,t+s}`, and :math:`\\beta_{-1} = 0` as reference. Repeated events per unit
+are allowed. :math:`\\exp(\\beta_k)` is the incidence-rate ratio :math:`k` periods after an
+event; the leads :math:`k < -1` are placebo coefficients, tested jointly by
+:meth:`EventStudyResults.pretrend_test`.
+
+When it is biased: if the effect differs between units first treated at different times
+(cohorts) or changes with calendar time, and treatment timing is staggered, the TWFE
+coefficients are weighted sums of cohort-specific effects at *other* horizons, with weights
+that can be negative (Sun & Abraham 2021; de Chaisemartin & D'Haultfœuille 2020): already
+treated units act as controls, leads can show spurious pre-trends and lags can even change
+sign. It is unbiased when effects are homogeneous across cohorts.
+
+``method="cohort"`` (heterogeneity-robust; Wooldridge's 2023 extended two-way fixed effects
+for Poisson, saturated as in Sun & Abraham's interaction-weighted estimator). The first event
+of each unit defines its cohort :math:`g`; units without an event are the controls. Every
+(cohort, relative period) cell gets its own coefficient :math:`\\tau_{g,k}` (end points
+binned, :math:`k = -1` the reference), so no already-treated unit ever serves as a control.
+Horizon estimates are the cohort-share weighted averages :math:`\\beta_k = \\sum_g w_{g,k}
+\\tau_{g,k}` with :math:`w_{g,k}` the share of cohort :math:`g` among treated observations at
+horizon :math:`k`, and their covariance follows linearly, :math:`W V W^\\top`. Later events of a
+unit are ignored (an absorbing-treatment design).
+
+Column contract: on :func:`sahelmodel.dyad_panel` output the defaults ``unit="dyad"``,
+``time="period_index"``, ``fixed_effects=("dyad", "period")`` apply; for the actor panel use
+``unit="actor"``, ``fixed_effects=("actor", "period")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sahelmodel._inference import critical_value
+from sahelmodel.regression.models import NegativeBinomial, Poisson
+from sahelmodel.regression.results import CountResults
+
+__all__ = ["EventStudyResults", "event_study", "event_time_columns"]
+
+
+def _grid(panel: pd.DataFrame, unit: str, time: str, values: pd.Series) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray]:
+    """Values on a dense unit × time grid (zeros where absent) and each row's grid position."""
+    u_codes, _ = pd.factorize(panel[unit], sort=True)
+    t = pd.to_numeric(panel[time], errors="coerce").to_numpy()
+    if np.isnan(t).any() or not np.allclose(t, np.round(t)):
+        raise ValueError(f"time column {time!r} must hold integers (e.g. period_index)")
+    t = t.astype(np.int64)
+    t0 = int(t.min())
+    ti = t - t0
+    grid = np.zeros((int(u_codes.max()) + 1, int(ti.max()) + 1))
+    if pd.DataFrame({"u": u_codes, "t": ti}).duplicated().any():
+        raise ValueError(f"the panel has duplicate ({unit}, {time}) rows")
+    grid[u_codes, ti] = values.to_numpy(dtype=float)
+    return grid, u_codes, ti
+
+
+def _name(event: str, k: int) -> str:
+    return f"{event}_m{-k}" if k < 0 else f"{event}_p{k}"
+
+
+def event_time_columns(panel: pd.DataFrame, *, event: str, unit: str, time: str,
+                       window: tuple[int, int]) -> pd.DataFrame:
+    """Distributed lead/lag regressors :math:`d^k` with binned end points (see module notes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per horizon except the reference ``-1``, named ``<event>_m<k>`` (leads)
+        and ``<event>_p<k>`` (lags), indexed like ``panel``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"u": [0] * 5, "t": range(5), "e": [0, 0, 1, 0, 0]})
+    >>> event_time_columns(df, event="e", unit="u", time="t", window=(-2, 1))["e_p1"].tolist()
+    [0.0, 0.0, 0.0, 1.0, 1.0]
+    """
+    lo, hi = _check_window(window)
+    ev = pd.to_numeric(panel[event], errors="coerce")
+    if ev.isna().any() or (ev < 0).any():
+        raise ValueError(f"event column {event!r} must hold non-negative numbers")
+    grid, ui, ti = _grid(panel, unit, time, ev)
+    n_t = grid.shape[1]
+    cum = np.cumsum(grid, axis=1)
+    total = cum[:, -1:]
+    cols = {}
+    for k in range(lo, hi + 1):  # loop over horizons (few), vectorised over the panel
+        if k == -1:
+            continue
+        shifted = np.zeros_like(grid)
+        if k == hi:  # events at least hi periods ago: cum[t - hi]
+            if hi < n_t:
+                shifted[:, hi:] = cum[:, : n_t - hi] if hi > 0 else cum
+        elif k == lo:  # events at least |lo| periods ahead: total - cum[t + |lo| - 1]
+            m = -lo
+            shifted[:, :] = total
+            if m - 1 < n_t:
+                shifted[:, : n_t - m + 1] -= cum[:, m - 1:]
+                shifted[:, n_t - m + 1:] = 0.0
+        elif k >= 0:
+            shifted[:, k:] = grid[:, : n_t - k]
+        else:
+            shifted[:, : n_t + k] = grid[:, -k:]
+        cols[_name(event, k)] = shifted[ui, ti]
+    return pd.DataFrame(cols, index=panel.index)
+
+
+def _check_window(window: tuple[int, int]) -> tuple[int, int]:
+    lo, hi = (int(w) for w in window)
+    if not (lo <= -2 and hi >= 0):
+        raise ValueError(f"window must satisfy low <= -2 and high >= 0 (the reference period is "
+                         f"-1), got {window!r}")
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class EventStudyResults:
+    """Incidence-rate ratios by horizon around events.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed by horizon (``-1`` is the reference, with ``irr = 1``); columns ``term``,
+        ``estimate``, ``std_error``, ``irr``, ``lower``, ``upper``, ``binned``.
+    cov : pandas.DataFrame
+        Covariance of the horizon estimates (log scale), indexed by horizon.
+    fit : CountResults
+        The underlying regression.
+    method : str
+    level : float
+    baseline_rate : float
+        Mean fitted count per unit-period among observations outside every event window
+        (used by :func:`capture_effects`).
+    dispersion : float or None
+    """
+
+    table: pd.DataFrame
+    cov: pd.DataFrame
+    fit: CountResults
+    method: str
+    level: float
+    window: tuple[int, int]
+    baseline_rate: float
+    dispersion: float | None
+
+    def irr(self) -> pd.DataFrame:
+        """Rate ratios by horizon with the interval at ``level``."""
+        return self.table[["irr", "lower", "upper"]]
+
+    def pretrend_test(self) -> dict[str, float]:
+        """Joint Wald test that all lead (pre-period) coefficients are zero (placebo test).
+
+        Returns
+        -------
+        dict
+            ``statistic`` (chi-squared), ``df``, ``p_value``.
+        """
+        pre = [k for k in self.cov.index if k < -1]
+        b = self.table.loc[pre, "estimate"].to_numpy()
+        v = self.cov.loc[pre, pre].to_numpy()
+        stat = float(b @ np.linalg.solve(v, b))
+        return {"statistic": stat, "df": len(pre), "p_value": float(stats.chi2.sf(stat, len(pre)))}
+
+    def plot(self, ax: Any = None, *, color: str = "C0", label: str | None = None) -> Any:
+        """Rate ratios with intervals against horizon (log scale); returns the Axes.
+
+        Never shows the figure; matplotlib is imported only here.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        t = self.table
+        x = t.index.to_numpy()
+        ax.errorbar(x, t["irr"], yerr=[t["irr"] - t["lower"], t["upper"] - t["irr"]], fmt="o",
+                    color=color, capsize=2, label=label or self.method)
+        ax.axhline(1.0, color="grey", lw=0.8)
+        ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
+        ax.set_yscale("log")
+        ax.set_xlabel("periods relative to event")
+        ax.set_ylabel(f"rate ratio ({round(100 * self.level)}% CI)")
+        return ax
+
+
+def _reference_row(table: pd.DataFrame) -> pd.DataFrame:
+    ref = pd.DataFrame({"term": ["(reference)"], "estimate": [0.0], "std_error": [0.0],
+                        "irr": [1.0], "lower": [1.0], "upper": [1.0], "binned": [False]},
+                       index=pd.Index([-1], name="horizon"))
+    return pd.concat([table, ref]).sort_index()
+
+
+def event_study(
+    panel: pd.DataFrame,
+    *,
+    outcome: str,
+    event: str,
+    window: tuple[int, int] = (-8, 12),
+    model: str = "poisson",
+    unit: str = "dyad",
+    time: str = "period_index",
+    fixed_effects: Sequence[str] = ("dyad", "period"),
+    cluster: str | Sequence[str] | None = "dyad",
+    controls: Sequence[str] = (),
+    exposure: str | None = None,
+    method: str = "twfe",
+    level: float = 0.95,
+    rows: np.ndarray | pd.Series | None = None,
+) -> EventStudyResults:
+    """Rate ratios of ``outcome`` by horizon around ``event`` (see module notes).
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Unit × period panel with integer ``time``.
+    outcome, event : str
+        Count outcome; event indicator or count (e.g. ``capture_ij``).
+    window : (int, int)
+        First lead and last lag; the end points are binned.
+    model : {"poisson", "nb2"}
+    unit, time : str
+        Unit identifier and integer period index.
+    fixed_effects : sequence of str
+        Absorbed factors (default unit and period).
+    cluster : str or sequence of str, optional
+        Cluster variables (``None``: model-based errors).
+    controls : sequence of str
+        Additional regressors.
+    exposure : str, optional
+        Exposure column (e.g. the number of events for lethality).
+    method : {"twfe", "cohort"}
+        Distributed lags, or the heterogeneity-robust cohort-interacted estimator.
+    level : float
+    rows : boolean array, optional
+        Fit on these rows only, with leads and lags built on the whole panel (e.g. the
+        actor-periods with at least one event, for lethality with events as exposure).
+
+    Returns
+    -------
+    EventStudyResults
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(3)
+    >>> n_u, n_t = 60, 30
+    >>> df = pd.DataFrame({"dyad": np.repeat(np.arange(n_u), n_t),
+    ...                    "period_index": np.tile(np.arange(n_t), n_u)})
+    >>> df["period"] = df["period_index"]
+    >>> first = np.where(np.arange(n_u) < 30, rng.integers(8, 22, n_u), -1)
+    >>> df["capture"] = (df["period_index"] == first[df["dyad"]]).astype(int)
+    >>> post = (first[df["dyad"]] >= 0) & (df["period_index"] >= first[df["dyad"]])
+    >>> df["clashes"] = rng.poisson(np.where(post, 2.0, 1.0))
+    >>> es = event_study(df, outcome="clashes", event="capture", window=(-3, 3))
+    >>> bool(1.5 < es.table.loc[1, "irr"] < 2.7)
+    True
+    """
+    if method not in ("twfe", "cohort"):
+        raise ValueError(f"method must be 'twfe' or 'cohort', got {method!r}")
+    if model not in ("poisson", "nb2"):
+        raise ValueError(f"model must be 'poisson' or 'nb2', got {model!r}")
+    for col in (outcome, event, unit, time, *fixed_effects, *controls,
+                *([cluster] if isinstance(cluster, str) else cluster or ())):
+        if col not in panel.columns:
+            raise KeyError(f"column {col!r} is not in the panel")
+    lo, hi = _check_window(window)
+    if pd.to_numeric(panel[time]).nunique() < 2:
+        raise ValueError("the panel has a single period: an event study needs several")
+    if not (pd.to_numeric(panel[event]) > 0).any():
+        raise ValueError(f"event column {event!r} has no events")
+    frame = panel.reset_index(drop=True)
+    if method == "twfe":
+        d = event_time_columns(frame, event=event, unit=unit, time=time, window=(lo, hi))
+        terms = list(d.columns)
+        weights_of = None
+    else:
+        d, terms, weights_of = _cohort_columns(frame, event=event, unit=unit, time=time,
+                                               window=(lo, hi))
+    data = pd.concat([frame, d], axis=1)
+    if rows is not None:
+        mask = np.asarray(rows, dtype=bool)
+        if mask.shape != (len(frame),):
+            raise ValueError(f"rows must be a boolean mask of length {len(frame)}")
+        data = data[mask]
+        d = d[mask]
+    rhs = " + ".join([*terms, *controls])
+    formula = f"{outcome} ~ {rhs}" + (" | " + " + ".join(fixed_effects) if fixed_effects else "")
+    kw: dict[str, Any] = {"exposure": exposure}
+    if cluster is not None:
+        kw.update(cov="cluster", cluster=cluster)
+    spec = Poisson(formula, **kw) if model == "poisson" else NegativeBinomial(formula, **kw)
+    fit = spec.fit(data)
+    horizons = [k for k in range(lo, hi + 1) if k != -1]
+    if method == "twfe":
+        names = [_name(event, k) for k in horizons]
+        missing = [nm for nm in names if nm not in fit.params.index]
+        if missing:
+            raise ValueError(f"no variation to estimate horizons {missing} (removed as collinear "
+                             "or constant within the fixed effects); narrow the window")
+        est = fit.params[names].to_numpy()
+        v = fit.cov.loc[names, names].to_numpy()
+        term_labels = names
+    else:
+        w = weights_of(list(fit.params.index), horizons)
+        est = w @ fit.params.to_numpy()
+        v = w @ fit.cov.to_numpy() @ w.T
+        term_labels = [f"{event}[k={k}]" for k in horizons]
+    se = np.sqrt(np.clip(np.diag(v), 0.0, None))
+    q = critical_value(level)
+    table = pd.DataFrame({"term": term_labels, "estimate": est, "std_error": se,
+                          "irr": np.exp(est), "lower": np.exp(est - q * se),
+                          "upper": np.exp(est + q * se),
+                          "binned": [k in (lo, hi) for k in horizons]},
+                         index=pd.Index(horizons, name="horizon"))
+    in_window = pd.Series((d.to_numpy() != 0).any(axis=1), index=d.index)
+    fitted = fit.fitted
+    outside = ~in_window.loc[fitted.index].to_numpy()
+    base = float(fitted.to_numpy()[outside].mean()) if outside.any() else float("nan")
+    return EventStudyResults(
+        table=_reference_row(table), cov=pd.DataFrame(v, index=horizons, columns=horizons),
+        fit=fit, method=method, level=level, window=(lo, hi), baseline_rate=base,
+        dispersion=fit.dispersion)
+
+
+def _cohort_columns(frame: pd.DataFrame, *, event: str, unit: str, time: str,
+                    window: tuple[int, int]) -> tuple[pd.DataFrame, list[str], Any]:
+    """Cohort × relative-period indicators and the horizon aggregation weights."""
+    lo, hi = window
+    t = pd.to_numeric(frame[time]).to_numpy().astype(np.int64)
+    ev = pd.to_numeric(frame[event]).to_numpy() > 0
+    first = pd.Series(np.where(ev, t, np.iinfo(np.int64).max)).groupby(
+        frame[unit].to_numpy()).transform("min").to_numpy()
+    treated = first < np.iinfo(np.int64).max
+    if treated.all():
+        raise ValueError("method='cohort' needs units that never have an event (controls)")
+    rel = np.clip(t - first, lo, hi)
+    cohorts = np.unique(first[treated])
+    cols: dict[str, np.ndarray] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    for g in cohorts:  # loop over cohorts × horizons (cells), vectorised over the panel
+        in_g = treated & (first == g)
+        for k in range(lo, hi + 1):
+            if k == -1:
+                continue
+            ind = in_g & (rel == k)
+            if ind.any():
+                name = f"{event}_g{g}_k{k}".replace("-", "m")
+                cols[name] = ind.astype(float)
+                counts[name] = (k, int(ind.sum()))
+    if len(cols) > 3000:
+        raise ValueError(f"{len(cols)} cohort × horizon cells: too many for method='cohort'; "
+                         "use coarser periods or a narrower window")
+    names = list(cols)
+
+    def weights_of(params: list[str], horizons: list[int]) -> np.ndarray:
+        w = np.zeros((len(horizons), len(params)))
+        pos = {p: j for j, p in enumerate(params)}
+        for i, k in enumerate(horizons):
+            cells = [(nm, c) for nm, (kk, c) in counts.items() if kk == k and nm in pos]
+            if not cells:
+                raise ValueError(f"no estimable cohort cell at horizon {k}; narrow the window")
+            total = sum(c for _, c in cells)
+            for nm, c in cells:
+                w[i, pos[nm]] = c / total
+        return w
+
+    return pd.DataFrame(cols, index=frame.index), names, weights_of
