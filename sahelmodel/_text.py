@@ -7,7 +7,8 @@ such *mentions* in a sentence and gives each one a *target*:
 
 * a canonical actor id where the words name one group (``jnim``, ``is_sahel``, ``vdp``, ...);
 * a role, written ``@state``, ``@state:<country>``, ``@foreign``, ``@militia``, ``@armed``,
-  ``@civilians`` or ``@is`` (an Islamic State branch), which
+  ``@attacker`` ("the attackers", "assailants"), ``@civilians`` or ``@is`` (an Islamic State
+  branch), which
   :mod:`sahelmodel.captures` resolves against the actors of the event.
 
 The patterns are the project's own curated list (this module is their single home); group names
@@ -122,6 +123,12 @@ _NAT = {
     "mauritanian": "Mauritania", "ivorian": "Côte d'Ivoire", "nigerian": "Nigeria",
     "cameroonian": "Cameroon", "algerian": "Algeria",
 }
+_COUNTRIES = {
+    r"burkina\s+faso": "Burkina Faso", "mali": "Mali", "niger": "Niger", "benin": "Benin",
+    "togo": "Togo", "chad": "Chad", "mauritania": "Mauritania", "nigeria": "Nigeria",
+    "cameroon": "Cameroon", "algeria": "Algeria", r"c[oô]te\s+d'ivoire": "Côte d'Ivoire",
+    r"ivory\s+coast": "Côte d'Ivoire", "libya": "Libya",
+}
 _FORCE_NOUNS = (
     r"(?:forces|troops|army|military|soldiers?|gendarmes?|gendarmerie|police|policemen|"
     r"personnel|units?|air\s+force|national\s+guard|bases?|camps?|posts?|outposts?|"
@@ -168,6 +175,8 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
     ("cma", r"(?:cma|coordination\s+of\s+(?:the\s+)?azawad\s+movements)" + _FIGHTERS),
     ("gatia", r"gatia" + _FIGHTERS),
     ("msa", r"msa" + _FIGHTERS),
+    ("@state:OF", r"(?:military|armed|defen[cs]e\s+and\s+security|security|police)\s+forces\s+"
+                  r"of\s+(?:the\s+)?(?:" + "|".join(_COUNTRIES) + r")(?:\s+\(\d{4}-\d{0,4}\))?"),
     ("@state:NAT", r"(?P<nat>" + "|".join(_NAT) + r")\s+(?:security\s+|defen[cs]e\s+and\s+"
                    r"security\s+|armed\s+|government\s+|military\s+|army\s+)?" + _FORCE_NOUNS),
     ("@state", r"(?:(?:defen[cs]e\s+and\s+security|security|defen[cs]e|armed|government|state|"
@@ -186,8 +195,10 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"(?:(?:islamist|jihadist|terrorist|armed|extremist|insurgent|rebel|militant|"
                r"non[\s-]state)\s+(?:groups?|fighters|elements|militants|men|individuals|"
                r"assailants|bandits|gangs?)|gunmen|militants?|jihadists?|jihadis|islamists?|"
-               r"extremists?|terrorists?|insurgents?|assailants|attackers|fighters|combatants|"
-               r"rebels|bandits|(?-i:HANI)|kidnappers|raiders)" + _POSITION_NOUNS),
+               r"extremists?|terrorists?|insurgents?|fighters|combatants|"
+               r"rebels|bandits|(?-i:HANI)|kidnappers)" + _POSITION_NOUNS),
+    ("@attacker", r"(?:(?:suspected|unidentified|unknown|presumed|alleged)\s+)*"
+                  r"(?:assailants|attackers|raiders|attacking\s+(?:forces?|groups?|units?))"),
     ("@civilians", r"(?:civilians|villagers|residents|inhabitants|traders|merchants|herders|"
                    r"herdsmen|pastoralists|farmers|passengers|travell?ers|shop\s?keepers|"
                    r"drivers|(?:local\s+)?population|gold\s+miners|worshippers|idps|students|"
@@ -195,6 +206,8 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 _NAT_RES = [(re.compile(k, re.IGNORECASE), v) for k, v in _NAT.items()]
+_COUNTRY_RES = [(re.compile(rf"\bof\s+(?:the\s+)?{k}\b", re.IGNORECASE), v)
+                for k, v in _COUNTRIES.items()]
 
 
 def _compile() -> re.Pattern[str]:
@@ -225,6 +238,11 @@ def _target(index: int, words: str) -> str:
             if pattern.match(words):
                 return f"@state:{country}"
         return "@state"  # pragma: no cover - the pattern only matches listed nationalities
+    if target == "@state:OF":
+        for pattern, country in _COUNTRY_RES:
+            if pattern.search(words):
+                return f"@state:{country}"
+        return "@state"  # pragma: no cover - the pattern only matches listed countries
     return target
 
 

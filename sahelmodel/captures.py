@@ -50,6 +50,10 @@ Capturer and loser
 ------------------
 Text patterns come first, then the event's actors:
 
+Mentions are the event's own actor names where the text uses them (``actor1_raw``,
+``actor2_raw``, and the ids read with spaces), then the curated group and role patterns of
+:mod:`sahelmodel._text`.
+
 1. **Capturer named in the text**: for active verbs, the nearest actor mention before the verb
    that is in subject position (not after "of", "from", "on", "against", an attack verb, ...);
    for passive verbs, only the agent after "by" (in "13 terrorists neutralized, weapons
@@ -61,7 +65,8 @@ Text patterns come first, then the event's actors:
 3. Mentions are resolved to canonical ids: group names directly (``jnim``; any Islamic State
    mention to the IS branch among the event's actors, else ``is_sahel``); roles ("soldiers",
    "security forces", "militants", "villagers", "Malian army") to the event actor of the
-   matching kind (``actor1_kind``/``actor2_kind`` or the alias table), and a state role with no
+   matching kind ("the attackers" to ``actor1`` of a ``directed`` event, else like
+   "militants") (``actor1_kind``/``actor2_kind`` or the alias table), and a state role with no
    state actor in the event to the state force of the named nationality or of ``country``.
 4. **Event fallback**: when a role fits both actors (e.g. "militants" in a JNIM–IS Sahel clash)
    and the event is ``directed``, ``actor1`` is the capturer; when the text names only the
@@ -457,14 +462,73 @@ def _loser_in_span(sentence: str, mentions: list[Mention], lo: int, hi: int,
     return None
 
 
-def _sentence_clauses(sentence: str) -> list[_Clause]:
+_NamesKey = tuple[tuple[str, str, bool], ...]
+
+_NAME_SUFFIX = (
+    r"(?:\s+(?:fighters|militants|jihadists|elements|combatants|members|insurgents|men|forces|"
+    r"troops|soldiers|positions?|militias?|militiamen|units?|camps?|bases?))?"
+)
+
+
+def _name_variants(name: Any) -> list[str]:
+    """Forms of a raw actor name that a text may use ("JNIM: Group for ..." → "JNIM", ...)."""
+    if _missing(name):
+        return []
+    raw = normalise_text(name)
+    out = [raw, re.sub(r"\s*\([^()]*\)\s*$", "", raw)]
+    out.extend(part.strip() for part in raw.split(":"))
+    return [v for v in dict.fromkeys(out) if len(v) >= 3]
+
+
+def _event_names(ids: Sequence[Any], raws: Sequence[Any]) -> _NamesKey:
+    """Names of the event's actors as written in its text: raw names (case kept) and ids."""
+    names: list[tuple[str, str, bool]] = []
+    for actor, raw in zip(ids, raws, strict=True):
+        if _missing(actor):
+            continue
+        names.extend((v, str(actor), True) for v in _name_variants(raw))
+        spoken = str(actor).replace("_", " ")
+        if len(spoken) >= 4:
+            names.append((spoken, str(actor), False))
+    return tuple(sorted(set(names), key=lambda n: (-len(n[0]), n)))
+
+
+@lru_cache(maxsize=4096)
+def _names_regex(names: _NamesKey) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    parts = []
+    for i, (variant, _, case) in enumerate(names):
+        body = r"\s+".join(re.escape(w) for w in variant.split())
+        body = body if case else f"(?i:{body})"
+        parts.append(rf"(?P<n{i}>\b{body}(?i:{_NAME_SUFFIX})?(?!\w))")
+    return re.compile("|".join(parts))
+
+
+def _all_mentions(sentence: str, names: _NamesKey) -> list[Mention]:
+    """Static role and group mentions, with the event's own actor names taking precedence."""
+    static = find_mentions(sentence)
+    regex = _names_regex(names)
+    if regex is None:
+        return static
+    named = []
+    for m in regex.finditer(sentence):
+        index = int(m.lastgroup[1:])  # type: ignore[index]
+        named.append(Mention(m.start(), m.end(), names[index][1], m.group()))
+    if not named:
+        return static
+    kept = [m for m in static if not any(m.start < n.end and n.start < m.end for n in named)]
+    return sorted(named + kept, key=lambda m: m.start)
+
+
+def _sentence_clauses(sentence: str, names: _NamesKey = ()) -> list[_Clause]:
     verbs = [v for v in _VERB.finditer(sentence) if not _EXCLUDED.match(sentence, v.start())]
     if not verbs:
         return []
     items = _items(sentence)
     if not items:
         return []
-    mentions = find_mentions(sentence)
+    mentions = _all_mentions(sentence, names)
     is_object = _object_positions(sentence, mentions)
     clauses: list[_Clause] = []
     for k, v in enumerate(verbs):
@@ -529,11 +593,11 @@ def _sentence_clauses(sentence: str) -> list[_Clause]:
 
 
 @lru_cache(maxsize=65536)
-def _parse_text(text: str) -> tuple[_Clause, ...]:
+def _parse_text(text: str, names: _NamesKey = ()) -> tuple[_Clause, ...]:
     """Capture clauses of one text (the grammar only; no actor resolution). Cached."""
     out: list[_Clause] = []
     for _, sentence in sentences(normalise_text(text)):
-        out.extend(_sentence_clauses(sentence))
+        out.extend(_sentence_clauses(sentence, names))
     return tuple(out)
 
 
@@ -618,6 +682,10 @@ def _resolve(target: str | None, event: _Event) -> tuple[str | None, tuple[str, 
     if role == "@is":
         family = [a for a in event.ids if a in _IS_FAMILY]
         return (family[0] if len(family) == 1 else "is_sahel"), ()
+    if role == "@attacker":
+        if event.directed and event.ids:
+            return event.ids[0], ()
+        role = "@armed"
     kinds = _ROLE_KINDS[role]
     candidates = tuple(a for a, k in event.actors if k in kinds)
     if role == "@armed" and not candidates:
@@ -784,6 +852,8 @@ def parse_capture(
     directed: bool = False,
     actor1_kind: str | None = None,
     actor2_kind: str | None = None,
+    actor1_name: str | None = None,
+    actor2_name: str | None = None,
 ) -> CaptureResult:
     r"""Code the arms capture reported in one text.
 
@@ -802,6 +872,10 @@ def parse_capture(
         word fits both actors).
     actor1_kind, actor2_kind : str, optional
         Actor kinds (default: from the alias table of :mod:`sahelmodel.actors`).
+    actor1_name, actor2_name : str, optional
+        The actors' names as the source writes them (``actor1_raw``): where the text uses
+        them ("Group 11 fighters", "Military Forces of Mali") they name the actor directly.
+        The ids themselves, read with spaces ("is sahel"), are recognised too.
 
     Returns
     -------
@@ -821,7 +895,8 @@ def parse_capture(
     >>> parse_capture("No weapons were seized during the raid.").capture
     False
     """
-    clauses = _parse_text(normalise_text(text))
+    names = _event_names((actor1, actor2), (actor1_name, actor2_name))
+    clauses = _parse_text(normalise_text(text), names)
     return _code(clauses, _make_event(actor1, actor2, actor1_kind, actor2_kind, directed,
                                       country))
 
@@ -830,7 +905,7 @@ def parse_capture(
 # tables
 # --------------------------------------------------------------------------------------------
 _EVENT_COLUMNS = ("notes", "actor1", "actor2", "actor1_kind", "actor2_kind", "directed",
-                  "country")
+                  "country", "actor1_raw", "actor2_raw")
 
 
 def _columns(results: Sequence[CaptureResult], index: pd.Index) -> dict[str, Any]:
@@ -907,8 +982,9 @@ def code_captures(events: EventTable) -> EventTable:
         for row, rec in zip(rows, _records(frame.iloc[rows]), strict=True):
             res = memo.get(rec)
             if res is None:
-                text, a1, a2, k1, k2, directed, country = rec
-                res = _code(_parse_text(normalise_text(text)),
+                text, a1, a2, k1, k2, directed, country, r1, r2 = rec
+                names = _event_names((a1, a2), (r1, r2))
+                res = _code(_parse_text(normalise_text(text), names),
                             _make_event(a1, a2, k1, k2, directed, country))
                 memo[rec] = res
             results[row] = res
@@ -930,7 +1006,7 @@ def code_captures_slow(events: EventTable) -> EventTable:
     results = [
         parse_capture(text, actor1=a1, actor2=a2, actor1_kind=k1, actor2_kind=k2,
                       directed=bool(directed) if directed is not None else False,
-                      country=country)
-        for text, a1, a2, k1, k2, directed, country in _records(frame)
+                      country=country, actor1_name=r1, actor2_name=r2)
+        for text, a1, a2, k1, k2, directed, country, r1, r2 in _records(frame)
     ]
     return events.with_columns(**_columns(results, frame.index))
