@@ -74,7 +74,7 @@ def test_results_contract(uni):
 
 def test_covariance_is_inverse_information(uni):
     # the natural-scale covariance against a Hessian of the log-likelihood by second differences
-    et, res = uni
+    _et, res = uni
     fun = Hawkes(backend="numpy")._objective(res.data, res.layout)
     th = res.theta
     p, h = th.size, 1e-4

@@ -178,7 +178,7 @@ def test_single_event_and_empty():
                         np.array([0.0, 10.0]))
     par = HawkesParams(np.array([[0.2], [0.1]]), np.full((2, 2), 0.3), np.full((2, 2), 0.5),
                        np.zeros(0))
-    ll, g, lam = loglik_and_grad(data, par)
+    ll, _g, _lam = loglik_and_grad(data, par)
     expected = np.log(0.2) - 0.3 * 10 - 2 * 0.3 * (1 - np.exp(-0.5 * 7))
     assert ll == pytest.approx(expected, rel=1e-14)
     empty = HawkesArrays(np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), 0.0, 10.0,
