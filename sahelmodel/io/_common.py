@@ -354,17 +354,23 @@ class Staging:
             self.required(raw, column, "an actor name")
         joined = res["assoc"]
         if assoc is not None:
-            joined = _join_id_lists(joined, self.assoc_ids(assoc))
+            joined = _join_id_lists(joined, self.assoc_ids(assoc, ctx))
         out[f"assoc_actor{side}"] = joined.astype("string")
 
-    def assoc_ids(self, names: pd.Series) -> pd.Series:
-        """Resolve ``;``-joined raw names into ``;``-joined canonical ids (vectorised)."""
+    def assoc_ids(self, names: pd.Series, context: dict[str, Any] | None = None) -> pd.Series:
+        """Resolve ``;``-joined raw names into ``;``-joined canonical ids (vectorised).
+
+        ``context`` holds the place/time columns aligned with ``names`` for the actor rules.
+        """
         names = names.reset_index(drop=True)
         parts = names.str.split(";").explode().str.strip()
         parts = parts[parts.notna() & (parts != "")]
         if parts.empty:
             return pd.Series(pd.NA, index=names.index, dtype="string")
-        res = resolve_actors(parts.reset_index(drop=True), source=self.source_dataset)
+        where = parts.index.to_numpy()
+        ctx = {k: (None if v is None else pd.Series(v).reset_index(drop=True).iloc[where])
+               for k, v in (context or {}).items()}
+        res = resolve_actors(parts.reset_index(drop=True), source=self.source_dataset, **ctx)
         self._unknown = getattr(self, "_unknown", set()) | set(
             parts[~res["known"].to_numpy()].astype(str))
         ids = pd.Series(res["actor"].to_numpy(), index=parts.index, dtype="string")

@@ -155,11 +155,13 @@ def merge_monadic(ids: pd.Series, actor1: pd.Series, assoc1: pd.Series, actor2: 
         events[f"assoc{k + 1}"] = events["event"].map(part["assoc"])
     extra = long[long["rank"] >= 2]
     if len(extra):
-        names = pd.concat([extra["name"], extra["assoc"].dropna()]).sort_index(kind="stable")
-        rows = pd.concat([extra["event"], extra.loc[extra["assoc"].notna(), "event"]])
-        rows = rows.sort_index(kind="stable")
-        joined = pd.DataFrame({"event": rows.to_numpy(), "name": names.to_numpy()}).groupby(
-            "event", sort=False)["name"].agg(";".join)
+        order = np.arange(len(extra))
+        pieces = pd.DataFrame({
+            "event": np.concatenate([extra["event"].to_numpy(), extra["event"].to_numpy()]),
+            "name": pd.concat([extra["name"], extra["assoc"]], ignore_index=True),
+            "order": np.concatenate([2 * order, 2 * order + 1]),
+        }).dropna(subset=["name"]).sort_values("order")
+        joined = pieces.groupby("event", sort=False)["name"].agg(";".join)
         add = events["event"].map(joined)
         events["assoc2"] = events["assoc2"].where(
             add.isna(), events["assoc2"].fillna("").str.cat(add, sep=";").str.strip(";"))

@@ -178,12 +178,13 @@ def read_events(
     if col("capture_weight") is not None:
         st.reject(negative, col("capture_weight"), st.text(col("capture_weight")),
                   "expected a capture weight >= 0")
-    out["capture_weight"] = out["capture_weight"].fillna(0.0)
+    else:
+        out["capture_weight"] = 0.0
     if col("directed") is not None:
         out["directed"] = st.boolean(col("directed"))
     else:
         out["directed"] = False
-    out["capture"] = st.boolean(col("capture")).fillna(False) if col("capture") else False
+    out["capture"] = st.boolean(col("capture")) if col("capture") else False
     out["source_dataset"] = st.text(col("source_dataset"))
 
     actor1 = st.text(col("actor1"))
