@@ -1,17 +1,17 @@
-"""Weighted projection of columns off any number of fixed-effect factors (arrays only).
+r"""Weighted projection of columns off any number of fixed-effect factors (arrays only).
 
-Given factor codes :math:`g_1, \\dots, g_F` (integer arrays of length ``n``), positive weights
+Given factor codes :math:`g_1, \dots, g_F` (integer arrays of length ``n``), positive weights
 :math:`w` and columns :math:`X`, the demeaned columns are the weighted least-squares residuals
 
 .. math::
 
-    \\tilde X = X - D\\hat a, \\qquad
-    \\hat a = \\arg\\min_a \\, (X - Da)^\\top W (X - Da),
+    \tilde X = X - D\hat a, \qquad
+    \hat a = \arg\min_a \, (X - Da)^\top W (X - Da),
 
-where :math:`D = [D_1, \\dots, D_F]` stacks the 0/1 indicator matrices of the factors. With one
+where :math:`D = [D_1, \dots, D_F]` stacks the 0/1 indicator matrices of the factors. With one
 factor the solution is the weighted group mean. With several, the method of alternating
 projections (MAP, used by fixest and ppmlhdfe) sweeps the factors in turn, each sweep being one
-block Gauss-Seidel step on the normal equations :math:`D^\\top W D a = D^\\top W X`. The fast
+block Gauss-Seidel step on the normal equations :math:`D^\top W D a = D^\top W X`. The fast
 core :func:`demean` solves the same normal equations by conjugate gradients preconditioned with
 the block diagonal (the per-level weight sums), i.e. a Krylov-accelerated simultaneous
 projection, for all columns at once; it accepts a warm start for :math:`a` (IRLS reuses the
@@ -85,7 +85,7 @@ class FixedEffects:
     def indicator(self) -> sp.csr_matrix:
         """The sparse ``n × sum(sizes)`` indicator matrix :math:`D`."""
         n = self.nobs
-        offsets = np.cumsum((0,) + self.sizes[:-1])
+        offsets = np.cumsum((0, *self.sizes[:-1]))
         cols = np.concatenate([c + o for c, o in zip(self.codes, offsets, strict=True)])
         rows = np.tile(np.arange(n), self.n_factors)
         data = np.ones(cols.size)
@@ -128,7 +128,7 @@ def demean(
     maxiter: int = 10_000,
     start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int, bool]:
-    """Project the columns of ``x`` off the fixed effects (fast core).
+    r"""Project the columns of ``x`` off the fixed effects (fast core).
 
     Parameters
     ----------
@@ -158,8 +158,8 @@ def demean(
 
     Notes
     -----
-    With :math:`A = D^\\top W D` and :math:`M = \\operatorname{diag}(A)`, conjugate gradients
-    on :math:`A a = D^\\top W x` preconditioned by :math:`M` converge in the range of
+    With :math:`A = D^\top W D` and :math:`M = \operatorname{diag}(A)`, conjugate gradients
+    on :math:`A a = D^\top W x` preconditioned by :math:`M` converge in the range of
     :math:`A` even though :math:`A` is singular (the system is consistent).
 
     Examples

@@ -1,22 +1,22 @@
-"""IRLS for log-link count models with absorbed fixed effects (arrays only).
+r"""IRLS for log-link count models with absorbed fixed effects (arrays only).
 
-Model: :math:`\\log \\mu_i = o_i + x_i^\\top\\beta + \\sum_f a_{f, g_f(i)}` with offset
+Model: :math:`\log \mu_i = o_i + x_i^\top\beta + \sum_f a_{f, g_f(i)}` with offset
 :math:`o`, and the families
 
-* ``"poisson"``: :math:`\\operatorname{Var}(y) = \\mu`;
-* ``"nb2"``: negative binomial with :math:`\\operatorname{Var}(y) = \\mu + \\kappa\\mu^2`
-  (``dispersion`` :math:`\\kappa = 1/\\theta`, MASS's ``theta``);
-* ``"nb1"``: negative binomial with :math:`\\operatorname{Var}(y) = (1 + \\kappa)\\mu`.
+* ``"poisson"``: :math:`\operatorname{Var}(y) = \mu`;
+* ``"nb2"``: negative binomial with :math:`\operatorname{Var}(y) = \mu + \kappa\mu^2`
+  (``dispersion`` :math:`\kappa = 1/\theta`, MASS's ``theta``);
+* ``"nb1"``: negative binomial with :math:`\operatorname{Var}(y) = (1 + \kappa)\mu`.
 
-Each iteration forms the working response :math:`z = \\eta - o + s/w` from the score
-:math:`s = \\partial\\ell/\\partial\\eta` and a positive weight :math:`w` (the Fisher weight
-:math:`\\mu/(1 + \\kappa\\mu)` for Poisson/NB2, the observed curvature floored at a small
+Each iteration forms the working response :math:`z = \eta - o + s/w` from the score
+:math:`s = \partial\ell/\partial\eta` and a positive weight :math:`w` (the Fisher weight
+:math:`\mu/(1 + \kappa\mu)` for Poisson/NB2, the observed curvature floored at a small
 positive value for NB1), projects :math:`z` and the columns of :math:`X` off the fixed effects
 with weights :math:`w` (Frisch-Waugh-Lovell), solves weighted least squares for
-:math:`\\beta`, and sets :math:`\\eta = o + z - (\\tilde z - \\tilde X\\beta)`. Step halving
+:math:`\beta`, and sets :math:`\eta = o + z - (\tilde z - \tilde X\beta)`. Step halving
 guards against a fall in the log-likelihood. For the negative binomial the dispersion is
 estimated by maximum likelihood jointly: after every IRLS step it is set to its conditional
-maximiser given :math:`\\mu` (a one-dimensional Newton search on :math:`\\log\\kappa`), as
+maximiser given :math:`\mu` (a one-dimensional Newton search on :math:`\log\kappa`), as
 ``MASS::glm.nb`` alternates; at convergence both score equations hold.
 """
 
@@ -53,7 +53,7 @@ def loglik_obs(y: np.ndarray, mu: np.ndarray, family: str, disp: float) -> np.nd
 
 def score_weight(y: np.ndarray, mu: np.ndarray, family: str,
                  disp: float) -> tuple[np.ndarray, np.ndarray]:
-    """Score :math:`\\partial\\ell_i/\\partial\\eta_i` and the positive IRLS weight."""
+    r"""Score :math:`\partial\ell_i/\partial\eta_i` and the positive IRLS weight."""
     if family == "poisson":
         return y - mu, mu
     if family == "nb2":
@@ -127,7 +127,7 @@ def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def separated_ir(y: np.ndarray, x: np.ndarray, fe: FixedEffects, *, maxiter: int = 100,
                  tol: float = 1e-6) -> tuple[np.ndarray, bool]:
-    """Zero-outcome observations separated by the regressors and fixed effects jointly.
+    r"""Zero-outcome observations separated by the regressors and fixed effects jointly.
 
     The iterative rectifier of Correia, Guimarães & Zylkin (2021, *Stata Journal* 21(1)):
     an observation with :math:`y_i = 0` is separated when some linear combination
@@ -235,7 +235,7 @@ def fit_irls(
     converged = False
     beta = np.zeros(k)
     it = 0
-    for it in range(1, maxiter + 1):  # noqa: B007 - n_iter is reported
+    for it in range(1, maxiter + 1):
         score, w = score_weight(y, mu, family, disp)
         w = w * pw
         z = eta - off + score * pw / w

@@ -1,18 +1,18 @@
-"""Covariance of count-model coefficients: model-based, robust and clustered (arrays only).
+r"""Covariance of count-model coefficients: model-based, robust and clustered (arrays only).
 
-All estimators use the fixed-effect-projected regressors :math:`\\tilde X` (Frisch-Waugh-Lovell)
+All estimators use the fixed-effect-projected regressors :math:`\tilde X` (Frisch-Waugh-Lovell)
 and are therefore identical to the corresponding block of the estimator computed on the
-dummy-variable fit. With IRLS weights :math:`w_i`, bread :math:`B = (\\tilde X^\\top W \\tilde
-X)^{-1}` and scores :math:`u_i = \\tilde x_i s_i` (:math:`s_i = \\partial\\ell_i/\\partial\\eta_i`,
-e.g. :math:`y_i - \\mu_i` for Poisson):
+dummy-variable fit. With IRLS weights :math:`w_i`, bread :math:`B = (\tilde X^\top W \tilde
+X)^{-1}` and scores :math:`u_i = \tilde x_i s_i` (:math:`s_i = \partial\ell_i/\partial\eta_i`,
+e.g. :math:`y_i - \mu_i` for Poisson):
 
-* ``"iid"``: :math:`\\phi B`, with :math:`\\phi = 1` or, for ``scale="pearson"``, the Pearson
-  statistic :math:`\\sum_i (y_i - \\mu_i)^2 / V(\\mu_i)` divided by :math:`n - K`
+* ``"iid"``: :math:`\phi B`, with :math:`\phi = 1` or, for ``scale="pearson"``, the Pearson
+  statistic :math:`\sum_i (y_i - \mu_i)^2 / V(\mu_i)` divided by :math:`n - K`
   (quasi-likelihood, R's ``quasipoisson``).
-* ``"robust"``: :math:`c\\, B (\\sum_i u_i u_i^\\top) B` with :math:`c = n/(n - K)` (HC1, R
+* ``"robust"``: :math:`c\, B (\sum_i u_i u_i^\top) B` with :math:`c = n/(n - K)` (HC1, R
   ``sandwich::vcovHC(type = "HC1")``), or :math:`c = 1` without small-sample correction (HC0).
-* ``"cluster"``: :math:`c\\, \\frac{G}{G-1} B (\\sum_g U_g U_g^\\top) B` with
-  :math:`U_g = \\sum_{i \\in g} u_i` and :math:`c = (n-1)/(n-K)`, which is
+* ``"cluster"``: :math:`c\, \frac{G}{G-1} B (\sum_g U_g U_g^\top) B` with
+  :math:`U_g = \sum_{i \in g} u_i` and :math:`c = (n-1)/(n-K)`, which is
   ``sandwich::vcovCL(type = "HC1")``. Two-way clustering (Cameron, Gelbach & Miller 2011)
   adds the one-way matrices of both dimensions and subtracts that of their intersection, each
   with its own :math:`G/(G-1)`, as ``sandwich::vcovCL`` does. Without small-sample correction
@@ -35,7 +35,7 @@ __all__ = ["cluster_meat", "covariance", "pearson_scale"]
 
 def pearson_scale(y: np.ndarray, mu: np.ndarray, variance: np.ndarray,
                   prior_weights: np.ndarray, df_resid: int) -> float:
-    """Pearson dispersion :math:`\\sum_i p_i (y_i-\\mu_i)^2/V_i \\,/\\, (n - K)`."""
+    r"""Pearson dispersion :math:`\sum_i p_i (y_i-\mu_i)^2/V_i \,/\, (n - K)`."""
     if df_resid <= 0:
         raise ValueError(
             f"scale='pearson' needs positive residual degrees of freedom, got {df_resid}"
@@ -44,7 +44,7 @@ def pearson_scale(y: np.ndarray, mu: np.ndarray, variance: np.ndarray,
 
 
 def cluster_meat(scores: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, int]:
-    """:math:`\\sum_g U_g U_g^\\top` for integer cluster codes, and the number of clusters."""
+    r""":math:`\sum_g U_g U_g^\top` for integer cluster codes, and the number of clusters."""
     _, inv = np.unique(codes, return_inverse=True)
     g = int(inv.max()) + 1
     k = scores.shape[1]
@@ -65,7 +65,7 @@ def covariance(
     clusters: list[np.ndarray] | None = None,
     small_sample: bool = True,
 ) -> np.ndarray:
-    """Covariance matrix of the coefficients (see the module notes for the formulas).
+    r"""Covariance matrix of the coefficients (see the module notes for the formulas).
 
     Parameters
     ----------
@@ -75,7 +75,7 @@ def covariance(
     weights : numpy.ndarray
         IRLS weights (prior weights included).
     score : numpy.ndarray
-        :math:`\\partial\\ell_i/\\partial\\eta_i` (prior weights included).
+        :math:`\partial\ell_i/\partial\eta_i` (prior weights included).
     df_model : int
         :math:`K` for the small-sample factors.
     scale : float

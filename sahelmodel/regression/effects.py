@@ -1,23 +1,23 @@
-"""Quantities researchers quote about captures, and capability shifts on the actor panel.
+r"""Quantities researchers quote about captures, and capability shifts on the actor panel.
 
-:func:`capture_effects` turns event-study coefficients :math:`\\beta_k` (log rate ratios
+:func:`capture_effects` turns event-study coefficients :math:`\beta_k` (log rate ratios
 :math:`k` periods after a capture) into
 
-* the multiplicative change of the clash rate at horizon :math:`k`, :math:`\\exp(\\beta_k)`;
-* the probability of at least one clash in the :math:`h` periods :math:`0, \\dots, h-1` after a
-  capture, with a baseline rate :math:`\\lambda_0` per period,
+* the multiplicative change of the clash rate at horizon :math:`k`, :math:`\exp(\beta_k)`;
+* the probability of at least one clash in the :math:`h` periods :math:`0, \dots, h-1` after a
+  capture, with a baseline rate :math:`\lambda_0` per period,
 
   .. math::
 
-      P_1(h) = 1 - \\prod_{k=0}^{h-1} \\pi_0(\\lambda_0 e^{\\beta_k}), \\qquad
-      P_0(h) = 1 - \\pi_0(\\lambda_0)^h,
+      P_1(h) = 1 - \prod_{k=0}^{h-1} \pi_0(\lambda_0 e^{\beta_k}), \qquad
+      P_0(h) = 1 - \pi_0(\lambda_0)^h,
 
-  where :math:`\\pi_0(\\lambda) = e^{-\\lambda}` (Poisson) or
-  :math:`(1 + \\kappa\\lambda)^{-1/\\kappa}` (NB2 with dispersion :math:`\\kappa`), and the
+  where :math:`\pi_0(\lambda) = e^{-\lambda}` (Poisson) or
+  :math:`(1 + \kappa\lambda)^{-1/\kappa}` (NB2 with dispersion :math:`\kappa`), and the
   difference :math:`P_1 - P_0`. Periods are treated as independent given the rates.
 
 Intervals are delta-method Wald intervals (:func:`sahelmodel._inference.delta_method`) from
-the covariance of the :math:`\\beta_k`; :math:`\\lambda_0` and :math:`\\kappa` are held at their
+the covariance of the :math:`\beta_k`; :math:`\lambda_0` and :math:`\kappa` are held at their
 estimates. The baseline rate defaults to the mean fitted count of unit-periods outside every
 event window.
 
@@ -59,7 +59,7 @@ def capture_effects(
     baseline_rate: float | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """Rate ratios and probabilities of at least one clash after a capture.
+    r"""Rate ratios and probabilities of at least one clash after a capture.
 
     Parameters
     ----------
@@ -69,9 +69,9 @@ def capture_effects(
         Largest :math:`h` (default: the last non-binned lag of the event study, or the
         largest key of ``terms``).
     terms : dict, optional
-        For a :class:`CountResults`: horizon :math:`k \\ge 0` → term name.
+        For a :class:`CountResults`: horizon :math:`k \ge 0` → term name.
     baseline_rate : float, optional
-        :math:`\\lambda_0`; required for a :class:`CountResults`.
+        :math:`\lambda_0`; required for a :class:`CountResults`.
     level : float
 
     Returns
@@ -94,7 +94,7 @@ def capture_effects(
     """
     level = check_level(level)
     if isinstance(result, EventStudyResults):
-        lo, hi = result.window
+        hi = result.window[1]
         last = hi - 1 if hi >= 1 else 0
         horizons = list(range(0, (max_horizon if max_horizon is not None else last + 1)))
         if horizons and horizons[-1] >= hi and hi > 0:

@@ -1,19 +1,19 @@
-"""Event studies of counts around events such as arms captures.
+r"""Event studies of counts around events such as arms captures.
 
 Two estimators, both Poisson (or NB2) with unit and period fixed effects.
 
 ``method="twfe"`` (distributed leads and lags, Schmidheiny & Siegloch 2023). With event
-indicator :math:`e_{it}` and window :math:`[\\underline k, \\bar k]`,
+indicator :math:`e_{it}` and window :math:`[\underline k, \bar k]`,
 
 .. math::
 
-    \\log E[y_{it}] = \\alpha_i + \\lambda_t + \\sum_{k=\\underline k}^{\\bar k} \\beta_k\\, d^k_{it},
-    \\qquad d^k_{it} = e_{i,t-k} \\ (\\underline k < k < \\bar k),
+    \log E[y_{it}] = \alpha_i + \lambda_t + \sum_{k=\underline k}^{\bar k} \beta_k\, d^k_{it},
+    \qquad d^k_{it} = e_{i,t-k} \ (\underline k < k < \bar k),
 
-with binned end points :math:`d^{\\bar k}_{it} = \\sum_{s \\ge \\bar k} e_{i,t-s}` (events at
-least :math:`\\bar k` periods ago) and :math:`d^{\\underline k}_{it} = \\sum_{s \\ge
-|\\underline k|} e_{i,t+s}`, and :math:`\\beta_{-1} = 0` as reference. Repeated events per unit
-are allowed. :math:`\\exp(\\beta_k)` is the incidence-rate ratio :math:`k` periods after an
+with binned end points :math:`d^{\bar k}_{it} = \sum_{s \ge \bar k} e_{i,t-s}` (events at
+least :math:`\bar k` periods ago) and :math:`d^{\underline k}_{it} = \sum_{s \ge
+|\underline k|} e_{i,t+s}`, and :math:`\beta_{-1} = 0` as reference. Repeated events per unit
+are allowed. :math:`\exp(\beta_k)` is the incidence-rate ratio :math:`k` periods after an
 event; the leads :math:`k < -1` are placebo coefficients, tested jointly by
 :meth:`EventStudyResults.pretrend_test`.
 
@@ -27,11 +27,11 @@ sign. It is unbiased when effects are homogeneous across cohorts.
 ``method="cohort"`` (heterogeneity-robust; Wooldridge's 2023 extended two-way fixed effects
 for Poisson, saturated as in Sun & Abraham's interaction-weighted estimator). The first event
 of each unit defines its cohort :math:`g`; units without an event are the controls. Every
-(cohort, relative period) cell gets its own coefficient :math:`\\tau_{g,k}` (end points
+(cohort, relative period) cell gets its own coefficient :math:`\tau_{g,k}` (end points
 binned, :math:`k = -1` the reference), so no already-treated unit ever serves as a control.
-Horizon estimates are the cohort-share weighted averages :math:`\\beta_k = \\sum_g w_{g,k}
-\\tau_{g,k}` with :math:`w_{g,k}` the share of cohort :math:`g` among treated observations at
-horizon :math:`k`, and their covariance follows linearly, :math:`W V W^\\top`. Later events of a
+Horizon estimates are the cohort-share weighted averages :math:`\beta_k = \sum_g w_{g,k}
+\tau_{g,k}` with :math:`w_{g,k}` the share of cohort :math:`g` among treated observations at
+horizon :math:`k`, and their covariance follows linearly, :math:`W V W^\top`. Later events of a
 unit are ignored (an absorbing-treatment design).
 
 Column contract: on :func:`sahelmodel.dyad_panel` output the defaults ``unit="dyad"``,

@@ -1,17 +1,17 @@
-"""Interrupted time series: segmented Poisson / quasi-Poisson regression with seasonality.
+r"""Interrupted time series: segmented Poisson / quasi-Poisson regression with seasonality.
 
 The model for a count :math:`y_t` with population or exposure :math:`E_t`, an intervention
 indicator :math:`I_t` (1 from the intervention on) and a time index :math:`t` is
 
 .. math::
 
-    \\log E[y_t] = \\log E_t + \\beta_0 + \\beta_1 t + \\beta_2 I_t
-                   + \\beta_3 (t - t_0) I_t
-                   + \\sum_{k=1}^{K} \\{\\gamma_k \\cos(2\\pi k s_t / P)
-                                      + \\delta_k \\sin(2\\pi k s_t / P)\\},
+    \log E[y_t] = \log E_t + \beta_0 + \beta_1 t + \beta_2 I_t
+                   + \beta_3 (t - t_0) I_t
+                   + \sum_{k=1}^{K} \{\gamma_k \cos(2\pi k s_t / P)
+                                      + \delta_k \sin(2\pi k s_t / P)\},
 
-with :math:`t_0` the first intervention period, :math:`\\exp(\\beta_2)` the step (rate ratio
-at the intervention), :math:`\\exp(\\beta_3)` the change of the per-period trend, and
+with :math:`t_0` the first intervention period, :math:`\exp(\beta_2)` the step (rate ratio
+at the intervention), :math:`\exp(\beta_3)` the change of the per-period trend, and
 :math:`K` harmonic pairs of period :math:`P` in the season variable :math:`s_t` (e.g. the month,
 :math:`P = 12`). Quasi-Poisson inference (``scale="pearson"``) scales the covariance by the
 Pearson dispersion, as in Lopez Bernal, Cummins & Gasparrini (2017), *Int. J. Epidemiol.*
@@ -33,7 +33,7 @@ __all__ = ["harmonics", "interrupted_time_series"]
 
 
 def harmonics(t: Any, period: float, n_pairs: int) -> pd.DataFrame:
-    """Sine/cosine pairs for seasonality, as ``tsModel::harmonic`` in R.
+    r"""Sine/cosine pairs for seasonality, as ``tsModel::harmonic`` in R.
 
     Parameters
     ----------
@@ -47,8 +47,8 @@ def harmonics(t: Any, period: float, n_pairs: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``cos1, sin1, ..., cosK, sinK`` with :math:`\\cos(2\\pi k t/P)` and
-        :math:`\\sin(2\\pi k t/P)`; indexed like ``t`` when it is a Series.
+        Columns ``cos1, sin1, ..., cosK, sinK`` with :math:`\cos(2\pi k t/P)` and
+        :math:`\sin(2\pi k t/P)`; indexed like ``t`` when it is a Series.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Poisson and negative binomial regressions with absorbed fixed effects.
+r"""Poisson and negative binomial regressions with absorbed fixed effects.
 
 A model is a specification (:class:`Poisson`, :class:`NegativeBinomial`): keyword-only settings,
 no work at construction, cheap to copy; ``fit(data)`` (formula) or ``fit_arrays(y, x, ...)``
@@ -7,8 +7,8 @@ no work at construction, cheap to copy; ``fit(data)`` (formula) or ``fit_arrays(
 
 Sample accounting (as fixest and ppmlhdfe): rows with missing values are removed; then,
 repeatedly until nothing changes, rows in a fixed-effect group whose outcome is zero
-throughout (their effect is :math:`-\\infty` and they carry no information on
-:math:`\\beta`), rows separated by a regressor that is non-zero only where the outcome is zero
+throughout (their effect is :math:`-\infty` and they carry no information on
+:math:`\beta`), rows separated by a regressor that is non-zero only where the outcome is zero
 and of one sign there, and rows separated by any combination of regressors and fixed effects
 (the iterative rectifier of Correia, Guimarães & Zylkin, :func:`~sahelmodel.regression._irls.
 separated_ir`) are removed and reported in ``results.dropped``. Regressors that are
@@ -98,7 +98,8 @@ class _CountModel:
             if isinstance(self.scale, str):
                 check_choice("scale", self.scale, ("pearson",))
             elif not float(self.scale) > 0:
-                raise ValueError(f"scale must be 'pearson' or a positive number, got {self.scale!r}")
+                raise ValueError(
+                    f"scale must be 'pearson' or a positive number, got {self.scale!r}")
 
     def fit(self, data: pd.DataFrame) -> CountResults:
         """Fit the formula model to a DataFrame.
@@ -430,7 +431,7 @@ class _Predictor:
 
 @dataclass(frozen=True)
 class Poisson(_CountModel):
-    """Poisson regression with absorbed fixed effects (pseudo-maximum likelihood).
+    r"""Poisson regression with absorbed fixed effects (pseudo-maximum likelihood).
 
     Parameters
     ----------
@@ -454,7 +455,7 @@ class Poisson(_CountModel):
 
     Notes
     -----
-    :math:`E[y_i \\mid x_i] = \\exp(o_i + x_i^\\top\\beta + \\alpha_{g_1(i)} + \\dots)`, fitted
+    :math:`E[y_i \mid x_i] = \exp(o_i + x_i^\top\beta + \alpha_{g_1(i)} + \dots)`, fitted
     by IRLS with the fixed effects projected out by weighted alternating projections
     (:mod:`sahelmodel.regression._irls`). The coefficients are identical to those of a Poisson
     GLM with one dummy per fixed-effect level. ``exp(beta)`` is the incidence-rate ratio.
@@ -472,28 +473,28 @@ class Poisson(_CountModel):
 
 @dataclass(frozen=True)
 class NegativeBinomial(_CountModel):
-    """Negative binomial regression (NB2 or NB1) with absorbed fixed effects.
+    r"""Negative binomial regression (NB2 or NB1) with absorbed fixed effects.
 
     Parameters
     ----------
     formula, offset, exposure, weights, cov, cluster, scale, small_sample, tol, maxiter
         As for :class:`Poisson`.
     variance : {"nb2", "nb1"}
-        ``"nb2"``: :math:`\\operatorname{Var} = \\mu + \\kappa\\mu^2`; ``"nb1"``:
-        :math:`(1 + \\kappa)\\mu`.
+        ``"nb2"``: :math:`\operatorname{Var} = \mu + \kappa\mu^2`; ``"nb1"``:
+        :math:`(1 + \kappa)\mu`.
     dispersion : float, optional
-        Hold :math:`\\kappa` fixed; estimated by maximum likelihood when ``None``.
+        Hold :math:`\kappa` fixed; estimated by maximum likelihood when ``None``.
 
     Notes
     -----
-    NB2 log-likelihood per observation, with :math:`\\theta = 1/\\kappa`:
-    :math:`\\log\\Gamma(y+\\theta) - \\log\\Gamma(\\theta) - \\log y! + \\theta\\log
-    \\frac{\\theta}{\\theta+\\mu} + y\\log\\frac{\\mu}{\\theta+\\mu}`. :math:`\\kappa` and
-    :math:`\\beta` are estimated jointly by maximum likelihood (alternating conditional
-    maximisation, as ``MASS::glm.nb``). The model-based covariance is that of :math:`\\beta`
-    with :math:`\\kappa` at its estimate (the Fisher information of NB2 is block diagonal in
-    :math:`(\\beta, \\kappa)`), as reported by ``MASS::glm.nb``. For NB1 the information is
-    not block diagonal and the reported covariance is conditional on :math:`\\hat\\kappa`
+    NB2 log-likelihood per observation, with :math:`\theta = 1/\kappa`:
+    :math:`\log\Gamma(y+\theta) - \log\Gamma(\theta) - \log y! + \theta\log
+    \frac{\theta}{\theta+\mu} + y\log\frac{\mu}{\theta+\mu}`. :math:`\kappa` and
+    :math:`\beta` are estimated jointly by maximum likelihood (alternating conditional
+    maximisation, as ``MASS::glm.nb``). The model-based covariance is that of :math:`\beta`
+    with :math:`\kappa` at its estimate (the Fisher information of NB2 is block diagonal in
+    :math:`(\beta, \kappa)`), as reported by ``MASS::glm.nb``. For NB1 the information is
+    not block diagonal and the reported covariance is conditional on :math:`\hat\kappa`
     (use ``cov="robust"`` or ``"cluster"`` for inference that does not rely on it).
 
     Examples

@@ -22,7 +22,7 @@ __all__ = ["CountResults", "DroppedObservations"]
 
 @dataclass(frozen=True)
 class DroppedObservations:
-    """Which observations a fit left out, and why (fixest-style accounting).
+    r"""Which observations a fit left out, and why (fixest-style accounting).
 
     Attributes
     ----------
@@ -30,7 +30,7 @@ class DroppedObservations:
         Rows with a missing outcome, regressor, fixed effect, offset, weight or cluster.
     n_all_zero : int
         Rows in fixed-effect groups whose outcome is zero throughout (their effect would be
-        :math:`-\\infty`; they carry no information on the coefficients).
+        :math:`-\infty`; they carry no information on the coefficients).
     n_separated : int
         Zero-outcome rows separated by a regressor that is non-zero only on zero-outcome rows
         and of one sign there.
@@ -71,7 +71,7 @@ class DroppedObservations:
 
 @dataclass(frozen=True)
 class CountResults(LogLinkInference):
-    """Results of a Poisson or negative binomial regression.
+    r"""Results of a Poisson or negative binomial regression.
 
     Attributes
     ----------
@@ -82,8 +82,8 @@ class CountResults(LogLinkInference):
     family : str
         ``"poisson"``, ``"nb2"`` or ``"nb1"``.
     dispersion : float or None
-        Negative binomial dispersion :math:`\\kappa` (``Var = mu + kappa mu^2`` for NB2,
-        ``(1 + kappa) mu`` for NB1; MASS's ``theta`` is :math:`1/\\kappa` for NB2); ``None``
+        Negative binomial dispersion :math:`\kappa` (``Var = mu + kappa mu^2`` for NB2,
+        ``(1 + kappa) mu`` for NB1; MASS's ``theta`` is :math:`1/\kappa` for NB2); ``None``
         for Poisson.
     scale : float
         Multiplier of the model-based covariance (1, or the Pearson dispersion).
