@@ -22,6 +22,7 @@ maximiser given :math:`\mu` (a one-dimensional Newton search on :math:`\log\kapp
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,8 +119,10 @@ def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
     gram = xw.T @ xt
     rhs = xw.T @ zt
     try:
-        return scipy.linalg.solve(gram, rhs, assume_a="pos", check_finite=False)
-    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
+            return scipy.linalg.solve(gram, rhs, assume_a="pos", check_finite=False)
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, scipy.linalg.LinAlgWarning):
         sw = np.sqrt(w)
         beta, *_ = np.linalg.lstsq(xt * sw[:, None], zt * sw, rcond=None)
         return beta

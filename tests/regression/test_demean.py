@@ -52,7 +52,7 @@ def test_weighted_residuals_are_orthogonal_to_every_factor():
 
 def test_warm_start_gives_the_same_answer_in_fewer_iterations():
     fe, x, w = _problem(4, 2000, (200, 40), 2)
-    out, coef, it, _ = demean(x, fe, w)
+    _, coef, it, _ = demean(x, fe, w)
     out2, _, it2, _ = demean(x, fe, w * 1.001, start=coef)
     np.testing.assert_allclose(out2, demean(x, fe, w * 1.001)[0], atol=1e-9)
     assert it2 <= it
