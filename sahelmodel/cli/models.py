@@ -126,7 +126,7 @@ def _fit(args: argparse.Namespace) -> int:
         result = sahelmodel.Hawkes(kernel=cfg["kernel"], baseline=cfg["baseline"]).fit(times)
     else:
         build = sahelmodel.dyad_panel if cfg["panel"] == "dyad" else sahelmodel.actor_panel
-        panel = build(events, freq=cfg["freq"], lags=cfg["lags"])
+        panel = build(events, freq=cfg["freq"], lags=tuple(cfg["lags"]))
         fit = sahelmodel.fepois if cfg["model"] == "fepois" else sahelmodel.fenegbin
         kwargs: dict[str, Any] = {"cov": cfg["cov"]}
         if cfg["cov"] == "cluster":

@@ -79,9 +79,11 @@ def network_tables(net: TemporalNetwork) -> dict[str, pd.DataFrame]:
 
     actors = pd.DataFrame()
     if deg is not None:
-        events = hostile.groupby(["period_index", "source"])["count"].sum().add(
-            hostile.groupby(["period_index", "target"])["count"].sum(), fill_value=0)
-        events.index = events.index.set_names(["period_index", "actor"])
+        ends = pd.concat([
+            hostile[["period_index", "source", "count"]].rename(columns={"source": "actor"}),
+            hostile[["period_index", "target", "count"]].rename(columns={"target": "actor"}),
+        ])
+        events = ends.groupby(["period_index", "actor"])["count"].sum()
         btw = st.betweenness(net, "hostile")
         com = st.communities(net, "hostile", value="count")
         long = pd.DataFrame({
@@ -123,8 +125,21 @@ def layout(net: TemporalNetwork, *, periods: Sequence[int] | None = None,
         graph.add_edge(u, v, weight=w + float(np.log1p(n)))
     if graph.number_of_nodes() == 0:
         return {}
-    return nx.spring_layout(graph, seed=seed, weight="weight", k=1.6 / np.sqrt(
-        graph.number_of_nodes()), iterations=200)
+    # the largest component fills the unit square; smaller ones line up beneath it
+    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), sorted(c)))
+    main = graph.subgraph(parts[0])
+    pos = nx.spring_layout(main, seed=seed, weight="weight", iterations=300,
+                           k=1.5 / np.sqrt(max(main.number_of_nodes(), 1)))
+    xy = np.array(list(pos.values()))
+    span = np.maximum(np.ptp(xy, axis=0), 1e-9)
+    pos = {n: 2 * (p - xy.min(axis=0)) / span - 1 for n, p in pos.items()}
+    x = -1.0
+    for part in parts[1:]:
+        members = sorted(part)
+        for j, node in enumerate(members):
+            pos[node] = np.array([x + 0.12 * j, -1.35])
+        x += 0.12 * len(members) + 0.25
+    return pos
 
 
 def draw_network(
@@ -160,6 +175,10 @@ def draw_network(
     pos = dict(pos) if pos else layout(net, periods=[p])
     nodes = sorted(set(frame["source"]) | set(frame["target"]))
     ax.set_axis_off()
+    allxy = np.array(list(pos.values())) if pos else np.zeros((1, 2))
+    pad = 0.15
+    ax.set_xlim(allxy[:, 0].min() - pad, allxy[:, 0].max() + pad)
+    ax.set_ylim(allxy[:, 1].min() - pad, allxy[:, 1].max() + pad)
     ax.set_title(f"{net.periods[p]:%Y}" if net.freq == "Y" else f"{net.periods[p]:%Y-%m-%d}",
                  fontsize="medium")
     if not nodes:
