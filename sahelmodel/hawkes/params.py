@@ -7,7 +7,7 @@ With events ``(t_j, k_j, mark_j)`` the intensity of dimension ``d`` is
 .. math::
 
     \lambda_d(t) = \mu_d(t) + \sum_{t_j < t} \alpha_{d k_j}\,
-    \kappa^{\mathbb{1}[\text{mark}_j > 0]}\, g_{d k_j}(t - t_j),
+    \kappa_{\text{mark}_j}\, g_{d k_j}(t - t_j), \qquad \kappa_0 = 1,
 
 * ``mu_d(t)``: the baseline (:mod:`sahelmodel.hawkes.baseline`), in events per day;
 * ``alpha = adjacency``: ``adjacency[d, k]`` is the **branching ratio** from ``k`` to ``d``, the
@@ -16,12 +16,16 @@ With events ``(t_j, k_j, mark_j)`` the intensity of dimension ``d`` is
 * ``g_dk``: a kernel that integrates to one (:mod:`sahelmodel.hawkes.kernels`); for the
   exponential kernel ``g(t) = decay * exp(-decay * t)``, ``decay`` is a rate per day and the
   mean lag is ``1 / decay`` days;
-* ``kappa = mark_multiplier``: events with a non-zero mark (e.g. arms captures) have their
-  productivity multiplied by ``kappa``.
+* ``kappa = mark_multiplier``: events with mark ``m > 0`` (e.g. ``1`` = an arms capture) have
+  their productivity multiplied by ``kappa_m``. Usually there is one mark (a scalar ``kappa``:
+  does a capture trigger more than an ordinary clash?); a vector ``(kappa_1, ..., kappa_M)``
+  gives each of ``M`` mark levels its own multiplier. Unmarked events (mark 0) have factor 1.
 
-For simulation, each event (immigrant or offspring) in dimension ``k`` carries a mark with
-probability ``mark_probability[k]``. An event in ``k`` then has on average
-``adjacency[:, k] * (1 - p_k + p_k * kappa)`` direct offspring (the *effective adjacency*). The
+For simulation, each event (immigrant or offspring) in dimension ``k`` carries mark ``m`` with
+probability ``mark_probability[k, m - 1]`` (unmarked with the remaining probability). An event
+in ``k`` then has on average ``adjacency[:, k] * (1 - sum_m p_km + sum_m p_km kappa_m)`` direct
+offspring (the *effective adjacency*); with one mark, ``adjacency[:, k] * (1 - p_k + p_k
+kappa)``. The
 process is stationary when the spectral radius of the effective adjacency (the
 :attr:`HawkesParams.branching_ratio`) is below one; with a constant baseline the mean intensity
 is then ``(I - A_eff)^{-1} mu``.
@@ -101,11 +105,14 @@ class HawkesParams:
     kernel : Kernel, float or array_like
         A kernel object, or the decay rate(s) of an exponential kernel (scalar, ``(D,)`` per
         target, ``(D, D)`` per pair).
-    mark_multiplier : float, default 1.0
-        ``kappa``: productivity multiplier of marked events.
-    mark_probability : float or array_like, shape (D,), optional
-        Probability that a simulated event in each dimension carries a mark (``None``: events
-        are unmarked). Not part of the intensity; used by simulators.
+    mark_multiplier : float or array_like of shape (M,), default 1.0
+        ``kappa``: productivity multiplier of events with mark 1 (or of marks ``1..M``). Stored
+        as a read-only array of shape ``(M,)``.
+    mark_probability : float or array_like, optional
+        Probability that a simulated event in each dimension carries each mark: a scalar or
+        shape ``(D,)`` for one mark, shape ``(D, M)`` or ``(M,)`` for ``M`` marks (rows sum to at
+        most one). ``None``: events are unmarked. Stored as shape ``(D, M)``. Not part of the
+        intensity; used by simulators.
     dim_names : sequence of str, optional
         Labels of the dimensions.
 
@@ -125,7 +132,7 @@ class HawkesParams:
     baseline: Baseline = field()
     adjacency: np.ndarray = field()
     kernel: Kernel = field()
-    mark_multiplier: float = 1.0
+    mark_multiplier: float | np.ndarray = 1.0
     mark_probability: np.ndarray | None = None
     dim_names: tuple[str, ...] | None = None
 
@@ -141,17 +148,16 @@ class HawkesParams:
             )
         kern = as_kernel(self.kernel)
         kern.check_dims(d)
-        kappa = float(self.mark_multiplier)
-        if not np.isfinite(kappa) or kappa < 0:
-            raise ValueError(f"mark_multiplier must be finite and >= 0, got {kappa!r}")
+        kappa = np.atleast_1d(np.asarray(self.mark_multiplier, dtype=float)).copy()
+        if kappa.ndim != 1 or not np.isfinite(kappa).all() or (kappa < 0).any():
+            raise ValueError(
+                f"mark_multiplier must be a finite number >= 0 (or a vector of them, one per "
+                f"mark level), got {self.mark_multiplier!r}"
+            )
+        kappa.setflags(write=False)
         prob = None
         if self.mark_probability is not None:
-            prob = np.broadcast_to(np.asarray(self.mark_probability, dtype=float), (d,)).copy()
-            if not (np.isfinite(prob).all() and (prob >= 0).all() and (prob <= 1).all()):
-                raise ValueError(
-                    f"mark_probability must lie in [0, 1], got {np.asarray(self.mark_probability)}"
-                )
-            prob.setflags(write=False)
+            prob = _mark_probability(self.mark_probability, d, kappa.size)
         names = None
         if self.dim_names is not None:
             names = tuple(str(x) for x in self.dim_names)
@@ -172,12 +178,22 @@ class HawkesParams:
         return int(self.adjacency.shape[0])
 
     @property
+    def n_mark_levels(self) -> int:
+        """Number ``M`` of mark levels with their own multiplier."""
+        return int(self.mark_multiplier.size)
+
+    @property
+    def mark_weights(self) -> np.ndarray:
+        """Productivity factor by mark value: ``[1, kappa_1, ..., kappa_M]``."""
+        return np.concatenate([[1.0], self.mark_multiplier])
+
+    @property
     def mark_factor(self) -> np.ndarray:
-        """Mean productivity factor per source dimension, ``1 - p_k + p_k * kappa``."""
+        """Mean productivity factor per source dimension, ``1 - sum_m p_km (1 - kappa_m)``."""
         if self.mark_probability is None:
             return np.ones(self.n_dims)
         p = self.mark_probability
-        return 1.0 - p + p * self.mark_multiplier
+        return 1.0 - p.sum(axis=1) + p @ self.mark_multiplier
 
     @property
     def effective_adjacency(self) -> np.ndarray:
@@ -235,7 +251,7 @@ class HawkesParams:
             self.baseline == other.baseline
             and np.array_equal(self.adjacency, other.adjacency)
             and self.kernel == other.kernel
-            and self.mark_multiplier == other.mark_multiplier
+            and np.array_equal(self.mark_multiplier, other.mark_multiplier)
             and same_prob
             and self.dim_names == other.dim_names
         )
@@ -246,8 +262,33 @@ class HawkesParams:
         return (
             f"HawkesParams({self.n_dims} dimensions, branching ratio "
             f"{self.branching_ratio:.3g}, {self.kernel!r}, {self.baseline!r}, "
-            f"mark_multiplier={self.mark_multiplier:g})"
+            f"mark_multiplier={self.mark_multiplier.tolist()})"
         )
+
+
+def _mark_probability(value: Any, n_dims: int, n_levels: int) -> np.ndarray:
+    """Mark probabilities as a read-only ``(D, M)`` array, checked."""
+    arr = np.asarray(value, dtype=float)
+    try:
+        if n_levels == 1 and arr.ndim <= 1:
+            arr = np.broadcast_to(arr, (n_dims,))[:, None]
+        else:
+            arr = np.broadcast_to(arr, (n_dims, n_levels))
+    except ValueError:
+        raise ValueError(
+            f"mark_probability must have shape ({n_dims}, {n_levels}) (or broadcast to it) for "
+            f"{n_dims} dimensions and {n_levels} mark levels, got shape {np.shape(value)}"
+        ) from None
+    arr = arr.copy()
+    if not (np.isfinite(arr).all() and (arr >= 0).all() and (arr <= 1).all()):
+        raise ValueError(f"mark_probability must lie in [0, 1], got {np.asarray(value)}")
+    if (arr.sum(axis=1) > 1 + 1e-12).any():
+        d = int(np.flatnonzero(arr.sum(axis=1) > 1 + 1e-12)[0])
+        raise ValueError(
+            f"mark probabilities of dimension {d} sum to {arr[d].sum():.6g} > 1"
+        )
+    arr.setflags(write=False)
+    return arr
 
 
 def _parse_dyads(dyads: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -7,12 +7,12 @@ Two exact simulators of the same process (see :mod:`sahelmodel.hawkes.params` fo
   window, a Poisson number of them, placed uniformly (exact for every baseline here, which are
   all piecewise constant). Then, one generation at a time and for all parents at once, the
   number of direct offspring of each parent in dimension ``k`` with mark ``m`` is drawn as
-  ``Poisson(kappa^[m > 0] * sum_d adjacency[d, k])``, each child's dimension ``d`` from the
-  categorical distribution ``adjacency[:, k] / sum_d adjacency[d, k]`` (the same law as
-  independent Poisson counts per target), its lag from the kernel ``g_dk`` and its mark from
-  ``Bernoulli(mark_probability[d])``. Children after ``end_time`` are discarded (their own
-  descendants would come later still). The Python loop runs once per generation, never once
-  per event.
+  ``Poisson(kappa_m * sum_d adjacency[d, k])`` (``kappa_0 = 1``), each child's dimension ``d``
+  from the categorical distribution ``adjacency[:, k] / sum_d adjacency[d, k]`` (the same law
+  as independent Poisson counts per target), its lag from the kernel ``g_dk`` and its mark
+  from the categorical distribution ``mark_probability[d]`` (unmarked otherwise). Children
+  after ``end_time`` are discarded (their own descendants would come later still). The Python
+  loop runs once per generation, never once per event.
 * ``method="thinning"`` (slow reference): Ogata's modified thinning, one candidate point at a
   time in a plain Python loop. Between events the excitation of every kernel here only decays,
   and the baseline is constant until its next knot, so the intensity at the current time
@@ -60,7 +60,7 @@ def simulate_hawkes(
     *,
     kernel: Kernel | None = None,
     marks: float | Sequence[float] | np.ndarray | None = None,
-    mark_multiplier: float = 1.0,
+    mark_multiplier: float | Sequence[float] | np.ndarray = 1.0,
     start: float = 0.0,
     dim_names: Sequence[str] | None = None,
     rng: RNGLike = None,
@@ -88,11 +88,12 @@ def simulate_hawkes(
     kernel : Kernel, optional
         Another kernel (e.g. :class:`~sahelmodel.hawkes.SumExponentialKernel`) instead of
         ``decay``.
-    marks : float or array_like of shape (D,), optional
+    marks : float or array_like of shape (D,) or (D, M), optional
         Probability that an event of each dimension carries a mark (e.g. ``0.02``: 2% of
-        events are captures). ``None``: unmarked events.
-    mark_multiplier : float, default 1.0
-        ``kappa``: marked events have ``kappa`` times the offspring of unmarked ones.
+        events are captures), or each of ``M`` mark levels. ``None``: unmarked events.
+    mark_multiplier : float or array_like of shape (M,), default 1.0
+        ``kappa``: marked events have ``kappa`` times the offspring of unmarked ones (one
+        multiplier per mark level).
     start : float, default 0.0
         Start of the window (the history before it is empty).
     dim_names : sequence of str, optional
@@ -107,7 +108,8 @@ def simulate_hawkes(
     Returns
     -------
     EventTimes
-        Sorted event times with dimensions, marks (0/1, when ``marks`` is given), the window
+        Sorted event times with dimensions, marks (0 or the mark level, when ``marks`` is
+        given), the window
         ``[start, end_time]`` and ``dim_names``.
 
     Notes
@@ -116,7 +118,7 @@ def simulate_hawkes(
 
     .. math::
 
-        \lambda_d(t) = \mu_d(t) + \sum_{t_j < t} A_{d k_j}\,\kappa^{[m_j > 0]}\,
+        \lambda_d(t) = \mu_d(t) + \sum_{t_j < t} A_{d k_j}\,\kappa_{m_j}\,
         \beta e^{-\beta (t - t_j)},
 
     and with a constant baseline and spectral radius of
@@ -248,25 +250,32 @@ def _target_table(adjacency: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return totals, flat
 
 
+def _draw_marks(params: HawkesParams, dims: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+    """Mark of each event: level ``m`` with probability ``mark_probability[d, m - 1]``, else 0."""
+    if params.mark_probability is None:
+        return np.zeros(dims.size, dtype=np.int64)
+    cum = np.cumsum(params.mark_probability, axis=1)  # (D, M)
+    u = gen.random(dims.size)
+    passed = (u[:, None] >= cum[dims]).sum(axis=1)
+    return np.where(passed < cum.shape[1], passed + 1, 0).astype(np.int64)
+
+
 def _branching(
     params: HawkesParams, start: float, end: float, gen: np.random.Generator, max_events: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_dims = params.n_dims
-    prob = params.mark_probability
-    kappa = params.mark_multiplier
+    weights = params.mark_weights
     totals, flat = _target_table(params.adjacency)
     kernel = params.kernel
 
     times, dims = _immigrants(params.baseline, start, end, gen)
-    marks = (
-        gen.random(times.size) < prob[dims] if prob is not None else np.zeros(times.size, bool)
-    )
+    marks = _draw_marks(params, dims, gen)
     out_t, out_d, out_m = [times], [dims], [marks]
     n_total = times.size
     if n_total > max_events:
         raise _overflow(params, n_total, max_events)
     while times.size:
-        mean = totals[dims] * np.where(marks, kappa, 1.0)
+        mean = totals[dims] * weights[marks]
         n_children = gen.poisson(mean)
         if not n_children.any():
             break
@@ -277,11 +286,7 @@ def _branching(
         target = np.minimum(target, n_dims - 1)  # guards rounding at the top of a column
         lags = kernel.sample(target, source, gen)
         child_t = times[parent] + lags
-        child_m = (
-            gen.random(parent.size) < prob[target]
-            if prob is not None
-            else np.zeros(parent.size, bool)
-        )
+        child_m = _draw_marks(params, target, gen)
         keep = child_t < end
         times, dims, marks = child_t[keep], target[keep], child_m[keep]
         n_total += times.size
@@ -308,8 +313,10 @@ def _thinning(
     weight = params.kernel.weights(n_dims)
     coef = params.adjacency[:, :, None] * weight * beta  # intensity per unit of state
     state = np.zeros_like(beta)  # sum over past events of k: m_j exp(-beta (t - t_j))
-    prob = params.mark_probability
-    kappa = params.mark_multiplier
+    cum_prob = (
+        None if params.mark_probability is None else np.cumsum(params.mark_probability, axis=1)
+    )
+    weights = params.mark_weights
     edges, levels = params.baseline.pieces(start, end)
     out_t: list[float] = []
     out_d: list[int] = []
@@ -334,11 +341,14 @@ def _thinning(
         if u >= total:
             continue  # rejected candidate
         d = min(int(np.searchsorted(np.cumsum(lam), u, side="right")), n_dims - 1)
-        marked = bool(prob is not None and gen.random() < prob[d])
-        state[:, d, :] += kappa if marked else 1.0
+        mark = 0
+        if cum_prob is not None:
+            passed = int((gen.random() >= cum_prob[d]).sum())
+            mark = passed + 1 if passed < cum_prob.shape[1] else 0
+        state[:, d, :] += weights[mark]
         out_t.append(t)
         out_d.append(d)
-        out_m.append(int(marked))
+        out_m.append(mark)
         if len(out_t) > max_events:
             raise _overflow(params, len(out_t), max_events)
     return (

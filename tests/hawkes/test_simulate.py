@@ -180,6 +180,6 @@ def test_simulated_events_are_well_formed(params, start, seed):
         if params.mark_probability is None:
             assert et.marks is None
         else:
-            p = params.mark_probability[et.dims]
+            p = params.mark_probability[et.dims, 0]
             assert set(np.unique(et.marks)) <= {0, 1}
             assert (et.marks[p == 0] == 0).all() and (et.marks[p == 1] == 1).all()

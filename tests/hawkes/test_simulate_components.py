@@ -204,6 +204,25 @@ def test_params_coerce_scalars_and_compute_stationary_quantities():
         p.mark_multiplier = 2.0  # type: ignore[misc]
 
 
+def test_params_with_several_mark_levels():
+    p = HawkesParams(baseline=[0.1, 0.2], adjacency=np.full((2, 2), 0.2), kernel=1.0,
+                     mark_multiplier=[3.0, 0.5], mark_probability=[[0.1, 0.2], [0.0, 0.4]])
+    assert p.n_mark_levels == 2
+    assert p.mark_weights.tolist() == [1.0, 3.0, 0.5]
+    np.testing.assert_allclose(p.mark_factor, [1 - 0.3 + 0.3 + 0.1, 1 - 0.4 + 0.2])
+    shared = p.replace(mark_probability=[0.1, 0.2])  # (M,): the same for every dimension
+    assert shared.mark_probability.tolist() == [[0.1, 0.2], [0.1, 0.2]]
+    one = HawkesParams(baseline=[0.1, 0.2], adjacency=np.eye(2) * 0.2, kernel=1.0,
+                       mark_multiplier=2.0, mark_probability=[0.02, 0.1])
+    assert one.mark_probability.shape == (2, 1) and one.mark_multiplier.tolist() == [2.0]
+    with pytest.raises(ValueError, match=re.escape("sum to 1.1 > 1")):
+        p.replace(mark_probability=[[0.5, 0.6], [0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"shape \(2, 2\)"):
+        p.replace(mark_probability=[0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match="mark_multiplier"):
+        p.replace(mark_multiplier=[[1.0]])
+
+
 def test_params_mean_intensity_for_a_varying_baseline_uses_its_average():
     b = PiecewiseConstantBaseline([0.0, 50.0, 100.0], [0.2, 1.0])
     p = HawkesParams(baseline=b, adjacency=0.5, kernel=1.0)

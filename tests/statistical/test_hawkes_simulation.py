@@ -36,7 +36,7 @@ from sahelmodel.hawkes import (
 def true_compensator(params: HawkesParams, et: EventTimes) -> np.ndarray:
     """``Lambda_{d_i}(t_i)`` from ``et.start`` for every event ``i`` (plain loop, exact).
 
-    ``Lambda_d(t) = int mu_d + sum_{t_j < t} A_{d k_j} kappa^{[m_j > 0]} G_{d k_j}(t - t_j)``
+    ``Lambda_d(t) = int mu_d + sum_{t_j < t} A_{d k_j} kappa_{m_j} G_{d k_j}(t - t_j)``
     with ``G`` the kernel CDF; for mixtures of exponentials the sum is kept as states
     ``S[d, k, c] = sum_j m_j exp(-beta_{dkc}(t - t_j))`` and ``M[k] = sum_j m_j``.
     """
@@ -45,6 +45,7 @@ def true_compensator(params: HawkesParams, et: EventTimes) -> np.ndarray:
     coef = params.adjacency[:, :, None] * params.kernel.weights(n_dims)
     state = np.zeros_like(beta)
     mass = np.zeros(n_dims)
+    weights = params.mark_weights
     marks = np.zeros(et.n_events, int) if et.marks is None else et.marks
     base = params.baseline.integral(et.start, et.times)  # (N, D)
     out = np.empty(et.n_events)
@@ -53,7 +54,7 @@ def true_compensator(params: HawkesParams, et: EventTimes) -> np.ndarray:
         state *= np.exp(-beta * (t - previous))
         previous = t
         out[i] = base[i, d] + (coef[d] * (mass[:, None] - state[d])).sum()
-        weight = params.mark_multiplier if m > 0 else 1.0
+        weight = weights[m]
         state[:, d, :] += weight
         mass[d] += weight
     return out
@@ -105,6 +106,13 @@ MEAN_CASES = {
         adjacency=[[0.4, 0.1], [0.3, 0.2]],
         kernel=SumExponentialKernel([2.0, 0.1], weights=[0.7, 0.3]),
     ),
+    "two_mark_levels": HawkesParams(
+        baseline=[0.3, 0.2],
+        adjacency=[[0.2, 0.1], [0.2, 0.2]],
+        kernel=[1.0, 0.25],
+        mark_multiplier=[3.0, 0.2],
+        mark_probability=[[0.1, 0.3], [0.2, 0.0]],
+    ),
     "relational_dyads": HawkesParams(
         baseline=np.full(6, 0.05),
         adjacency=relational_adjacency(DYADS, inertia=0.3, retaliation=0.2, spillover=0.05),
@@ -130,12 +138,15 @@ def test_mean_intensity_is_inverse_of_i_minus_a_times_mu(name):
     z = (rates.mean(axis=0) - expected) / se
     assert np.all(np.abs(z) < 4.0), (name, rates.mean(axis=0), expected, z)
     if params.mark_probability is not None:
-        marked = np.array([r.marked_counts for r in runs]).sum(axis=0)
+        # each mark level's share of each dimension's events is binomial around its probability
         total = np.array([r.counts for r in runs]).sum(axis=0)
-        p = params.mark_probability
-        has = total > 0
-        sd = np.sqrt(p * (1 - p) / np.maximum(total, 1))
-        assert np.all(np.abs(marked / np.maximum(total, 1) - p)[has] <= 4 * sd[has] + 1e-12)
+        for level in range(1, params.n_mark_levels + 1):
+            hits = np.zeros(params.n_dims)
+            for r in runs:
+                hits += np.bincount(r.dims[r.marks == level], minlength=params.n_dims)
+            p = params.mark_probability[:, level - 1]
+            sd = np.sqrt(p * (1 - p) / total)
+            assert np.all(np.abs(hits / total - p) <= 4 * sd + 1e-12), (name, level)
 
 
 def test_mean_intensity_of_the_thinning_reference():
@@ -166,6 +177,7 @@ RESCALING_CASES = {
         ),
         3000.0,
     ),
+    "two_mark_levels": (MEAN_CASES["two_mark_levels"], 3000.0),
     "loglinear_marked": (
         HawkesParams(
             baseline=LogLinearBaseline(np.arange(0.0, 2001.0, 10.0),
