@@ -471,7 +471,7 @@ class EventTimes:
         if missing not in ("raise", "drop"):
             raise ValueError(f"missing must be 'raise' or 'drop', got {missing!r}")
         frame = table.frame
-        labels = _labels(frame, by)
+        labels = _labels(frame, by).astype("string")  # labels compare as text
         keep = labels.notna().to_numpy().copy()
         mark_values = None
         if marks is not None:

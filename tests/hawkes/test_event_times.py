@@ -190,6 +190,12 @@ def test_from_events_fixed_dim_names_keep_empty_dimensions():
         EventTimes.from_events(_table(), by="event_type", dim_names=["battle"])
 
 
+def test_from_events_integer_column_labels_compare_as_text():
+    table = _table().with_columns(type_of_violence=[2, 2, 2, 3, 2])
+    et = EventTimes.from_events(table, by="type_of_violence", dim_names=["1", "2", "3"])
+    assert et.counts.tolist() == [0, 4, 1]
+
+
 def test_from_events_origin_window_and_unit():
     et = EventTimes.from_events(
         _table(), origin="2024-03-01", start="2024-03-01", end="2024-05-01", unit="W"
