@@ -437,8 +437,9 @@ def resolve_actors(
         The dataset (``"acled"``, ``"ucdp_ged"``, ...); rules restricted to another source do
         not apply.
     country, admin1, date, longitude, latitude : sequence, optional
-        The events' place and time, aligned with ``names``. A rule whose condition needs a
-        missing context value does not apply to that event.
+        The events' place and time, aligned with ``names`` (dates as datetimes or ISO 8601
+        strings). A rule whose condition needs a missing context value does not apply to that
+        event.
     registry : ActorRegistry, optional
         Alias table and rules; the shipped ones by default.
 
@@ -474,7 +475,8 @@ def resolve_actors(
     ctx_lat = _column(latitude, n, index)
     country_key = None if ctx_country is None else _keys(ctx_country, normalise_name)
     admin1_key = None if ctx_admin1 is None else _keys(ctx_admin1, _place_key)
-    dates = None if ctx_date is None else pd.to_datetime(ctx_date, errors="coerce").to_numpy()
+    dates = None if ctx_date is None else pd.to_datetime(
+        ctx_date, errors="coerce", format="ISO8601").to_numpy(dtype="datetime64[ns]")
     lon = None if ctx_lon is None else pd.to_numeric(ctx_lon, errors="coerce").to_numpy(float)
     lat = None if ctx_lat is None else pd.to_numeric(ctx_lat, errors="coerce").to_numpy(float)
     current = actor.fillna("").to_numpy(dtype=object)
@@ -530,7 +532,8 @@ def _rule_applies_slow(rule: _Rule, rec: dict[str, Any], source: str | None) -> 
     ):
         return False
     if rule.date_from is not None or rule.date_to is not None:
-        day = pd.to_datetime(rec["date"], errors="coerce") if rec["date"] is not None else pd.NaT
+        day = (pd.to_datetime(rec["date"], errors="coerce", format="ISO8601")
+               if rec["date"] is not None else pd.NaT)
         if pd.isna(day):
             return False
         if rule.date_from is not None and day < rule.date_from:

@@ -274,6 +274,9 @@ class Staging:
         """Parse whole numbers (``"3"`` or ``"3.0"``) into an ``Int64`` Series."""
         raw = self.text(column)
         num = pd.to_numeric(raw, errors="coerce").astype("Float64")
+        values = num.to_numpy(dtype=float, na_value=np.nan)
+        huge = pd.Series(~(np.abs(values) <= 2.0**53), index=num.index)  # also inf and NaN
+        num = num.mask(huge)
         bad = raw.notna() & (num.isna() | (num != num.round()))
         if minimum is not None:
             bad |= num.notna() & (num < minimum)
