@@ -278,8 +278,13 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
     d, c1 = data.n_dims, data.n_cats + 1
     mu, alpha, beta = par.mu, par.alpha, par.beta
     wcat = _weights(par.kappa)
-    s0, s1 = sums if sums is not None else decayed_sums(data, beta, want_s1=want_grad,
-                                                       backend=backend)
+    fused = (backend == "numba" and sums is None and data.times.size > 0
+             and bool(np.all(beta == beta.flat[0])))
+    if fused:
+        s0 = s1 = None
+    else:
+        s0, s1 = sums if sums is not None else decayed_sums(data, beta, want_s1=want_grad,
+                                                           backend=backend)
     n = data.times.size
     piece = data.piece
     lengths = np.diff(data.edges)
@@ -288,14 +293,22 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
     src_col = data.columns
     g0 = np.zeros((d, d * c1))  # sum_j 1[col_j] (1 - exp(-beta_{d k_j} (T - t_j)))
     g1 = np.zeros((d, d * c1))  # sum_j 1[col_j] (T - t_j) exp(-beta (T - t_j))
-    if n:
+    shared = bool(np.all(beta == beta.flat[0]))
+    if n and shared:  # one pass serves every target
+        b = float(beta.flat[0])
+        m1 = -np.expm1(-b * rem)
+        g0[:] = np.bincount(src_col, weights=m1, minlength=d * c1)[None, :]
+        if want_grad:
+            g1[:] = np.bincount(src_col, weights=rem * np.exp(-b * rem),
+                                minlength=d * c1)[None, :]
+    elif n:
         bsrc = beta[:, data.dims]  # (D, n)
-        e = np.exp(-bsrc * rem[None, :])
         for tgt in range(d):  # one vectorised pass per target dimension
-            g0[tgt] = np.bincount(src_col, weights=-np.expm1(-bsrc[tgt] * rem),
-                                  minlength=d * c1)
+            m1 = -np.expm1(-bsrc[tgt] * rem)
+            g0[tgt] = np.bincount(src_col, weights=m1, minlength=d * c1)
             if want_grad:
-                g1[tgt] = np.bincount(src_col, weights=rem * e[tgt], minlength=d * c1)
+                g1[tgt] = np.bincount(src_col, weights=rem * np.exp(-bsrc[tgt] * rem),
+                                      minlength=d * c1)
     g0 = g0.reshape(d, d, c1)
     g1 = g1.reshape(d, d, c1)
     comp = float(np.sum(mu * lengths[None, :]) + np.sum(alpha * (g0 @ wcat)))
@@ -307,10 +320,29 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
                                 kappa=-np.einsum("dk,dkc->c", alpha, g0)[1:])
         return -comp, grad, np.zeros(0)
     di = data.dims
+    if fused:
+        from sahelmodel.hawkes._numba import fused_shared
+
+        b = float(beta.flat[0])
+        coef = (alpha * b)[:, :, None] * wcat[None, None, :]
+        lam, loglam, gmu, a_sum, b_sum = fused_shared(data, b, coef.reshape(d, d * c1), mu,
+                                                      want_grad)
+        if not np.isfinite(loglam):
+            return -np.inf, None, lam
+        ll = float(loglam - comp)
+        if not want_grad:
+            return ll, None, lam
+        a3 = a_sum.reshape(d, d, c1)
+        galpha = b * (a3 @ wcat) - g0 @ wcat
+        gbeta = alpha * (b_sum.reshape(d, d, c1) @ wcat) - alpha * (g1 @ wcat)
+        gk = b * np.einsum("dk,dkc->c", alpha, a3) - np.einsum("dk,dkc->c", alpha, g0)
+        grad = HawkesParams(mu=gmu - lengths[None, :], alpha=galpha, beta=gbeta, kappa=gk[1:])
+        return ll, grad, lam
     s0r = s0.reshape(n, d, c1)
-    sw0 = s0r @ wcat  # (n, D) kappa-weighted sums per source dimension
+    sw0 = s0 if c1 == 1 else s0r @ wcat  # (n, D) kappa-weighted sums per source dimension
     ab = alpha * beta
-    lam = mu[di, piece] + np.einsum("nk,nk->n", ab[di], sw0)
+    ab_i = ab[di]
+    lam = mu[di, piece] + np.einsum("nk,nk->n", ab_i, sw0)
     if not np.all(lam > 0) or not np.all(np.isfinite(lam)):
         return -np.inf, None, lam
     ll = float(np.sum(np.log(lam)) - comp)
@@ -321,12 +353,17 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
     gmu = np.bincount(di * p + piece, weights=inv, minlength=d * p).reshape(d, p)
     gmu -= lengths[None, :]
     # d/d alpha_{dk}: sum_{i in d} beta_dk sw0_ik / lam_i - comp part
-    sw1 = s1.reshape(n, d, c1) @ wcat
+    sw1 = s1 if c1 == 1 else s1.reshape(n, d, c1) @ wcat
     ga = _rowsum(di, sw0 * inv[:, None], d)
-    gb = _rowsum(di, (sw0 - beta[di] * sw1) * inv[:, None], d)
+    bi = float(beta.flat[0]) if shared else beta[di]
+    gb = _rowsum(di, (sw0 - bi * sw1) * inv[:, None], d)
     galpha = beta * ga - g0 @ wcat
     gbeta = alpha * gb - alpha * (g1 @ wcat)
     # d/d kappa_c: sum_i sum_k ab[d_i,k] s0[i,k,c] / lam_i - sum_{d,k} alpha_dk g0[d,k,c]
-    gk = np.einsum("nk,nkc->c", ab[di] * inv[:, None], s0r) - np.einsum("dk,dkc->c", alpha, g0)
+    if c1 == 1:
+        gk = -np.einsum("dk,dkc->c", alpha, g0)
+    else:
+        gk = (np.einsum("nk,nkc->c", ab_i * inv[:, None], s0r)
+              - np.einsum("dk,dkc->c", alpha, g0))
     grad = HawkesParams(mu=gmu, alpha=galpha, beta=gbeta, kappa=gk[1:])
     return ll, grad, lam

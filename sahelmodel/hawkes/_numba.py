@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover
     numba = None
     HAVE_NUMBA = False
 
-__all__ = ["HAVE_NUMBA", "decayed_sums_numba"]
+__all__ = ["HAVE_NUMBA", "decayed_sums_numba", "fused_shared"]
 
 
 def _shared(t, cols, ncol, beta, want_s1):  # pragma: no cover - compiled
@@ -88,7 +88,51 @@ def _general(t, dims, cols, ncol, c1, beta, want_s1):  # pragma: no cover - comp
     return s0, s1
 
 
+def _fused(t, dims, cols, piece, ncol, beta, coef, mu, want_grad):  # pragma: no cover
+    # shared decay: intensity at every event plus the per-(target, column) sums the gradient
+    # needs, without (n, columns) intermediates. coef[d, col] = alpha[d, src] beta w[cat].
+    n = t.size
+    d = coef.shape[0]
+    st0 = np.zeros(ncol)
+    st1 = np.zeros(ncol)
+    a_sum = np.zeros((d, ncol))
+    b_sum = np.zeros((d, ncol))
+    gmu = np.zeros(mu.shape)
+    lam = np.empty(n)
+    loglam = 0.0
+    last = t[0] if n > 0 else 0.0
+    g = 0
+    for i in range(n):
+        if t[i] != t[g]:
+            for j in range(g, i):
+                st0[cols[j]] += 1.0
+            g = i
+        delta = t[i] - last
+        if delta > 0.0:
+            e = np.exp(-beta * delta)
+            for k in range(ncol):
+                st1[k] = e * (st1[k] + delta * st0[k])
+                st0[k] = e * st0[k]
+            last = t[i]
+        di = dims[i]
+        total = mu[di, piece[i]]
+        for k in range(ncol):
+            total += coef[di, k] * st0[k]
+        lam[i] = total
+        if not total > 0.0:
+            return lam, -np.inf, gmu, a_sum, b_sum
+        loglam += np.log(total)
+        if want_grad:
+            inv = 1.0 / total
+            gmu[di, piece[i]] += inv
+            for k in range(ncol):
+                a_sum[di, k] += st0[k] * inv
+                b_sum[di, k] += (st0[k] - beta * st1[k]) * inv
+    return lam, loglam, gmu, a_sum, b_sum
+
+
 if HAVE_NUMBA:  # pragma: no branch
+    _fused_jit = numba.njit(cache=True, nogil=True)(_fused)
     _shared_jit = numba.njit(cache=True, nogil=True)(_shared)
     _general_jit = numba.njit(cache=True, nogil=True)(_general)
 
@@ -108,3 +152,20 @@ def decayed_sums_numba(data, beta: np.ndarray, *, want_s1: bool = True):
         dims = np.ascontiguousarray(data.dims, dtype=np.int64)
         s0, s1 = _general_jit(t, dims, cols, ncol, c1, beta, want_s1)
     return s0, (s1 if want_s1 else None)
+
+
+def fused_shared(data, beta: float, coef: np.ndarray, mu: np.ndarray, want_grad: bool):
+    """One compiled pass for a shared decay: ``(lam, sum log lam, gmu, A, B)``.
+
+    ``A[d, col] = sum_{i: d_i = d} S0[i, col] / lam_i`` and ``B`` the same with
+    ``S0 - beta S1``; ``gmu`` holds ``sum 1 / lam_i`` per dimension and baseline piece.
+    """
+    if not HAVE_NUMBA:
+        raise ImportError("backend='numba' needs numba: pip install 'sahelmodel[fast]'")
+    return _fused_jit(np.ascontiguousarray(data.times, dtype=np.float64),
+                      np.ascontiguousarray(data.dims, dtype=np.int64),
+                      np.ascontiguousarray(data.columns, dtype=np.int64),
+                      np.ascontiguousarray(data.piece, dtype=np.int64),
+                      data.n_dims * (data.n_cats + 1), float(beta),
+                      np.ascontiguousarray(coef, dtype=np.float64),
+                      np.ascontiguousarray(mu, dtype=np.float64), want_grad)

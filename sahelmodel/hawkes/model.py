@@ -16,6 +16,7 @@ intervals are reported on the natural scale.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import warnings
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
 __all__ = ["Hawkes", "HawkesFitError", "HawkesWarning"]
 
 _LOG_BOUNDS = (-23.0, 12.0)  # exp: about 1e-10 .. 1.6e5 on the natural scale
+
+
+def _blas_single_thread():
+    """Limit BLAS to one thread during a fit (its linear algebra is tiny; threads only spin).
+
+    Uses :mod:`threadpoolctl` when installed, else does nothing.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 class HawkesWarning(UserWarning):
@@ -248,14 +261,18 @@ class Hawkes:
             When the data cannot identify the model (no events) or the likelihood is not finite
             at the starting values.
         """
-        from sahelmodel.hawkes.results import build_results
-
         self._check()
         if not isinstance(event_times, EventTimes):
             raise TypeError(f"fit expects an EventTimes, got {type(event_times).__name__}; "
                             "build one with EventTable.to_event_times(...)")
         if event_times.n_events == 0:
             raise HawkesFitError("cannot fit a Hawkes process to zero events")
+        with _blas_single_thread():
+            return self._fit(event_times)
+
+    def _fit(self, event_times: EventTimes):
+        from sahelmodel.hawkes.results import build_results
+
         data, layout = self._arrays(event_times)
         fun = self._objective(data, layout)
         theta0 = self._start(data, layout)

@@ -194,3 +194,15 @@ def test_nonpositive_intensity_is_reported_as_minus_inf():
     par = HawkesParams(np.zeros((1, 1)), np.full((1, 1), 0.3), np.ones((1, 1)), np.zeros(0))
     ll, g, _ = loglik_and_grad(data, par)
     assert ll == -np.inf and g is None
+
+
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
+@pytest.mark.properties
+@settings(max_examples=40)
+@given(problems())
+def test_numba_fused_likelihood_matches_numpy(problem):
+    data, par = problem
+    ll, g, _ = loglik_and_grad(data, par)
+    ll_nb, g_nb, _ = loglik_and_grad(data, par, backend="numba")
+    assert ll_nb == pytest.approx(ll, rel=1e-12, abs=1e-11)
+    np.testing.assert_allclose(_flat(g_nb), _flat(g), rtol=1e-10, atol=1e-10)
