@@ -377,7 +377,7 @@ class Staging:
         self._unknown = getattr(self, "_unknown", set()) | set(
             parts[~res["known"].to_numpy()].astype(str))
         ids = pd.Series(res["actor"].to_numpy(), index=parts.index, dtype="string")
-        return _join_id_lists(ids.groupby(level=0).agg(";".join).reindex(names.index))
+        return _join_id_lists(pd.Series(pd.NA, index=names.index, dtype="string"), ids)
 
     # -- the end ---------------------------------------------------------------------------
     def reject_duplicates(self, ids: pd.Series, column: str) -> None:
@@ -459,18 +459,28 @@ def _reset(values: Any) -> Any:
 def _join_id_lists(*lists: pd.Series) -> pd.Series:
     """Union of ``;``-joined id lists row by row, first-seen order, missing when empty.
 
-    Only rows with a non-empty list are touched, so the cost grows with the associated actors,
-    not with the events.
+    The lists are aligned on the first one's index; labels may repeat within a list (several
+    entries for one row). Only non-empty entries are touched and the strings are joined with
+    one ``np.add.reduceat`` over the sorted entries, so the cost grows with the associated
+    actors, not with the events, and there is no Python call per row.
     """
     index = lists[0].index
-    stacked = pd.concat([s.reset_index(drop=True).set_axis(index) for s in lists])
+    stacked = pd.concat(list(lists))
     stacked = stacked[stacked.notna() & (stacked != "")]
     out = pd.Series(pd.NA, index=index, dtype="string")
     if stacked.empty:
         return out
-    parts = stacked.str.split(";").explode().str.strip()
-    parts = parts[parts != ""]
-    frame = parts.rename("id").rename_axis("row").reset_index().drop_duplicates()
-    joined = frame.groupby("row", sort=False)["id"].agg(";".join)
-    out.loc[joined.index] = joined.to_numpy()
+    parts = stacked.astype("string").str.split(";").explode().str.strip()
+    parts = parts[parts.notna() & (parts != "")]
+    if parts.empty:
+        return out
+    frame = pd.DataFrame({"row": parts.index.to_numpy(), "id": parts.to_numpy(dtype=object)})
+    frame = frame.drop_duplicates()
+    rows = frame["row"].to_numpy()
+    order = np.argsort(rows, kind="stable")
+    rows = rows[order]
+    ids = frame["id"].to_numpy(dtype=object)[order] + ";"
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    joined = pd.Series(np.add.reduceat(ids, starts), dtype="string").str[:-1]
+    out.loc[rows[starts]] = joined.to_numpy()
     return out
