@@ -114,7 +114,14 @@ import numpy as np
 import pandas as pd
 
 from sahelmodel._paths import data_dir
-from sahelmodel._text import COUNT_SOURCE, Mention, find_mentions, normalise_text, sentences
+from sahelmodel._text import (
+    COUNT_SOURCE,
+    Mention,
+    find_mentions,
+    normalise_text,
+    parse_count,
+    sentences,
+)
 from sahelmodel.events import EventTable
 
 __all__ = [
@@ -227,22 +234,23 @@ class _Lexicon:
     weights: tuple[float, ...]
     countable: tuple[bool, ...]
     items: re.Pattern[str]
-    any_source: str
+    prefix: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def _compiled_lexicon() -> _Lexicon:
     lex = _lexicon_frame()
     alts = "|".join(f"(?P<x{i}>{p})" for i, p in enumerate(lex["pattern"]))
-    items = re.compile(
+    items = re.compile(rf"\b(?:{alts})\b", re.IGNORECASE)
+    # what may stand before a name: a negation, a determiner, a count and adjectives
+    prefix = re.compile(
         rf"\b(?:(?P<neg>no|not\s+any|without(?:\s+any)?|none\s+of\s+(?:the|their))\s+)?"
-        rf"(?:{_DET}\s+)?(?:(?P<count>{COUNT_SOURCE})\s+)?(?:{_ADJ}\s+){{0,2}}?(?:{alts})\b",
+        rf"(?:{_DET}\s+)?(?:(?P<count>{COUNT_SOURCE})\s+)?(?:{_ADJ}\s+){{0,2}}$",
         re.IGNORECASE,
     )
-    any_source = r"\b(?:" + "|".join(lex["pattern"]) + r")\b"
     return _Lexicon(
         tuple(lex["name"]), tuple(lex["class"]), tuple(lex["weight"]),
-        tuple(bool(c) for c in lex["countable"]), items, any_source,
+        tuple(bool(c) for c in lex["countable"]), items, prefix,
     )
 
 
@@ -385,16 +393,19 @@ class _Clause:
 
 
 def _items(sentence: str) -> list[_Item]:
+    """Lexicon names in a sentence, each with the count, negation and words before it."""
     lex = _compiled_lexicon()
-    out = []
+    out: list[_Item] = []
+    previous_end = 0
     for m in lex.items.finditer(sentence):
         index = int(m.lastgroup[1:])  # type: ignore[index]
-        count = None
-        if m.group("count"):
-            from sahelmodel._text import parse_count
-
-            count = parse_count(m.group("count"))
-        out.append(_Item(m.start(), m.end(), index, count, bool(m.group("neg")), m.group()))
+        lo = max(previous_end, m.start() - 80)
+        pre = lex.prefix.search(sentence, lo, m.start())
+        start = pre.start() if pre and pre.end() == m.start() else m.start()
+        count = parse_count(pre.group("count")) if pre and pre.group("count") else None
+        negated = bool(pre and pre.group("neg"))
+        out.append(_Item(start, m.end(), index, count, negated, sentence[start : m.end()]))
+        previous_end = m.end()
     return out
 
 
@@ -480,7 +491,8 @@ def _name_variants(name: Any) -> list[str]:
     return [v for v in dict.fromkeys(out) if len(v) >= 3]
 
 
-def _event_names(ids: Sequence[Any], raws: Sequence[Any]) -> _NamesKey:
+@lru_cache(maxsize=4096)
+def _event_names(ids: tuple[Any, ...], raws: tuple[Any, ...]) -> _NamesKey:
     """Names of the event's actors as written in its text: raw names (case kept) and ids."""
     names: list[tuple[str, str, bool]] = []
     for actor, raw in zip(ids, raws, strict=True):
@@ -614,6 +626,7 @@ _ROLE_KINDS: dict[str, tuple[str, ...]] = {
 _IS_FAMILY = ("is_sahel", "iswap", "islamic_state")
 
 
+@lru_cache(maxsize=4096)
 def _actor_kind(actor: str) -> str | None:
     try:
         from sahelmodel.actors import actor_kind
@@ -896,7 +909,7 @@ def parse_capture(
     False
     """
     names = _event_names((actor1, actor2), (actor1_name, actor2_name))
-    clauses = _parse_text(normalise_text(text), names)
+    clauses = _parse_text(text if isinstance(text, str) else normalise_text(text), names)
     return _code(clauses, _make_event(actor1, actor2, actor1_kind, actor2_kind, directed,
                                       country))
 
@@ -946,9 +959,9 @@ def code_captures(events: EventTable) -> EventTable:
 
     Notes
     -----
-    Vectorised in two stages: compiled regular expressions for the capture verbs and for the
-    lexicon run over the whole ``notes`` column with pandas ``.str.contains``; only rows with
-    both (candidates) get the clause grammar of :func:`parse_capture`, once per distinct
+    Vectorised in two stages: the compiled regular expression of the capture verbs runs over
+    the whole ``notes`` column with pandas ``.str.contains``; only rows with a capture verb
+    (candidates) get the clause grammar of :func:`parse_capture`, once per distinct
     combination of text and actors. :func:`code_captures_slow` is the row-by-row reference
     it is tested against.
 
@@ -970,11 +983,8 @@ def code_captures(events: EventTable) -> EventTable:
     frame = events.frame
     n = len(frame)
     notes = frame["notes"].astype("string").fillna("")
-    lex = _compiled_lexicon()
-    candidate = (
-        notes.str.contains(_VERB_ANY_SOURCE, flags=re.IGNORECASE, regex=True, na=False)
-        & notes.str.contains(lex.any_source, flags=re.IGNORECASE, regex=True, na=False)
-    ).to_numpy(dtype=bool)
+    candidate = notes.str.contains(_VERB_ANY_SOURCE, flags=re.IGNORECASE, regex=True,
+                                   na=False).to_numpy(dtype=bool)
     results: list[CaptureResult] = [_NO_CAPTURE] * n
     rows = np.flatnonzero(candidate)
     if rows.size:
@@ -984,7 +994,7 @@ def code_captures(events: EventTable) -> EventTable:
             if res is None:
                 text, a1, a2, k1, k2, directed, country, r1, r2 = rec
                 names = _event_names((a1, a2), (r1, r2))
-                res = _code(_parse_text(normalise_text(text), names),
+                res = _code(_parse_text(text, names),
                             _make_event(a1, a2, k1, k2, directed, country))
                 memo[rec] = res
             results[row] = res
