@@ -36,6 +36,8 @@ FIT_KEYS: dict[str, Any] = {
     "by": "",  # Hawkes: column defining the dimensions ("" = one dimension)
     "kernel": "exp",  # Hawkes kernel
     "baseline": "constant",  # Hawkes baseline: constant | piecewise
+    "timing": "daily",  # Hawkes likelihood: daily (day-stamped data, ties) | continuous
+    "code_captures": True,  # code arms captures from the event notes before fitting
     "actors": [""],  # keep only events among these actors ("" = all)
 }
 
@@ -100,7 +102,8 @@ def _load_fit_config(path: Path) -> dict[str, Any]:
         raise _user_error(f"{path}: not valid TOML ({exc})") from None
     cfg = section({"model": raw}, "model", FIT_KEYS, source=str(path))
     for key, choices in (("model", ("fepois", "fenegbin", "hawkes")), ("panel", ("dyad", "actor")),
-                         ("freq", ("D", "W", "M", "Y")), ("cov", ("iid", "robust", "cluster"))):
+                         ("freq", ("D", "W", "M", "Y")), ("cov", ("iid", "robust", "cluster")),
+                         ("timing", ("daily", "continuous"))):
         if cfg[key] not in choices:
             raise _user_error(f"{path}: {key} must be one of {', '.join(choices)}, "
                               f"got {cfg[key]!r}")
@@ -114,6 +117,8 @@ def _fit(args: argparse.Namespace) -> int:
 
     cfg = _load_fit_config(Path(args.model))
     events = read_event_file(args.events, args.format)
+    if cfg["code_captures"]:
+        events = sahelmodel.code_captures(events)
     actors = [a for a in cfg["actors"] if a]
     if actors:
         frame = events.frame
@@ -123,7 +128,8 @@ def _fit(args: argparse.Namespace) -> int:
     if cfg["model"] == "hawkes":
         kw = {"by": cfg["by"]} if cfg["by"] else {}
         times = events.to_event_times(**kw)
-        result = sahelmodel.Hawkes(kernel=cfg["kernel"], baseline=cfg["baseline"]).fit(times)
+        result = sahelmodel.Hawkes(kernel=cfg["kernel"], baseline=cfg["baseline"],
+                                   timing=cfg["timing"]).fit(times)
     else:
         build = sahelmodel.dyad_panel if cfg["panel"] == "dyad" else sahelmodel.actor_panel
         panel = build(events, freq=cfg["freq"], lags=tuple(cfg["lags"]))

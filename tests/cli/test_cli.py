@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import typing
@@ -148,3 +149,59 @@ def test_fetch_checks_cached_archive(tmp_path, monkeypatch):
                         lambda *a, **k: Response(b"<html>blocked</html>"))
     with pytest.raises(fetch_mod.FetchError, match="not a zip"):
         fetch_mod.fetch_ucdp(version="9.9", cache=cache, progress=False)
+
+
+SYNTHETIC = __import__("sahelmodel._paths", fromlist=["data_dir"]).data_dir() / "synthetic"
+
+
+def test_simulate_hawkes_and_world(tmp_path, capsys):
+    code, out, _ = run(["simulate", "hawkes", "--out", str(tmp_path / "h.csv"), "--days", "60",
+                        "--seed", "3"], capsys)
+    assert code == 0 and "events over 60.0 days" in out
+    first = (tmp_path / "h.csv").read_text()
+    run(["simulate", "hawkes", "--out", str(tmp_path / "h.csv"), "--days", "60", "--seed", "3"],
+        capsys)
+    assert (tmp_path / "h.csv").read_text() == first  # same seed, same file
+    code, out, _ = run(["simulate", "world", "--out", str(tmp_path / "w.csv"), "--start",
+                        "2020-01-01", "--end", "2020-03-31", "--seed", "1"], capsys)
+    assert code == 0
+    truth = json.loads((tmp_path / "w_truth.json").read_text())
+    assert truth["start"] == "2020-01-01" and truth["n_events"] > 0
+
+
+def test_fit_regression_and_hawkes(tmp_path, capsys):
+    model = tmp_path / "m.toml"
+    model.write_text('model = "fepois"\nfreq = "M"\n'
+                     'formula = "hostile ~ capture_ij_lag1 + capture_ji_lag1 | dyad + period"\n')
+    code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv"), "--out",
+                          str(tmp_path / "fit")], capsys)
+    assert code == 0, err
+    est = (tmp_path / "fit" / "estimates.csv").read_text()
+    assert "capture_ij_lag1" in est and "capture_ji_lag1" in est
+    model.write_text('model = "hawkes"\nactors = ["jnim", "is_sahel"]\n')
+    code, _out, err = run(["fit", str(model), str(SYNTHETIC / "events.csv"), "--out",
+                          str(tmp_path / "fit2")], capsys)
+    assert code == 0, err
+    assert "decay" in (tmp_path / "fit2" / "estimates.csv").read_text()
+
+
+def test_fit_bad_model_file(tmp_path, capsys):
+    model = tmp_path / "m.toml"
+    model.write_text('model = "fepois"\nformla = "y ~ x"\n')
+    code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv")], capsys)
+    one_line_error(code, err, "unknown key 'formla'")
+    model.write_text('model = "ols"\n')
+    code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv")], capsys)
+    one_line_error(code, err, "model must be one of fepois, fenegbin, hawkes")
+    model.write_text('model = "fepois"\n')
+    code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv")], capsys)
+    one_line_error(code, err, "needs a formula")
+
+
+def test_network_command(tmp_path, capsys):
+    code, _out, err = run(["network", str(SYNTHETIC / "events.csv"), "--out", str(tmp_path),
+                          "--freq", "Y", "--half-life", "1"], capsys)
+    assert code == 0, err
+    periods = (tmp_path / "network_periods.csv").read_text().splitlines()
+    assert periods[0].startswith("period,") and len(periods) == 11  # ten years
+    assert (tmp_path / "network_last_period.png").stat().st_size > 5_000
