@@ -28,10 +28,12 @@ sign. It is unbiased when effects are homogeneous across cohorts.
 for Poisson, saturated as in Sun & Abraham's interaction-weighted estimator). The first event
 of each unit defines its cohort :math:`g`; units without an event are the controls. Every
 (cohort, relative period) cell gets its own coefficient :math:`\tau_{g,k}` (end points
-binned, :math:`k = -1` the reference), so no already-treated unit ever serves as a control.
-Horizon estimates are the cohort-share weighted averages :math:`\beta_k = \sum_g w_{g,k}
-\tau_{g,k}` with :math:`w_{g,k}` the share of cohort :math:`g` among treated observations at
-horizon :math:`k`, and their covariance follows linearly, :math:`W V W^\top`. Later events of a
+every relative period its own, :math:`k = -1` the reference), so no already-treated unit ever
+serves as a control and no effect is assumed constant within a bin. Horizon estimates are the
+weighted averages :math:`\beta_k = \sum_{g,r} w_{g,r} \tau_{g,r}` over the cells at relative
+period :math:`r = k` (or :math:`r \ge \bar k`, :math:`r \le \underline k` at the end points),
+with :math:`w_{g,r}` the cell's share of treated observations, and their covariance follows
+linearly, :math:`W V W^\top`. Later events of a
 unit are ignored (an absorbing-treatment design).
 
 Column contract: on :func:`sahelmodel.dyad_panel` output the defaults ``unit="dyad"``,
@@ -53,7 +55,12 @@ from sahelmodel._inference import critical_value
 from sahelmodel.regression.models import NegativeBinomial, Poisson
 from sahelmodel.regression.results import CountResults
 
-__all__ = ["EventStudyResults", "event_study", "event_time_columns"]
+__all__ = [
+    "EventStudyResults",
+    "event_study",
+    "event_time_columns",
+    "event_time_columns_reference",
+]
 
 
 def _grid(panel: pd.DataFrame, unit: str, time: str, values: pd.Series) -> tuple[
@@ -111,16 +118,45 @@ def event_time_columns(panel: pd.DataFrame, *, event: str, unit: str, time: str,
                 shifted[:, hi:] = cum[:, : n_t - hi] if hi > 0 else cum
         elif k == lo:  # events at least |lo| periods ahead: total - cum[t + |lo| - 1]
             m = -lo
-            shifted[:, :] = total
-            if m - 1 < n_t:
-                shifted[:, : n_t - m + 1] -= cum[:, m - 1:]
-                shifted[:, n_t - m + 1:] = 0.0
+            if n_t - m + 1 > 0:
+                shifted[:, : n_t - m + 1] = total - cum[:, m - 1:]
+        elif abs(k) >= n_t:
+            pass  # the panel is too short for this horizon: no event can be that far away
         elif k >= 0:
             shifted[:, k:] = grid[:, : n_t - k]
         else:
             shifted[:, : n_t + k] = grid[:, -k:]
         cols[_name(event, k)] = shifted[ui, ti]
     return pd.DataFrame(cols, index=panel.index)
+
+
+def event_time_columns_reference(panel: pd.DataFrame, *, event: str, unit: str, time: str,
+                                 window: tuple[int, int]) -> pd.DataFrame:
+    """Slow, loop-based twin of :func:`event_time_columns` (for tests).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"u": [0] * 5, "t": range(5), "e": [0, 0, 1, 0, 0]})
+    >>> cols = event_time_columns_reference(df, event="e", unit="u", time="t", window=(-2, 1))
+    >>> cols["e_m2"].tolist()
+    [1.0, 1.0, 0.0, 0.0, 0.0]
+    """
+    lo, hi = _check_window(window)
+    events = {(u, int(t)): float(e) for u, t, e in zip(panel[unit], panel[time], panel[event],
+                                                        strict=True)}
+    out = {_name(event, k): np.zeros(len(panel)) for k in range(lo, hi + 1) if k != -1}
+    for row, (u, t) in enumerate(zip(panel[unit], panel[time], strict=True)):
+        for (uu, s), e in events.items():
+            if uu != u or e == 0:
+                continue
+            k = int(t) - s  # periods since the event at s
+            if k >= hi:
+                out[_name(event, hi)][row] += e
+            elif k <= lo:
+                out[_name(event, lo)][row] += e
+            elif k != -1:
+                out[_name(event, k)][row] += e
+    return pd.DataFrame(out, index=panel.index)
 
 
 def _check_window(window: tuple[int, int]) -> tuple[int, int]:
@@ -349,20 +385,19 @@ def _cohort_columns(frame: pd.DataFrame, *, event: str, unit: str, time: str,
     treated = first < np.iinfo(np.int64).max
     if treated.all():
         raise ValueError("method='cohort' needs units that never have an event (controls)")
-    rel = np.clip(t - first, lo, hi)
+    rel = np.where(treated, t - first, 0)
     cohorts = np.unique(first[treated])
     cols: dict[str, np.ndarray] = {}
     counts: dict[str, tuple[int, int]] = {}
-    for g in cohorts:  # loop over cohorts × horizons (cells), vectorised over the panel
+    for g in cohorts:  # loop over cohort × relative-period cells, vectorised over the panel
         in_g = treated & (first == g)
-        for k in range(lo, hi + 1):
-            if k == -1:
+        for r in np.unique(rel[in_g]):
+            if r == -1:
                 continue
-            ind = in_g & (rel == k)
-            if ind.any():
-                name = f"{event}_g{g}_k{k}".replace("-", "m")
-                cols[name] = ind.astype(float)
-                counts[name] = (k, int(ind.sum()))
+            ind = in_g & (rel == r)
+            name = f"{event}_g{g}_r{r}".replace("-", "m")
+            cols[name] = ind.astype(float)
+            counts[name] = (int(np.clip(r, lo, hi)), int(ind.sum()))
     if len(cols) > 3000:
         raise ValueError(f"{len(cols)} cohort × horizon cells: too many for method='cohort'; "
                          "use coarser periods or a narrower window")
