@@ -406,6 +406,7 @@ class Staging:
         rej.sort(key=lambda t: t[0])
         if rej and errors == "raise":
             row, column, value, reason = rej[0]
+            value = value if len(value) <= 80 else value[:77] + "..."
             shown = f" (got {value!r})" if value else ""
             raise EventDataError(f"{reason}{shown}", source=self.raw.source, row=row,
                                  column=column or None)

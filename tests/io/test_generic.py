@@ -142,3 +142,22 @@ def test_capturer_names_are_resolved() -> None:
     f = read_events(stream(text)).frame
     assert f.loc[0, ["capture", "capturer", "captured_from"]].tolist() == [True, "is_sahel",
                                                                           "jnim"]
+
+
+def test_shipped_case_files_read_cleanly() -> None:
+    from sahelmodel._paths import data_dir
+
+    files = sorted((data_dir() / "cases").glob("*.csv"))
+    assert files, "data/cases holds no CSV event records"
+    for path in files:
+        table = read_events(path)
+        assert table.report.n_rejected == 0, path
+        assert table.report.unknown_actors == (), path
+        assert len(table) == table.report.n_read
+
+
+def test_long_values_are_shortened_in_messages() -> None:
+    text = "event_id,date,actor1,event_type\na," + "9" * 200 + ",JNIM,battle\n"
+    with pytest.raises(EventDataError) as err:
+        read_events(stream(text))
+    assert "..." in str(err.value) and len(str(err.value)) < 250
