@@ -4,7 +4,9 @@
   (baseline, excitation *and decay*) with the default backend (numba when installed). Peers:
   ``python`` (the one-pass recursion in plain Python, :func:`python_recursion`), ``numpy`` (our
   numpy core, the fallback) and ``tick`` (``ModelHawkesExpKernLogLik``: loss and gradient for a
-  fixed decay, after its one-off ``fit``).
+  fixed decay, after its one-off ``fit`` and a first evaluation that builds its per-event
+  cache) and ``tick_new_decay`` (the same including the cache, which tick rebuilds for every
+  new decay; our evaluation always includes the decay).
 * ``hawkes_fit``: a 3-dimensional fit, our MLE (decay estimated, with the
   observed-information covariance) against tick's ``HawkesExpKern`` (decay fixed at the truth,
   likelihood goodness-of-fit, no standard errors).
@@ -72,6 +74,22 @@ def _tick_loglik(state: dict) -> None:
     model.grad(coeffs)
 
 
+def _tick_loglik_new_decay(state: dict) -> None:
+    # what a decay-estimating fit pays in tick: its per-event cache is rebuilt for each decay
+    try:
+        from tick.hawkes import ModelHawkesExpKernLogLik
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        raise PeerUnavailable(f"tick not importable: {exc}") from None
+    data = state["data"]
+    if "tick_ts" not in state:
+        state["tick_ts"] = [np.ascontiguousarray(data.times[data.dims == k]) for k in range(D)]
+    model = ModelHawkesExpKernLogLik(1.0, n_threads=1)
+    model.fit(state["tick_ts"], end_times=state["end"])
+    coeffs = np.concatenate([np.full(D, 0.5), np.full(D * D, 0.03)])
+    model.loss(coeffs)
+    model.grad(coeffs)
+
+
 def _fit_setup(end: float) -> dict:
     mu = np.array([0.3, 0.2, 0.25])
     adj = np.array([[0.3, 0.1, 0.0], [0.1, 0.3, 0.1], [0.0, 0.2, 0.3]])
@@ -100,7 +118,8 @@ def _fit_tick(state: dict) -> None:
 CASES = [
     Case(name="hawkes_loglik", sizes={"quick": [20_000], "full": [1_000_000]},
          setup=_loglik_setup, run=_ours_default,
-         peers={"python": _python, "numpy": _numpy, "tick": _tick_loglik},
+         peers={"python": _python, "numpy": _numpy, "tick": _tick_loglik,
+                "tick_new_decay": _tick_loglik_new_decay},
          repeats={"quick": 3, "full": 3}),
     Case(name="hawkes_fit", sizes={"quick": [2_000.0], "full": [20_000.0]},
          setup=_fit_setup, run=_fit_ours, peers={"tick": _fit_tick},

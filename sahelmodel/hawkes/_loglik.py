@@ -47,6 +47,7 @@ aggregates. Exclusive sums are obtained by shifting, never by subtracting an inc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -87,13 +88,13 @@ class HawkesArrays:
         """Number of baseline pieces."""
         return self.edges.size - 1
 
-    @property
+    @cached_property
     def piece(self) -> np.ndarray:
         """Baseline piece of every event."""
         return np.clip(np.searchsorted(self.edges, self.times, side="right") - 1, 0,
                        self.n_pieces - 1)
 
-    @property
+    @cached_property
     def columns(self) -> np.ndarray:
         """Source column of every event: ``dim * (n_cats + 1) + cat``."""
         return self.dims * (self.n_cats + 1) + self.cats
@@ -289,12 +290,21 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
     piece = data.piece
     lengths = np.diff(data.edges)
     # compensator parts
-    rem = data.end - data.times
+    rem = None if fused else data.end - data.times
     src_col = data.columns
     g0 = np.zeros((d, d * c1))  # sum_j 1[col_j] (1 - exp(-beta_{d k_j} (T - t_j)))
     g1 = np.zeros((d, d * c1))  # sum_j 1[col_j] (T - t_j) exp(-beta (T - t_j))
     shared = bool(np.all(beta == beta.flat[0]))
-    if n and shared:  # one pass serves every target
+    if fused:
+        from sahelmodel.hawkes._numba import fused_shared
+
+        b = float(beta.flat[0])
+        coef = (alpha * b)[:, :, None] * wcat[None, None, :]
+        lam, loglam, gmu_f, a_sum, b_sum, f0, f1 = fused_shared(
+            data, b, coef.reshape(d, d * c1), mu, want_grad)
+        g0[:] = f0[None, :]
+        g1[:] = f1[None, :]
+    elif n and shared:  # one pass serves every target
         b = float(beta.flat[0])
         m1 = -np.expm1(-b * rem)
         g0[:] = np.bincount(src_col, weights=m1, minlength=d * c1)[None, :]
@@ -321,12 +331,6 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
         return -comp, grad, np.zeros(0)
     di = data.dims
     if fused:
-        from sahelmodel.hawkes._numba import fused_shared
-
-        b = float(beta.flat[0])
-        coef = (alpha * b)[:, :, None] * wcat[None, None, :]
-        lam, loglam, gmu, a_sum, b_sum = fused_shared(data, b, coef.reshape(d, d * c1), mu,
-                                                      want_grad)
         if not np.isfinite(loglam):
             return -np.inf, None, lam
         ll = float(loglam - comp)
@@ -336,7 +340,7 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
         galpha = b * (a3 @ wcat) - g0 @ wcat
         gbeta = alpha * (b_sum.reshape(d, d, c1) @ wcat) - alpha * (g1 @ wcat)
         gk = b * np.einsum("dk,dkc->c", alpha, a3) - np.einsum("dk,dkc->c", alpha, g0)
-        grad = HawkesParams(mu=gmu - lengths[None, :], alpha=galpha, beta=gbeta, kappa=gk[1:])
+        grad = HawkesParams(mu=gmu_f - lengths[None, :], alpha=galpha, beta=gbeta, kappa=gk[1:])
         return ll, grad, lam
     s0r = s0.reshape(n, d, c1)
     sw0 = s0 if c1 == 1 else s0r @ wcat  # (n, D) kappa-weighted sums per source dimension

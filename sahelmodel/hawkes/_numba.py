@@ -8,6 +8,8 @@ times), and tied events are added only after every event at that time has been e
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 try:  # pragma: no cover - exercised only where numba is installed
@@ -88,7 +90,7 @@ def _general(t, dims, cols, ncol, c1, beta, want_s1):  # pragma: no cover - comp
     return s0, s1
 
 
-def _fused(t, dims, cols, piece, ncol, beta, coef, mu, want_grad):  # pragma: no cover
+def _fused(t, dims, cols, piece, ncol, beta, coef, mu, end, want_grad):  # pragma: no cover
     # shared decay: intensity at every event plus the per-(target, column) sums the gradient
     # needs, without (n, columns) intermediates. coef[d, col] = alpha[d, src] beta w[cat].
     n = t.size
@@ -120,7 +122,7 @@ def _fused(t, dims, cols, piece, ncol, beta, coef, mu, want_grad):  # pragma: no
             total += coef[di, k] * st0[k]
         lam[i] = total
         if not total > 0.0:
-            return lam, -np.inf, gmu, a_sum, b_sum
+            return lam, -np.inf, gmu, a_sum, b_sum, np.zeros(ncol), np.zeros(ncol)
         loglam += np.log(total)
         if want_grad:
             inv = 1.0 / total
@@ -128,11 +130,19 @@ def _fused(t, dims, cols, piece, ncol, beta, coef, mu, want_grad):  # pragma: no
             for k in range(ncol):
                 a_sum[di, k] += st0[k] * inv
                 b_sum[di, k] += (st0[k] - beta * st1[k]) * inv
-    return lam, loglam, gmu, a_sum, b_sum
+    # compensator sums per column: sum (1 - e^{-beta (T - t_j)}) and sum (T - t_j) e^{...}
+    g0 = np.zeros(ncol)
+    g1 = np.zeros(ncol)
+    for j in range(n):
+        rem = end - t[j]
+        g0[cols[j]] -= math.expm1(-beta * rem)
+        if want_grad:
+            g1[cols[j]] += rem * math.exp(-beta * rem)
+    return lam, loglam, gmu, a_sum, b_sum, g0, g1
 
 
 if HAVE_NUMBA:  # pragma: no branch
-    _fused_jit = numba.njit(cache=True, nogil=True)(_fused)
+    _fused_jit = numba.njit(cache=True, nogil=True, fastmath=True)(_fused)
     _shared_jit = numba.njit(cache=True, nogil=True)(_shared)
     _general_jit = numba.njit(cache=True, nogil=True)(_general)
 
@@ -155,10 +165,12 @@ def decayed_sums_numba(data, beta: np.ndarray, *, want_s1: bool = True):
 
 
 def fused_shared(data, beta: float, coef: np.ndarray, mu: np.ndarray, want_grad: bool):
-    """One compiled pass for a shared decay: ``(lam, sum log lam, gmu, A, B)``.
+    """One compiled pass for a shared decay: ``(lam, sum log lam, gmu, A, B, G0, G1)``.
 
     ``A[d, col] = sum_{i: d_i = d} S0[i, col] / lam_i`` and ``B`` the same with
-    ``S0 - beta S1``; ``gmu`` holds ``sum 1 / lam_i`` per dimension and baseline piece.
+    ``S0 - beta S1``; ``gmu`` holds ``sum 1 / lam_i`` per dimension and baseline piece;
+    ``G0[col] = sum_j (1 - exp(-beta (T - t_j)))`` and ``G1[col] = sum_j (T - t_j)
+    exp(-beta (T - t_j))`` over the events of each column (the compensator's parts).
     """
     if not HAVE_NUMBA:
         raise ImportError("backend='numba' needs numba: pip install 'sahelmodel[fast]'")
@@ -168,4 +180,4 @@ def fused_shared(data, beta: float, coef: np.ndarray, mu: np.ndarray, want_grad:
                       np.ascontiguousarray(data.piece, dtype=np.int64),
                       data.n_dims * (data.n_cats + 1), float(beta),
                       np.ascontiguousarray(coef, dtype=np.float64),
-                      np.ascontiguousarray(mu, dtype=np.float64), want_grad)
+                      np.ascontiguousarray(mu, dtype=np.float64), float(data.end), want_grad)

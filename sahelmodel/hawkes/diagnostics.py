@@ -95,10 +95,25 @@ def rescaled_residuals(data: HawkesArrays, par: HawkesParams, *,
     return out
 
 
+def _pool(residuals: list[np.ndarray] | np.ndarray) -> np.ndarray:
+    if isinstance(residuals, list | tuple):
+        if not residuals:
+            return np.zeros(0)
+        return np.concatenate([np.atleast_1d(np.asarray(r, dtype=float)) for r in residuals])
+    return np.asarray(residuals, dtype=float).ravel()
+
+
 def ks_exponential(residuals: list[np.ndarray] | np.ndarray) -> KSResult:
-    """KS test of all residuals (pooled over dimensions) against the standard exponential."""
-    pooled = (np.concatenate([np.asarray(r, dtype=float) for r in residuals])
-              if isinstance(residuals, list) else np.asarray(residuals, dtype=float))
+    """KS test of all residuals (pooled over dimensions) against the standard exponential.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.random.default_rng(0).exponential(size=500)
+    >>> ks_exponential([r[:200], r[200:]]).nobs
+    500
+    """
+    pooled = _pool(residuals)
     if pooled.size == 0:
         raise ValueError("no residuals to test: the data have no events")
     res = stats.kstest(pooled, "expon")
@@ -107,9 +122,14 @@ def ks_exponential(residuals: list[np.ndarray] | np.ndarray) -> KSResult:
 
 
 def qq_data(residuals: list[np.ndarray] | np.ndarray) -> pd.DataFrame:
-    """Exponential QQ-plot points: columns ``theoretical`` and ``observed`` (sorted residuals)."""
-    pooled = (np.concatenate([np.asarray(r, dtype=float) for r in residuals])
-              if isinstance(residuals, list) else np.asarray(residuals, dtype=float))
+    """Exponential QQ-plot points: columns ``theoretical`` and ``observed`` (sorted residuals).
+
+    Examples
+    --------
+    >>> qq_data([0.5, 2.0, 1.0])["observed"].tolist()
+    [0.5, 1.0, 2.0]
+    """
+    pooled = _pool(residuals)
     obs = np.sort(pooled)
     m = obs.size
     theo = -np.log1p(-(np.arange(1, m + 1) - 0.5) / m)

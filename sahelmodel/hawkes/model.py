@@ -111,13 +111,12 @@ class Hawkes:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from sahelmodel.event_times import EventTimes
-    >>> rng = np.random.default_rng(0)
-    >>> et = EventTimes(np.sort(rng.uniform(0, 500, 400)), end=500.0)
+    >>> from sahelmodel.hawkes.simulate import simulate_hawkes
+    >>> et = simulate_hawkes(0.5, 0.4, 1.0, 2000.0, rng=0)
     >>> res = Hawkes().fit(et)
-    >>> res.nobs
-    400
+    >>> res.converged, round(res.branching_ratio, 1)
+    (True, 0.4)
+    >>> lower, upper = res.branching_ratio_interval(0.95)
     """
 
     kernel: str = "exp"

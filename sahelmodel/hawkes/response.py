@@ -26,7 +26,8 @@ For a fitted Hawkes process and one marked event (a capture, category :math:`c`,
   not counted). ``prob_clash_ordinary`` is the same with :math:`\kappa = 1`.
 
 Intervals are delta-method Wald intervals on the log-scale parameters (probabilities clipped
-to [0, 1]).
+to [0, 1]); parameters at the edge of the search region (``HawkesResults.at_bound``, e.g. an
+excitation shrunk to zero) are held fixed, i.e. contribute no variance.
 """
 
 from __future__ import annotations
@@ -44,7 +45,14 @@ __all__ = ["capture_response", "expected_descendants"]
 
 
 def expected_descendants(alpha: np.ndarray, beta: np.ndarray, source: int, h: float) -> np.ndarray:
-    """Expected descendants (all generations) per dimension on ``(0, h]`` of one unit event."""
+    """Expected descendants (all generations) per dimension on ``(0, h]`` of one unit event.
+
+    Examples
+    --------
+    >>> a, b = np.array([[0.5]]), np.array([[1.0]])
+    >>> round(float(expected_descendants(a, b, 0, 1e3)[0]), 6)  # alpha / (1 - alpha)
+    1.0
+    """
     d = alpha.shape[0]
     m = d * d + d
     mat = np.zeros((m, m))

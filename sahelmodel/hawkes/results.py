@@ -87,7 +87,17 @@ class HawkesResults(WaldInference):
         Whether the observed information was positive definite (else the covariance is a
         pseudo-inverse and intervals are unreliable).
     at_bound : tuple of str
-        Parameters at the edge of the search region (e.g. a branching ratio shrinking to 0).
+        Parameters at the edge of the search region (e.g. a branching ratio shrinking to 0);
+        they get no Wald variance (NaN) and are listed in the summary's notes.
+
+    Examples
+    --------
+    >>> from sahelmodel import Hawkes, simulate_hawkes
+    >>> res = Hawkes().fit(simulate_hawkes(0.3, 0.5, 0.5, 3000.0, rng=2))
+    >>> list(res.to_frame().columns)
+    ['estimate', 'std_error', 'z', 'p_value', 'lower', 'upper']
+    >>> res.ks_test().pvalue > 0.01
+    True
     """
 
     params: pd.Series
