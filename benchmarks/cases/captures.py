@@ -15,7 +15,8 @@ import pandas as pd
 
 from benchmarks.harness import Case
 from sahelmodel import EventTable, code_captures, materiel_lexicon
-from sahelmodel.captures import _parse_text, code_captures_slow
+from sahelmodel._text import parse_clauses
+from sahelmodel.captures import code_captures_slow
 
 _GROUPS = np.array([
     ("JNIM militants", "jnim"), ("Islamic State Sahel fighters", "is_sahel"),
@@ -72,12 +73,12 @@ def notes_table(n: int, seed: int = 0) -> EventTable:
 
 
 def _fast(table: EventTable) -> EventTable:
-    _parse_text.cache_clear()
+    parse_clauses.cache_clear()
     return code_captures(table)
 
 
 def _reference(table: EventTable) -> EventTable:
-    _parse_text.cache_clear()
+    parse_clauses.cache_clear()
     return code_captures_slow(table)
 
 
