@@ -40,6 +40,8 @@ from sahelmodel.regression import (
     harmonics,
     interrupted_time_series,
 )
+from sahelmodel.runner import Runner, Task, run_tasks
+from sahelmodel.runner.reproduce import reproduce
 
 __version__ = "0.1.0"
 
@@ -62,6 +64,8 @@ __all__ = [
     "Hawkes",
     "HawkesResults",
     "ReadReport",
+    "Runner",
+    "Task",
     "TemporalNetwork",
     "__version__",
     "actor_id",
@@ -80,6 +84,8 @@ __all__ = [
     "read_ucdp_ged",
     "reciprocity",
     "rem_statistics",
+    "reproduce",
+    "run_tasks",
     "shared_allies",
     "shared_enemies",
     "simulate_hawkes",
