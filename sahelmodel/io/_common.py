@@ -304,6 +304,11 @@ class Staging:
         """Parse dates trying each format in turn; unparseable or missing dates are rejected."""
         raw = self.text(column)
         parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        sample = raw.dropna().head(1)
+        if len(sample):  # try first the format of the first date: one pass for uniform files
+            first = [f for f in formats
+                     if pd.notna(pd.to_datetime(sample, format=f, errors="coerce").iloc[0])]
+            formats = [*first[:1], *(f for f in formats if f not in first[:1])]
         for fmt in formats:
             todo = parsed.isna() & raw.notna()
             if not todo.any():

@@ -52,9 +52,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sahelmodel._validation import check_choice
 from sahelmodel.actors import normalise_name
 from sahelmodel.events import EventTable
-from sahelmodel.io._common import PathOrFrame, Staging, check_columns, load_raw
+from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, check_columns, load_raw
 
 __all__ = ["ACLED_EVENT_TYPES", "ACLED_PROVENANCE", "merge_monadic", "merge_monadic_slow",
            "read_acled"]
@@ -257,6 +258,7 @@ def read_acled(
     >>> row["date"].date(), row["event_type"], row["assoc_actor1"], row["actor2"]
     (datetime.date(2017, 5, 12), 'remote_violence', 'ansar_dine', 'france')
     """
+    check_choice("errors", errors, ERRORS)
     raw = load_raw(path_or_frame, encoding=encoding)
     lower = [c.strip().lower() for c in raw.frame.columns]
     old = "ally_actor_1" in lower or ("event_id_no_cnty" in lower and "assoc_actor_1" not in lower)

@@ -35,9 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sahelmodel._validation import check_choice
 from sahelmodel.actors import normalise_name, resolve_actors
 from sahelmodel.events import COLUMNS, EVENT_TYPES, EventDataError, EventTable
-from sahelmodel.io._common import PathOrFrame, Staging, check_columns, load_raw
+from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, check_columns, load_raw
 from sahelmodel.io.acled import ACLED_EVENT_TYPES
 
 __all__ = ["CSV_PROVENANCE", "read_events"]
@@ -134,6 +135,7 @@ def read_events(
     ...     print(err)
     <stream>, row 2, column 'fatalities': expected a whole number of deaths >= 0 (got '-1')
     """
+    check_choice("errors", errors, ERRORS)
     raw = load_raw(path_or_frame, encoding=encoding)
     mapping = _check_mapping(columns, list(raw.frame.columns), raw.source)
     if columns is None:

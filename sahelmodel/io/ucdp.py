@@ -44,8 +44,9 @@ Examples
 
 from __future__ import annotations
 
+from sahelmodel._validation import check_choice
 from sahelmodel.events import EventTable
-from sahelmodel.io._common import PathOrFrame, Staging, check_columns, load_raw
+from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, check_columns, load_raw
 
 __all__ = ["UCDP_GED_PROVENANCE", "read_ucdp_ged"]
 
@@ -121,6 +122,7 @@ def read_ucdp_ged(
     >>> table.report.n_read, table.report.n_rejected, table.report.rejected.loc[0, "row"]
     (1, 1, np.int64(2))
     """
+    check_choice("errors", errors, ERRORS)
     raw = load_raw(path_or_frame, encoding=encoding)
     raw.frame.columns = [c.strip().lower() for c in raw.frame.columns]
     columns = set(raw.frame.columns)
