@@ -590,23 +590,27 @@ def _sentence_clauses(sentence: str, names: NamesKey, lex: _ItemPatterns) -> lis
             r"\b(?:before\s+(?:\w+\s+){0,3}could|prevent\w*\s+(?:\w+\s+){0,3}from)\s*$",
             before[-60:], re.IGNORECASE):
             continue
+        end = _clause_end(sentence, v.end(), next_verb)
+        active_objects = [it for it in items if v.end() <= it.start and it.end <= end]
         passive = False
         chain: list[Item] = []
-        if family != "nominal":
-            ends_before = [it for it in items if it.end <= v.start()]
-            if ends_before:
-                last = ends_before[-1]
-                gap = sentence[last.end : v.start()]
-                aux = _PASSIVE_GAP.fullmatch(gap)
-                if aux and (_AUX_BEFORE.search(before) or _PARTICIPLE.match(v.group())):
-                    passive = True
-                    chain = [last]
-                    for prev in reversed(ends_before[:-1]):
-                        if _CHAIN_GAP.fullmatch(sentence[prev.end : chain[0].start]):
-                            chain.insert(0, prev)
-                        else:
-                            break
-        end = _clause_end(sentence, v.end(), next_verb)
+        ends_before = [it for it in items if it.end <= v.start()]
+        # passive: "weapons were seized", or a bare participle after the items ("weapons
+        # seized from the army") when the verb has no object of its own ("gunmen on
+        # motorbikes seized rifles" is active)
+        if family != "nominal" and ends_before:
+            last = ends_before[-1]
+            if _PASSIVE_GAP.fullmatch(sentence[last.end : v.start()]) and (
+                _AUX_BEFORE.search(before)
+                or (not active_objects and _PARTICIPLE.match(v.group()))
+            ):
+                passive = True
+                chain = [last]
+                for prev in reversed(ends_before[:-1]):
+                    if _CHAIN_GAP.fullmatch(sentence[prev.end : chain[0].start]):
+                        chain.insert(0, prev)
+                    else:
+                        break
         if passive:
             objects = chain
             span_lo = chain[0].start
@@ -617,7 +621,7 @@ def _sentence_clauses(sentence: str, names: NamesKey, lex: _ItemPatterns) -> lis
             )
             capturer = agent
         else:
-            objects = [it for it in items if v.end() <= it.start and it.end <= end]
+            objects = active_objects
             span_lo = v.start()
             capturer = _subject(mentions, is_object, v.start())
         if _DESTROY_AFTER.match(sentence, end):

@@ -70,6 +70,14 @@ POSITIVE = [
      ("jnim", BF, True), ("jnim", BF, ["unspecified_arms"])),
     ("The attackers stole the soldiers' rifles.", ("jnim", NE, False),
      ("jnim", NE, ["assault_rifle"])),
+    ("Gunmen on motorbikes seized two AK-47 rifles from the gendarmes.",
+     ("unidentified_armed_group", BF, False), ("unidentified_armed_group", BF, ["assault_rifle"])),
+    ("Armed men on motorbikes stole a motorbike from a trader.",
+     ("unidentified_armed_group", "civilians", False),
+     ("unidentified_armed_group", "civilians", ["motorcycle"])),
+    ("On 5 May 2022, JNIM militants attacked a FAMa post in Boni (Douentza, Mopti). Twelve "
+     "soldiers were killed and the militants took weapons and two vehicles.",
+     ("jnim", ML, False), ("jnim", ML, ["unspecified_arms", "vehicle"])),
 ]
 
 NEGATIVE = [
