@@ -135,7 +135,7 @@ def capture_response(res: Any, h: float, *, source: int | str = 0, target: int |
         p_ord = -np.expm1(-mu_bar * h - direct)
         return np.array([kappa * n_h, (kappa - 1.0) * n_h, p_cap, p_ord])
 
-    out = delta_method(fun, res.theta, np.nan_to_num(res.cov_theta, nan=0.0))
+    out = delta_method(fun, res.theta, res._cov_fixed_bounds)
     q = critical_value(level)
     se = out.std_errors
     lower, upper = out.estimate - q * se, out.estimate + q * se

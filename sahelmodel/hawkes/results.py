@@ -139,9 +139,14 @@ class HawkesResults(WaldInference):
         return self._rho(self.theta)
 
     @property
+    def _cov_fixed_bounds(self) -> np.ndarray:
+        """``cov_theta`` with parameters at a bound held fixed (zero variance)."""
+        return np.nan_to_num(self.cov_theta, nan=0.0)
+
+    @property
     def branching_ratio_std_error(self) -> float:
         """Delta-method standard error of :attr:`branching_ratio`."""
-        res = delta_method(self._rho, self.theta, self.cov_theta)
+        res = delta_method(self._rho, self.theta, self._cov_fixed_bounds)
         return float(res.std_errors[0])
 
     def branching_ratio_interval(self, level: float = 0.95) -> tuple[float, float]:
@@ -308,6 +313,10 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
         warnings.warn("the observed information is not positive definite; standard errors "
                       "are unreliable" + (f" (at the bound: {', '.join(at_bound)})"
                                           if at_bound else ""), warn, stacklevel=3)
+    if at_bound:
+        warnings.warn("parameters at the edge of the search region (" + ", ".join(at_bound)
+                      + "): no standard errors (NaN); held fixed in derived intervals", warn,
+                      stacklevel=3)
     if not res.stationary:
         warnings.warn(f"non-stationary Hawkes fit: branching ratio {res.branching_ratio:.3f} "
                       ">= 1", warn, stacklevel=3)
