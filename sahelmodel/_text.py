@@ -377,6 +377,17 @@ _LOSER_CUE = re.compile(
     re.IGNORECASE,
 )
 _AGENT_CUE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_ALLY_CUE = re.compile(
+    r"\b(?:by|alongside|along\s+with|together\s+with|jointly\s+with|(?:in\s+)?(?:cooperation|"
+    r"coordination|collaboration)\s+with|supported|backed|assisted|accompanied|escorted|"
+    r"joined|helped|led)\s+(?:the\s+|a\s+|its\s+|their\s+)?$",
+    re.IGNORECASE,
+)
+_LOSS_VERB = re.compile(
+    r"\b(?:abandon\w*|left|leaving|dropp?(?:ed|ing)|lost|los(?:e|ing)|surrender\w*|"
+    r"hand(?:ed|ing)\s+over)\b",
+    re.IGNORECASE,
+)
 _POSSESSIVE_AFTER = re.compile(r"'s?\b", re.IGNORECASE)
 _SKIP_WORDS = frozenset(
     "the a an its their his her some several many all two three four five six seven eight "
@@ -630,9 +641,15 @@ def _sentence_clauses(sentence: str, names: NamesKey, lex: _ItemPatterns) -> lis
         if not objects:
             continue
         loser = _loser_in_span(sentence, mentions, v.end(), end, family)
+        if loser is None and passive:
+            # "the assailants abandoned weapons, which were recovered": the one who left them
+            owner = _subject(mentions, is_object, span_lo)
+            if owner is not None and _LOSS_VERB.search(sentence, owner.end, objects[0].end):
+                loser = owner
         if loser is None:
             loser = next(
                 (m for m in mentions if m is not capturer and is_object[m.start]
+                 and not _ALLY_CUE.search(sentence[max(0, m.start - 40) : m.start])
                  and (capturer is None or m.target != capturer.target)),
                 None,
             )

@@ -78,6 +78,11 @@ POSITIVE = [
     ("On 5 May 2022, JNIM militants attacked a FAMa post in Boni (Douentza, Mopti). Twelve "
      "soldiers were killed and the militants took weapons and two vehicles.",
      ("jnim", ML, False), ("jnim", ML, ["unspecified_arms", "vehicle"])),
+    ("FAMa, supported by Wagner, neutralised 10 terrorists in Hombori and recovered war "
+     "materiel including motorbikes, AK-47s and ammunition.", (ML, "jnim", True),
+     (ML, "jnim", ["unspecified_arms", "motorcycle", "assault_rifle", "ammunition"])),
+    ("VDP repelled an attack; the assailants abandoned weapons and motorbikes, which were "
+     "recovered.", ("jnim", "vdp", True), ("vdp", "jnim", ["unspecified_arms", "motorcycle"])),
 ]
 
 NEGATIVE = [
