@@ -41,6 +41,9 @@ __all__ = ["SCHEDULERS", "Runner", "Task", "TaskError", "parse_scheduler", "run_
 #: Scheduler names accepted by :func:`parse_scheduler` (plus ``dask://HOST:PORT``).
 SCHEDULERS: tuple[str, ...] = ("serial", "processes", "dask-local")
 
+#: Seconds to wait for a ``dask://HOST:PORT`` scheduler to answer.
+DASK_CONNECT_TIMEOUT = 10.0
+
 _DASK_HINT = (
     "the {name} scheduler needs Dask distributed, which is not installed; install it with "
     "pip install 'sahelmodel[distributed]' (or pip install 'dask[distributed]')"
@@ -187,10 +190,11 @@ class _FunctionRef:
 
 
 def _execute(
-    ref: _FunctionRef, entropy: Any, spawn_key: tuple[int, ...], params: Mapping[str, Any]
+    ref: _FunctionRef | Callable[..., Any], entropy: Any, spawn_key: tuple[int, ...],
+    params: Mapping[str, Any],
 ) -> tuple[Any, float]:
     """Run one task in whatever process it landed in; return its result and its seconds."""
-    fn = ref.resolve()
+    fn = ref.resolve() if isinstance(ref, _FunctionRef) else ref
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=spawn_key))
     start = time.perf_counter()
     result = fn(rng, **dict(params))
@@ -412,6 +416,26 @@ def _import_distributed(kind: str) -> Any:
     return distributed
 
 
+def _portable(task_args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Make a task's function travel to Dask workers.
+
+    A function whose module cannot be imported by name (a script loaded from a file, such as
+    an experiment) is sent by value with cloudpickle, so that workers on other machines need
+    only sahelmodel installed, not the script at the same path.
+    """
+    ref = task_args[0]
+    try:
+        importable = importlib.util.find_spec(ref.module) is not None
+    except (ImportError, ValueError):
+        importable = False
+    if importable or ref.module not in sys.modules:
+        return task_args
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[ref.module])
+    return (ref.resolve(), *task_args[1:])
+
+
 def _run_dask(runner, kind, address, name, task_list, pending, args, finish, bar) -> None:
     distributed = _import_distributed(kind)
     cluster = None
@@ -425,13 +449,14 @@ def _run_dask(runner, kind, address, name, task_list, pending, args, finish, bar
             client = distributed.Client(cluster)
         else:
             try:
-                client = distributed.Client(address, timeout=10)
+                client = distributed.Client(address, timeout=DASK_CONNECT_TIMEOUT)
             except OSError as exc:
                 raise RunnerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         try:
+            stamp = f"{os.getpid()}-{time.time_ns()}"
             futures = {
-                client.submit(_execute, *args(i), key=f"{name}-{task_list[i].key}-{os.getpid()}-"
-                              f"{time.time_ns()}", pure=False): i
+                client.submit(_execute, *_portable(args(i)),
+                              key=f"{name}-{task_list[i].key}-{stamp}", pure=False): i
                 for i in pending
             }
             for fut in distributed.as_completed(list(futures)):

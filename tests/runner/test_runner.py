@@ -80,11 +80,27 @@ def test_processes_give_identical_numbers(tmp_path):
     assert rec["seed_spawn_key"] == [2]
 
 
-def test_dask_local_gives_identical_numbers():
-    pytest.importorskip("distributed")
+@pytest.mark.slow
+def test_dask_scheduler_address_gives_identical_numbers():
+    # dask://HOST:PORT against a cluster started here; dask-local itself is tested on a
+    # figure in tests/experiments. This test module is not importable by name, so the task
+    # function travels to the workers by value.
+    distributed = pytest.importorskip("distributed")
     serial = Runner(scheduler="serial").map(draw, TASKS, seed=11, name="s")
-    dask = Runner(scheduler="dask-local", n_workers=2).map(draw, TASKS, seed=11, name="s")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=40) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        dask = Runner(scheduler=f"dask://{address}").map(draw, TASKS, seed=11, name="s")
     assert dask == serial
+
+
+def test_unreachable_dask_scheduler_is_one_clear_error(monkeypatch):
+    pytest.importorskip("distributed")
+    from sahelmodel.runner import _core
+
+    monkeypatch.setattr(_core, "DASK_CONNECT_TIMEOUT", 1.0)
+    with pytest.raises(RunnerError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        Runner(scheduler="dask://127.0.0.1:9").map(draw, TASKS[:1], seed=1, name="s")
 
 
 def test_dask_missing_says_how_to_install(monkeypatch):
