@@ -48,32 +48,35 @@ weapons" codes the weapons only).
 
 Capturer and loser
 ------------------
-Text patterns come first, then the event's actors:
+Text patterns come first, then the event's actors. A *mention* is the event's own actor name
+where the text uses it (``actor1_raw``, ``actor2_raw``, or the id read with spaces), else one of
+the curated group and role patterns of :mod:`sahelmodel._text`.
 
-Mentions are the event's own actor names where the text uses them (``actor1_raw``,
-``actor2_raw``, and the ids read with spaces), then the curated group and role patterns of
-:mod:`sahelmodel._text`.
-
-1. **Capturer named in the text**: for active verbs, the nearest actor mention before the verb
-   that is in subject position (not after "of", "from", "on", "against", an attack verb, ...);
+1. **Capturer named in the text**: for active verbs, the nearest mention before the verb in
+   subject position (not after "of", "from", "on", "against", an attack verb, ...; a mention
+   in apposition, "Al-Qaeda affiliated (JNIM) militants", takes the position of the first);
    for passive verbs, only the agent after "by" (in "13 terrorists neutralized, weapons
    recovered" the terrorists are not the capturers).
 2. **Loser named in the text**: a mention after "from", "belonging to", "abandoned by" or a
-   possessive ("the soldiers' weapons") in the object; the victim of "robbed"/"stripped"; else
-   the first mention in object position in the sentence ("attacked positions of the Malian
-   army", "overran JNIM positions").
-3. Mentions are resolved to canonical ids: group names directly (``jnim``; any Islamic State
-   mention to the IS branch among the event's actors, else ``is_sahel``); roles ("soldiers",
-   "security forces", "militants", "villagers", "Malian army") to the event actor of the
-   matching kind ("the attackers" to ``actor1`` of a ``directed`` event, else like
-   "militants") (``actor1_kind``/``actor2_kind`` or the alias table), and a state role with no
-   state actor in the event to the state force of the named nationality or of ``country``.
+   possessive ("the soldiers' weapons") in the object; the victim of "robbed"/"stripped"; for
+   a passive, the subject of "abandoned"/"left"/"lost" ("the assailants abandoned weapons,
+   which were recovered"); else the first mention in object position in the sentence
+   ("attacked positions of the Malian army", "overran JNIM positions") that is not an ally
+   ("supported by Wagner").
+3. **Resolution**: group names give their id (``jnim``; any Islamic State mention gives the IS
+   branch among the event's actors, else ``is_sahel``). Roles ("soldiers", "security forces",
+   "militants", "villagers", "the Malian army") give the event actor of the matching kind
+   (``actor1_kind``/``actor2_kind``, else the alias table). "The attackers" gives ``actor1`` of
+   a ``directed`` event and is read like "militants" otherwise. A state role with no state
+   actor in the event gives the state force of the named nationality or of ``country``.
 4. **Event fallback**: when a role fits both actors (e.g. "militants" in a JNIM–IS Sahel clash)
    and the event is ``directed``, ``actor1`` is the capturer; when the text names only the
    loser, the capturer is the event's other actor; when the text names no capturer, verbs of
    state action ("recovered", "confiscated", "discovered an arms cache") give the state actor
    of the event, else ``actor1`` if the event is ``directed`` or has a single actor. When the
-   text names no loser, the loser is the event actor that is not the capturer.
+   text names no loser, the loser is the event actor that is not the capturer. Otherwise the
+   field stays missing: an undirected two-actor event whose text names nobody has a capture
+   with unknown parties.
 
 What the coder cannot know
 --------------------------
