@@ -7,32 +7,39 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from sahelmodel.network._core import lookup
-
-__all__ = ["CellValues", "check_shifts", "shifted_columns"]
+__all__ = ["DenseGrid", "check_shifts", "period_frame", "shifted_columns"]
 
 
-class CellValues:
-    """Values of a sparse (unit, period) grid, looked up by unit code and period index.
+class DenseGrid:
+    """Values of a (unit, period) grid held as a dense units × periods array.
 
-    Missing cells are zero; cells outside the period window are NaN.
+    Cells outside the period window read as NaN, so lags and leads past the data are missing
+    rather than zero.
     """
 
-    def __init__(self, unit: np.ndarray, period: np.ndarray, values: np.ndarray, n_periods: int):
-        self.n_periods = int(n_periods)
-        key = np.asarray(unit, dtype=np.int64) * self.n_periods + np.asarray(period, np.int64)
-        order = np.argsort(key, kind="stable")
-        key, vals = key[order], np.asarray(values, dtype=np.float64)[order]
-        self.keys, start = np.unique(key, return_index=True)
-        self.values = np.add.reduceat(vals, start) if vals.size else vals
+    def __init__(self, values: np.ndarray):
+        self.values = np.asarray(values, dtype=np.float64)
+        self.n_periods = self.values.shape[1]
+
+    @classmethod
+    def from_cells(
+        cls, unit: np.ndarray, period: np.ndarray, weights: np.ndarray | None,
+        n_units: int, n_periods: int,
+    ) -> DenseGrid:
+        """Sum ``weights`` (default 1) over cells ``(unit, period)``; negative units ignored."""
+        unit = np.asarray(unit, dtype=np.int64)
+        keep = unit >= 0
+        flat = unit[keep] * n_periods + np.asarray(period, dtype=np.int64)[keep]
+        w = None if weights is None else np.asarray(weights, dtype=np.float64)[keep]
+        summed = np.bincount(flat, weights=w, minlength=n_units * n_periods)
+        return cls(summed.astype(np.float64).reshape(n_units, n_periods))
 
     def get(self, unit: np.ndarray, period: np.ndarray) -> np.ndarray:
         """Values at ``(unit, period)``; NaN where ``period`` lies outside the window."""
         period = np.asarray(period, dtype=np.int64)
-        inside = (period >= 0) & (period < self.n_periods)
-        row = lookup(self.keys, np.asarray(unit, dtype=np.int64) * self.n_periods + period)
-        out = np.where(row >= 0, self.values[np.maximum(row, 0)] if self.values.size else 0.0, 0.0)
-        return np.where(inside, out, np.nan)
+        out = self.values[unit, np.clip(period, 0, max(self.n_periods - 1, 0))]
+        out[(period < 0) | (period >= self.n_periods)] = np.nan
+        return out
 
 
 def check_shifts(name: str, shifts: int | Iterable[int]) -> tuple[int, ...]:
@@ -50,7 +57,7 @@ def check_shifts(name: str, shifts: int | Iterable[int]) -> tuple[int, ...]:
 
 
 def shifted_columns(
-    grids: dict[str, CellValues],
+    grids: dict[str, DenseGrid],
     unit: np.ndarray,
     period: np.ndarray,
     lags: Sequence[int],

@@ -118,15 +118,12 @@ def reference_dyad_panel(
     else:
         rows = [(a, b, p) for a, b in combinations(sorted(actors), 2) for p in range(n_per)]
 
-    def neighbours(layer: str, p: int) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = defaultdict(set)
-        for (a, b, q), level in pair_int[layer].items():
-            if q == p and level > tie_threshold:
-                out[a].add(b)
-                out[b].add(a)
-        return out
-
-    nb = {(layer, p): neighbours(layer, p) for layer in pair_int for p in range(n_per)}
+    nb: dict[tuple[str, int], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for layer, levels in pair_int.items():
+        for (a, b, q), level in levels.items():
+            if level > tie_threshold:
+                nb[(layer, q)][a].add(b)
+                nb[(layer, q)][b].add(a)
 
     def outcome(col: str, a: str, b: str, p: int) -> float:
         if p < 0 or p >= n_per:

@@ -41,7 +41,7 @@ from sahelmodel._validation import check_choice, check_positive
 from sahelmodel.events import EventTable
 from sahelmodel.network._core import decay, decay_factor
 from sahelmodel.network._ties import extract_ties
-from sahelmodel.panels._common import CellValues, check_shifts, period_frame, shifted_columns
+from sahelmodel.panels._common import DenseGrid, check_shifts, period_frame, shifted_columns
 
 __all__ = ["ACTOR_OUTCOMES", "EARTH_RADIUS_KM", "actor_panel"]
 
@@ -259,9 +259,8 @@ def actor_panel(
     for col in ACTOR_OUTCOMES:
         values = grid[col][idx]
         cols[col] = values.astype(np.int64) if col in integer else values
-    full_cells = np.arange(n_cells)
     for col in lag_columns:
-        g = CellValues(full_cells // n_per, full_cells % n_per, grid[col], n_per)
+        g = DenseGrid(grid[col].reshape(n_act, n_per))
         cols.update(shifted_columns({col: g}, act, per, lag_k, lead_k))
     panel = pd.DataFrame(cols)
     panel.attrs.update(

@@ -39,10 +39,10 @@ import scipy.sparse as sp
 
 from sahelmodel._validation import check_choice, check_positive
 from sahelmodel.events import EventTable
+from sahelmodel.network._core import lookup
 from sahelmodel.network._ties import extract_ties
-from sahelmodel.network.statistics import _arcs, _binary_view, _block
 from sahelmodel.network.temporal import TemporalNetwork
-from sahelmodel.panels._common import CellValues, check_shifts, period_frame, shifted_columns
+from sahelmodel.panels._common import DenseGrid, check_shifts, period_frame, shifted_columns
 
 __all__ = ["DYAD_OUTCOMES", "dyad_panel"]
 
@@ -75,13 +75,6 @@ def _pairs_within_groups(group: np.ndarray, member: np.ndarray) -> tuple[np.ndar
     offset = np.arange(total) - np.repeat(np.cumsum(later) - later, later)
     second = first + 1 + offset
     return group[first], member[first], member[second]
-
-
-def _pair_lookup(mat: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    out = np.empty(rows.size)
-    for s in range(0, rows.size, _CHUNK):  # bounded memory, not a per-row loop
-        out[s : s + _CHUNK] = np.asarray(mat[rows[s : s + _CHUNK], cols[s : s + _CHUNK]]).ravel()
-    return out
 
 
 def _common_neighbours(mat: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -204,15 +197,7 @@ def dyad_panel(
 
     hs, hd, _, hper, _, hrows = ties.hostile
     lo, hi = np.minimum(hs, hd), np.maximum(hs, hd)
-    fat = frame["fatalities"].to_numpy(dtype=np.float64)
-    grids = {
-        "hostile": CellValues(lo * n + hi, hper, np.ones(hs.size), n_per),
-        "fatalities": CellValues(lo * n + hi, hper, fat[hrows], n_per),
-    }
     cs, cd, cper = ties.captures
-    both = (cd >= 0) & (cs != cd)
-    cap_pair = CellValues(cs[both] * n + cd[both], cper[both], np.ones(int(both.sum())), n_per)
-    cap_any = CellValues(cs, cper, np.ones(cs.size), n_per)
 
     # Risk set: (i, j, period) rows.
     if risk_set == "observed":
@@ -234,50 +219,55 @@ def dyad_panel(
         iu, ju = np.triu_indices(len(actors), k=1)
         per = np.tile(np.arange(n_per), iu.size)
         pi, pj = np.repeat(iu, n_per), np.repeat(ju, n_per)
-    order = np.lexsort((per, pj, pi))
-    per, pi, pj = (x[order].astype(np.int64) for x in (per, pi, pj))
-    pair = pi * n + pj
+    if risk_set == "active":  # the other risk sets are built in (dyad, period) order
+        order = np.lexsort((per, pj, pi))
+        per, pi, pj = (x[order] for x in (per, pi, pj))
+    per, pi, pj = (x.astype(np.int64, copy=False) for x in (per, pi, pj))
+    dyad_keys, dyad_index = np.unique(pi * n + pj, return_inverse=True)
+    n_dyads = dyad_keys.size
+
+    # Outcome grids over the panel's dyads (dense dyads × periods) and actors.
+    fat = frame["fatalities"].to_numpy(dtype=np.float64)
+    h_pos = lookup(dyad_keys, lo * n + hi)
+    c_lo, c_hi = np.minimum(cs, cd), np.maximum(cs, cd)
+    both = (cd >= 0) & (cs != cd)
+    c_pos = np.where(both, lookup(dyad_keys, c_lo * n + c_hi), -1)
+    forward = cs < cd  # capturer is actor_i
+    grids = {
+        "hostile": DenseGrid.from_cells(h_pos, hper, None, n_dyads, n_per),
+        "fatalities": DenseGrid.from_cells(h_pos, hper, fat[hrows], n_dyads, n_per),
+        "capture_ij": DenseGrid.from_cells(
+            np.where(forward, c_pos, -1), cper, None, n_dyads, n_per),
+        "capture_ji": DenseGrid.from_cells(
+            np.where(~forward, c_pos, -1), cper, None, n_dyads, n_per),
+    }
+    cap_any = DenseGrid.from_cells(cs, cper, None, len(actors), n_per)
+    for name in ("capture_ij", "capture_ji"):
+        grids[name].values = (grids[name].values > 0).astype(np.float64)
+    cap_any.values = (cap_any.values > 0).astype(np.float64)
+    grids["capture_i_any"] = grids["capture_j_any"] = cap_any
+    units = {"hostile": dyad_index, "fatalities": dyad_index, "capture_ij": dyad_index,
+             "capture_ji": dyad_index, "capture_i_any": pi, "capture_j_any": pj}
 
     names = actors.to_numpy(dtype=object)
-    ai, aj = names[pi], names[pj]
-    dyad_keys, dyad_index = np.unique(pair, return_inverse=True)
-    dyad_names = np.array(
-        [f"{names[k // n]}|{names[k % n]}" for k in dyad_keys.tolist()], dtype=object
-    )  # one string per distinct dyad
+    dyad_names = pd.array(
+        [f"{names[k // n]}|{names[k % n]}" for k in dyad_keys.tolist()], dtype="string"
+    )  # one string per distinct dyad, then taken row by row in C
+    actor_names = pd.array(names.astype(str), dtype="string")
     cols: dict[str, Any] = period_frame(ties.periods, per)
     cols.update(
-        dyad=pd.array(dyad_names[dyad_index], dtype="string"),
+        dyad=dyad_names.take(dyad_index),
         dyad_index=dyad_index.astype(np.int64),
-        actor_i=pd.array(ai, dtype="string"),
-        actor_j=pd.array(aj, dtype="string"),
+        actor_i=actor_names.take(pi),
+        actor_j=actor_names.take(pj),
     )
-    values = {
-        "hostile": grids["hostile"].get(pair, per).astype(np.int64),
-        "fatalities": grids["fatalities"].get(pair, per).astype(np.int64),
-        "capture_ij": (cap_pair.get(pi * n + pj, per) > 0).astype(np.int64),
-        "capture_ji": (cap_pair.get(pj * n + pi, per) > 0).astype(np.int64),
-        "capture_i_any": (cap_any.get(pi, per) > 0).astype(np.int64),
-        "capture_j_any": (cap_any.get(pj, per) > 0).astype(np.int64),
-    }
-    cols.update(values)
-    shift_grids: dict[str, CellValues] = {}
-    shift_units: dict[str, np.ndarray] = {}
+    for col in DYAD_OUTCOMES:
+        cols[col] = grids[col].values[units[col], per].astype(np.int64)
     for col in lag_columns:
-        if col in ("hostile", "fatalities"):
-            shift_grids[col], shift_units[col] = grids[col], pair
-        elif col in ("capture_ij", "capture_ji"):
-            shift_grids[col] = cap_pair
-            shift_units[col] = pi * n + pj if col == "capture_ij" else pj * n + pi
-        else:
-            shift_grids[col] = cap_any
-            shift_units[col] = pi if col == "capture_i_any" else pj
-    for col in lag_columns:
-        shifted = shifted_columns({col: shift_grids[col]}, shift_units[col], per, lag_k, lead_k)
-        if col.startswith("capture"):
-            shifted = {k: np.where(np.isnan(v), np.nan, (v > 0).astype(float))
-                       for k, v in shifted.items()}
-        cols.update(shifted)
-    cols.update(_network_covariates(network, per, pi, pj, tie_threshold))
+        cols.update(shifted_columns({col: grids[col]}, units[col], per, lag_k, lead_k))
+    cols.update(
+        _network_covariates(network, per, pi, pj, dyad_keys, dyad_index, tie_threshold)
+    )
     panel = pd.DataFrame(cols)
     panel.attrs.update(
         freq=freq,
@@ -289,23 +279,52 @@ def dyad_panel(
     return panel
 
 
+def _pair_grid(net: TemporalNetwork, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs (a < b, key ``a * n + b``) and their summed tie intensity per period."""
+    lay = net.layer(layer)
+    n = max(net.n_actors, 1)
+    keys = np.minimum(lay.source, lay.target) * n + np.maximum(lay.source, lay.target)
+    pairs, inv = np.unique(keys, return_inverse=True)
+    member = sp.csr_matrix(
+        (np.ones(lay.n_ties), (inv, np.arange(lay.n_ties))), shape=(pairs.size, lay.n_ties)
+    )
+    summed = member @ lay.intensity
+    dense = summed.toarray() if sp.issparse(summed) else np.asarray(summed)
+    return pairs, dense.reshape(pairs.size, net.n_periods)
+
+
 def _network_covariates(
-    net: TemporalNetwork, per: np.ndarray, pi: np.ndarray, pj: np.ndarray, threshold: float
+    net: TemporalNetwork,
+    per: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    dyad_keys: np.ndarray,
+    dyad_index: np.ndarray,
+    threshold: float,
 ) -> dict[str, np.ndarray]:
     """Decayed covariates at the end of period t-1 for rows (t, i, j); NaN for t = 0."""
     n = max(net.n_actors, 1)
     prev = per - 1
     has = prev >= 0
-    r = np.maximum(prev, 0) * n + pi
-    c = np.maximum(prev, 0) * n + pj
     out: dict[str, np.ndarray] = {}
+    size = n * net.n_periods
     for layer, pair_name, shared_name in (
         ("hostile", "rivalry_lag1", "shared_enemies_lag1"),
         ("cooperative", "cooperation_lag1", "shared_allies_lag1"),
     ):
-        p_, s_, d_, v_ = _arcs(net, layer, "intensity", -np.inf, undirected_view=True)
-        summed = _block(net, p_, s_, d_, v_)  # both arcs of a pair carry all its ties
-        binary = _binary_view(net, layer, "intensity", threshold)
-        out[pair_name] = np.where(has, _pair_lookup(summed, r, c), np.nan)
-        out[shared_name] = np.where(has, _common_neighbours(binary, r, c), np.nan)
+        pairs, grid = _pair_grid(net, layer)
+        pos = lookup(pairs, dyad_keys)[dyad_index]  # one search per dyad, not per row
+        value = np.zeros(per.size)
+        hit = has & (pos >= 0)
+        value[hit] = grid[pos[hit], prev[hit]]
+        out[pair_name] = np.where(has, value, np.nan)
+        # symmetric 0/1 block matrix of pairs above the threshold, one block per period
+        k, p = np.nonzero(grid > threshold)
+        a, b = pairs[k] // n, pairs[k] % n
+        rows = np.concatenate([p * n + a, p * n + b])
+        cols = np.concatenate([p * n + b, p * n + a])
+        adj = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(size, size))
+        r = np.maximum(prev, 0) * n + pi
+        c = np.maximum(prev, 0) * n + pj
+        out[shared_name] = np.where(has, _common_neighbours(adj, r, c), np.nan)
     return out
