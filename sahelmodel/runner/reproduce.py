@@ -10,12 +10,13 @@ Each figure is a script ``experiments/figNN_<name>.py`` that defines
 
 :func:`reproduce` runs the chosen figures in order. Figure ``NN`` is seeded with
 ``SeedSequence(seed, spawn_key=(NN,))`` from the ``[run] seed`` of the configuration, so its
-numbers do not depend on which other figures run. A figure whose input file is absent is
-skipped with the reason; a figure that fails is reported and the others still run. Every
-figure gets a provenance record ``figNN_<name>_provenance.json`` and the run as a whole
-``provenance.json``, which lists each figure's status, outputs, seeds, data checksums and wall
-time. Monte Carlo figures hand their replications to the :class:`~sahelmodel.runner.Runner`,
-which stores them under ``out_dir/_tasks/`` so that ``resume=True`` continues a killed run.
+numbers do not depend on which other figures run. A figure whose input file is absent (or
+whose ``main`` raises :class:`SkipFigure`) is skipped with the reason; a figure that fails is
+reported and the others still run. Every figure gets a provenance record
+``figNN_<name>_provenance.json``, and the run as a whole ``provenance.json``, which lists each
+figure's status, outputs, seeds, data checksums and wall time. Monte Carlo figures hand their
+replications to the :class:`~sahelmodel.runner.Runner`, which stores them under
+``out_dir/_tasks/`` so that ``resume=True`` continues a killed run.
 """
 
 from __future__ import annotations
@@ -47,9 +48,13 @@ from sahelmodel.runner.config import (
     section,
 )
 
-__all__ = ["FigureOutcome", "FigureScript", "discover_figures", "reproduce"]
+__all__ = ["FigureOutcome", "FigureScript", "SkipFigure", "discover_figures", "reproduce"]
 
 _NAME = re.compile(r"^fig(\d\d)_[a-z0-9_]+$")
+
+
+class SkipFigure(Exception):
+    """Raised by a figure's ``main`` when an input it needs is absent; the figure is skipped."""
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,8 @@ def reproduce(
                 outcome = FigureOutcome(script.stem, "ok", numbers=dict(numbers or {}))
             except (KeyboardInterrupt, SystemExit):
                 raise
+            except SkipFigure as exc:
+                outcome = FigureOutcome(script.stem, "skipped", str(exc))
             except Exception as exc:
                 frames = traceback.extract_tb(exc.__traceback__)
                 where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
