@@ -31,6 +31,7 @@ from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams, loglik_and_gra
 from sahelmodel.hawkes._numba import HAVE_NUMBA
 from sahelmodel.hawkes._problem import Layout, relation_matrices
 from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
+from sahelmodel.hawkes.knots import changepoint_knots
 
 __all__ = ["Hawkes", "HawkesFitError", "HawkesWarning"]
 
@@ -68,9 +69,11 @@ class Hawkes:
         estimated.
     baseline : {"constant", "piecewise"}
         Constant baseline per dimension, or constant on pieces of the window (``knots``).
-    knots : int or array_like, optional
-        For ``baseline="piecewise"``: the number of equal-length pieces, or the interior knot
-        times. Default: pieces of about 30 time units.
+    knots : int, array_like or "changepoint", optional
+        For ``baseline="piecewise"``: the number of equal-length pieces, the interior knot
+        times, or ``"changepoint"`` for knots where the pooled event rate changes
+        (:func:`~sahelmodel.hawkes.knots.changepoint_knots`). Default: pieces of about 30 time
+        units.
     decay : {"shared", "per_target", "per_pair"}
         One decay for all pairs, one per target dimension, or one per (target, source) pair.
     parametrisation : {"full", "relational"}
@@ -162,6 +165,9 @@ class Hawkes:
         knots = self.knots
         if knots is None:
             knots = max(1, round((e - s) / 30.0))
+        if isinstance(knots, str):
+            check_choice("knots", knots, ("changepoint",))
+            return changepoint_knots(et.times, s, e)
         if np.ndim(knots) == 0:
             k = int(knots)
             if k < 1:

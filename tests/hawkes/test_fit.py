@@ -220,3 +220,20 @@ def test_fit_does_not_depend_on_data_arrays_object():
                         10.0, 1, 0, np.array([0.0, 10.0]))
     assert a.data.times.tolist() == data.times.tolist()
     assert isinstance(a.natural, HawkesParams)
+
+
+def test_changepoint_knots_find_rate_changes():
+    from sahelmodel.hawkes.knots import changepoint_knots
+
+    rng = np.random.default_rng(3)
+    t = np.sort(np.concatenate([rng.uniform(0, 300, 60), rng.uniform(300, 500, 400),
+                                rng.uniform(500, 900, 80)]))
+    knots = changepoint_knots(t, 0.0, 900.0)
+    assert knots[0] == 0.0 and knots[-1] == 900.0 and knots.size == 4
+    np.testing.assert_allclose(knots[1:3], [300.0, 500.0], atol=6.0)
+    flat = changepoint_knots(rng.uniform(0, 900, 500), 0.0, 900.0)
+    assert flat.tolist() == [0.0, 900.0]
+    res = Hawkes(baseline="piecewise", knots="changepoint").fit(EventTimes(t, end=900.0))
+    assert res.data.n_pieces == 3
+    with pytest.raises(ValueError, match="knots"):
+        Hawkes(baseline="piecewise", knots="auto").fit(EventTimes(t, end=900.0))

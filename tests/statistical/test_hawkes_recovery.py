@@ -32,7 +32,7 @@ def _fit(spec, et):
 def test_univariate_recovery_within_five_percent():
     # BR 0.5, mean lag 1 day, baseline 0.5/day, 10,000 days (about 10,000 events).
     # Theory: se(BR) ~ 0.014 at 10,000 events, so |error| <= 0.025 has probability ~0.92.
-    n_rep = 60
+    n_rep = 200
     est = np.array([_fit(Hawkes(), simulate_hawkes(0.5, 0.5, 1.0, 10000.0, rng=g))
                     .branching_ratio for g in _gens(101, n_rep)])
     within = np.mean(np.abs(est - 0.5) <= 0.025)
@@ -66,10 +66,11 @@ def test_no_spurious_excitation_with_flexible_baseline():
     knots = np.arange(0.0, 3001.0, 60.0)
     base = PiecewiseConstantBaseline(knots, np.where(np.arange(50) % 2 == 0, 0.2, 2.0))
     const, flexible_ok = [], []
-    for g in _gens(404, 10):
+    for g in _gens(404, 20):
         et = simulate_hawkes(base, 0.0, 1.0, 3000.0, rng=g)
         const.append(_fit(Hawkes(), et).branching_ratio)
-        flex = _fit(Hawkes(baseline="piecewise"), et)  # automatic ~30-day pieces
+        # data-driven knots (Poisson change points), not aligned with the blocks by construction
+        flex = _fit(Hawkes(baseline="piecewise", knots="changepoint"), et)
         lo, _ = flex.branching_ratio_interval(0.95)
         flexible_ok.append(flex.branching_ratio < 0.1 or lo <= 0.0)
     assert 0.8 < np.mean(const) < 0.95  # the known spurious branching ratio near 0.9
