@@ -352,14 +352,16 @@ _CLAUSE_END = re.compile(
     r"\band\s+(?:then\s+)?(?:fled|left|withdrew|retreated|escaped|went|returned|headed|"
     r"disappeared|burn\w*|set|destroy\w*|torch\w*|blew|kill\w*|wound\w*|injur\w*|abduct\w*|"
     r"kidnap\w*|execut\w*|attack\w*|ambush\w*|shot|fired|beat|raz\w*|forced|threatened|"
-    r"occupied|claimed|said|vandali[sz]ed|sabotaged|displayed|showed|released)\b",
+    r"occupied|claimed|said|vandali[sz]ed|sabotaged|displayed|showed|released|defus\w*|"
+    r"neutrali[sz]\w*|dismantl\w*)\b",
     re.IGNORECASE,
 )
 _DESTROY_AFTER = re.compile(
     r"\s*,?\s*(?:and\s+|then\s+|before\s+|after\s+)?(?:then\s+)?(?:destroy\w*|burn\w*|"
     r"torch\w*|set\s+(?:fire|ablaze)\s+(?:to\s+)?|blew\s+up|blow\w*\s+up|detonat\w*|"
-    r"sabotag\w*)\s*(?:them|it|all|everything|these|those|the\s+(?:lot|weapons?|arms|"
-    r"materi[ae]l|cache|stock|vehicles?|motorbikes?|ammunition|equipment))\b",
+    r"sabotag\w*|defus\w*|neutrali[sz]\w*|dismantl\w*)\s*(?:them|it|all|everything|these|those|"
+    r"the\s+(?:lot|weapons?|arms|materi[ae]l|cache|stock|vehicles?|motorbikes?|ammunition|"
+    r"equipment|devices?|ieds?|explosives?|mines?))\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(

@@ -78,6 +78,17 @@ the curated group and role patterns of :mod:`sahelmodel._text`.
    field stays missing: an undirected two-actor event whose text names nobody has a capture
    with unknown parties.
 
+Ambiguous cases and how they are coded
+--------------------------------------
+* "seized and destroyed an arms cache", "found an IED and defused it": not captures (nothing
+  was kept), although the loser lost materiel. An IED or mine found and not destroyed in the
+  same clause is a capture of ``ammunition``.
+* Vehicles and motorbikes taken from civilians are captures (classes ``vehicle`` and
+  ``motorcycle``, ``captured_from`` the civilians): they are the mobility of armed groups.
+* Livestock, food, money and fuel are not materiel; "looted the camp" with no materiel word is
+  not coded.
+* Claims ("IS claims seizing weapons", "JNIM displayed the spoils") are coded as reported.
+
 What the coder cannot know
 --------------------------
 It reads one event's text and nothing else: it cannot check claims (jihadist propaganda

@@ -70,6 +70,8 @@ POSITIVE = [
      ("jnim", BF, True), ("jnim", BF, ["unspecified_arms"])),
     ("The attackers stole the soldiers' rifles.", ("jnim", NE, False),
      ("jnim", NE, ["assault_rifle"])),
+    ("JNIM released a video showing weapons captured from the army.", ("jnim", ML, False),
+     ("jnim", ML, ["unspecified_arms"])),
     ("Gunmen on motorbikes seized two AK-47 rifles from the gendarmes.",
      ("unidentified_armed_group", BF, False), ("unidentified_armed_group", BF, ["assault_rifle"])),
     ("Armed men on motorbikes stole a motorbike from a trader.",
@@ -111,6 +113,9 @@ NEGATIVE = [
     "Militants killed 3 people and seized their livestock.",
     "Soldiers prevented the militants from seizing the weapons.",
     "Gunmen set fire to two trucks and a motorbike.",
+    "Soldiers found an IED and defused it.",
+    "The incident took place near Djibo; bodies were found near the road.",
+    "JNIM took over the military camp.",
     "",
     None,
 ]
