@@ -236,3 +236,24 @@ def test_result_is_frozen():
     result = parse_capture("Militants seized weapons")
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.capture = False  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        ("JNIM militants looted arms from the gendarmerie.", ["unspecified_arms"]),
+        ("The assailants carted away weapons and motorbikes.",
+         ["unspecified_arms", "motorcycle"]),
+        ("The militants took the soldiers' weapons.", ["unspecified_arms"]),
+        ("Militants made off with a DShK and two pick-up trucks.", ["heavy_weapon", "vehicle"]),
+        ("Security forces recovered weapons from the militants.", ["unspecified_arms"]),
+        ("Soldiers uncovered an arms cache near Diafarabe.", ["unspecified_arms"]),
+        ("The army confiscated Kalashnikovs and ammunition.", ["assault_rifle", "ammunition"]),
+        ("Gunmen hijacked a truck.", ["vehicle"]),
+        ("IS fighters fled with the weapons of the dead soldiers.", ["unspecified_arms"]),
+        ("The seizure of 3 RPG-7 launchers was announced.", ["rocket_launcher"]),
+    ],
+)
+def test_common_acled_phrasing(text, classes):
+    result = parse_capture(text, actor1="jnim", actor2=ML)
+    assert result.capture and result.materiel == classes
