@@ -23,6 +23,7 @@ agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -83,13 +84,61 @@ class FixedEffects:
         return FixedEffects.from_codes([c[keep] for c in self.codes])
 
     def indicator(self) -> sp.csr_matrix:
-        """The sparse ``n × sum(sizes)`` indicator matrix :math:`D`."""
+        """The sparse ``n × sum(sizes)`` indicator matrix :math:`D` (built once, cached)."""
+        return self._indicator
+
+    @cached_property
+    def _indicator(self) -> sp.csr_matrix:
         n = self.nobs
         offsets = np.cumsum((0, *self.sizes[:-1]))
         cols = np.concatenate([c + o for c, o in zip(self.codes, offsets, strict=True)])
         rows = np.tile(np.arange(n), self.n_factors)
         data = np.ones(cols.size)
         return sp.csr_matrix((data, (rows, cols)), shape=(n, int(sum(self.sizes))))
+
+    @cached_property
+    def _normal_structure(self) -> tuple[sp.csr_matrix, list[np.ndarray], np.ndarray]:
+        r"""Sparsity pattern of :math:`D^\top W D`, built once per sample.
+
+        Returns the CSR pattern, the per-block index arrays (one per factor for the diagonal,
+        one per pair of factors for the off-diagonal blocks) that turn weights into entries by
+        ``bincount``, and the permutation from the stacked entries to the CSR data order.
+        """
+        offsets = np.cumsum((0, *self.sizes[:-1]))
+        rows, cols, inverses = [], [], []
+        for f, (c, g) in enumerate(zip(self.codes, self.sizes, strict=True)):
+            idx = np.arange(g)
+            rows.append(idx + offsets[f])
+            cols.append(idx + offsets[f])
+            inverses.append(c)
+        n_diag = len(inverses)
+        for f in range(self.n_factors):
+            for h in range(f + 1, self.n_factors):
+                key = self.codes[f] * self.sizes[h] + self.codes[h]
+                uniq, inv = np.unique(key, return_inverse=True)
+                r, c = uniq // self.sizes[h] + offsets[f], uniq % self.sizes[h] + offsets[h]
+                rows.extend([r, c])
+                cols.extend([c, r])
+                inverses.append(inv)
+        size = int(sum(self.sizes))
+        ordinal = np.arange(sum(len(r) for r in rows), dtype=float)
+        pattern = sp.csr_matrix((ordinal + 1.0, (np.concatenate(rows), np.concatenate(cols))),
+                                shape=(size, size))
+        perm = (pattern.data - 1.0).astype(np.int64)
+        return pattern, inverses[:n_diag] + inverses[n_diag:], perm
+
+    def normal_matrix(self, weights: np.ndarray) -> sp.csr_matrix:
+        r""":math:`D^\top W D` for these weights (entries by ``bincount``, pattern cached)."""
+        pattern, inverses, perm = self._normal_structure
+        parts = []
+        for f in range(self.n_factors):
+            parts.append(np.bincount(inverses[f], weights=weights, minlength=self.sizes[f]))
+        for inv in inverses[self.n_factors:]:
+            off = np.bincount(inv, weights=weights)
+            parts.extend([off, off])
+        out = pattern.copy()
+        out.data = np.concatenate(parts)[perm]
+        return out
 
     def rank(self) -> int:
         """Number of estimable fixed-effect parameters (column rank of :math:`D`).
@@ -181,11 +230,11 @@ def demean(
         out = xm - coef[codes]
         return (out.ravel() if one_d else out), coef, 0, True
     d = fe.indicator()
-    dt = d.T.tocsr()
-    a_mat = (dt @ sp.diags(w) @ d).tocsr()
+    a_mat = fe.normal_matrix(w)
     diag = a_mat.diagonal()
     inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
-    b = dt @ (xm * w[:, None])
+    b = np.vstack([_group_sums(c, g, xm * w[:, None])
+                   for c, g in zip(fe.codes, fe.sizes, strict=True)])
     coef = np.zeros((a_mat.shape[0], k)) if start is None else np.array(start, dtype=float)
     r = b - a_mat @ coef
     z = r * inv_m[:, None]

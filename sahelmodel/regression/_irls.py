@@ -35,20 +35,21 @@ __all__ = ["IRLSFit", "fit_irls", "loglik_obs", "score_weight", "separated_ir"]
 
 _MIN_DISP = 1e-10
 _MAX_DISP = 1e8
-_TRACE = False
 
 
-def loglik_obs(y: np.ndarray, mu: np.ndarray, family: str, disp: float) -> np.ndarray:
+def loglik_obs(y: np.ndarray, mu: np.ndarray, family: str, disp: float,
+               log_y_factorial: np.ndarray | None = None) -> np.ndarray:
     """Log-likelihood contribution of each observation."""
+    lyf = special.gammaln(y + 1.0) if log_y_factorial is None else log_y_factorial
     if family == "poisson":
-        return special.xlogy(y, mu) - mu - special.gammaln(y + 1.0)
+        return special.xlogy(y, mu) - mu - lyf
     if family == "nb2":
         theta = 1.0 / disp
-        return (special.gammaln(y + theta) - special.gammaln(theta) - special.gammaln(y + 1.0)
+        return (special.gammaln(y + theta) - special.gammaln(theta) - lyf
                 + theta * (np.log(theta) - np.log(theta + mu)) + special.xlogy(y, mu)
                 - special.xlogy(y, theta + mu))
     r = mu / disp
-    return (special.gammaln(y + r) - special.gammaln(r) - special.gammaln(y + 1.0)
+    return (special.gammaln(y + r) - special.gammaln(r) - lyf
             - r * np.log1p(disp) + y * (np.log(disp) - np.log1p(disp)))
 
 
@@ -109,6 +110,7 @@ class IRLSFit:
     converged: bool
     n_iter: int
     fe_values: np.ndarray
+    suspect_separation: bool = False
 
 
 def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -190,6 +192,7 @@ def fit_irls(
     dispersion: float | None = None,
     tol: float = 1e-10,
     maxiter: int = 200,
+    stop_on_separation: bool = False,
 ) -> IRLSFit:
     """Fit a log-link count model by IRLS with absorbed fixed effects.
 
@@ -211,6 +214,10 @@ def fit_irls(
         Convergence when the relative change of the log-likelihood is below ``tol`` and the
         linear predictor and the log dispersion change by less than ``1e-8``.
     maxiter : int
+    stop_on_separation : bool
+        Stop early (``suspect_separation=True``, not converged) when, after 8 iterations,
+        some zero-outcome observation has a fitted mean below ``1e-10`` times the mean
+        outcome: the signature of separation, which the caller then resolves.
 
     Returns
     -------
@@ -229,6 +236,7 @@ def fit_irls(
     estimate_disp = family != "poisson" and dispersion is None
     disp = 0.0 if family == "poisson" else (1.0 if dispersion is None else float(dispersion))
     ybar = float(np.average(y, weights=pw))
+    lyf = special.gammaln(y + 1.0)
     mu = (y + ybar) / 2.0
     eta = np.log(mu)
     if estimate_disp:
@@ -236,6 +244,9 @@ def fit_irls(
     ll = -np.inf  # the starting values are not in the model space: accept the first step
     start = None
     converged = False
+    suspect = False
+    deta = 1.0
+    zero = y == 0
     beta = np.zeros(k)
     it = 0
     for it in range(1, maxiter + 1):
@@ -243,14 +254,16 @@ def fit_irls(
         w = w * pw
         z = eta - off + score * pw / w
         cols = np.column_stack([z, x])
-        tilde, start, _, _ = demean(cols, fe, w, start=start)
+        # inexact inner solves while far from the optimum, tight ones near it (as ppmlhdfe)
+        inner_tol = float(np.clip(1e-3 * deta, 1e-12, 1e-6)) if it > 1 else 1e-6
+        tilde, start, _, _ = demean(cols, fe, w, start=start, tol=inner_tol)
         beta_new = _wls(tilde[:, 1:], tilde[:, 0], w)
         eta_new = off + z - (tilde[:, 0] - tilde[:, 1:] @ beta_new)
         step = 1.0
         for _ in range(30):
             eta_try = eta + step * (eta_new - eta)
             mu_try = np.exp(np.minimum(eta_try, 700.0))
-            ll_try = float(np.dot(pw, loglik_obs(y, mu_try, family, disp)))
+            ll_try = float(np.dot(pw, loglik_obs(y, mu_try, family, disp, lyf)))
             if np.isfinite(ll_try) and (ll == -np.inf or ll_try >= ll - 1e-9 * abs(ll)):
                 break
             step /= 2.0
@@ -260,14 +273,16 @@ def fit_irls(
         old_disp = disp
         if estimate_disp:
             disp = _nb_disp_ml(y, mu, family, pw, disp)
-        ll_new = float(np.dot(pw, loglik_obs(y, mu, family, disp)))
+        ll_new = float(np.dot(pw, loglik_obs(y, mu, family, disp, lyf)))
         dll = abs(ll_new - ll) / (abs(ll_new) + 0.1) if np.isfinite(ll) else np.inf
         ddisp = abs(np.log(disp / old_disp)) if estimate_disp else 0.0
         ll = ll_new
-        if _TRACE:
-            print(it, step, dll, deta, disp)
         if dll < tol and deta < 1e-8 and ddisp < 1e-8 and it > 1:
             converged = True
+            break
+        if (stop_on_separation and it >= 8 and zero.any()
+                and float(mu[zero].min()) < 1e-10 * ybar):
+            suspect = True
             break
     # final projection of X at the converged weights (for the covariance)
     score, w = score_weight(y, mu, family, disp)
@@ -278,4 +293,4 @@ def fit_irls(
     fe_values = eta - off - x @ beta
     return IRLSFit(beta=beta, eta=eta, mu=mu, dispersion=disp, x_tilde=tilde[:, 1:],
                    weights=w, score=score * pw, loglik=ll, converged=converged and dconv,
-                   n_iter=it, fe_values=fe_values)
+                   n_iter=it, fe_values=fe_values, suspect_separation=suspect)

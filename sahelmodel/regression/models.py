@@ -228,60 +228,36 @@ class _CountModel:
         all_zero: dict[str, list[Any]] = {name: [] for name in fe_names}
         n_zero = n_sep = 0
         separating: list[str] = []
+        checked_ir = False
         while True:
-            if not (y[active] > 0).any():
-                raise ValueError("the outcome is zero in every observation (after removing "
-                                 "all-zero fixed-effect groups); the model is not estimable")
-            changed = False
-            for codes, levels, name in zip(fe_codes, fe_levels, fe_names, strict=True):
-                sums = np.bincount(codes[active], weights=y[active], minlength=len(levels))
-                present = np.bincount(codes[active], minlength=len(levels)) > 0
-                bad = present & (sums == 0)
-                if bad.any():
-                    rows = active & bad[codes]
-                    n_zero += int(rows.sum())
-                    all_zero[name].extend(levels[bad].tolist())
-                    active &= ~rows
-                    changed = True
-            pos = active & (y > 0)
-            zero = active & (y == 0)
-            for j in range(x.shape[1]):  # loop over regressors, not observations
-                xj = x[:, j]
-                if np.any(xj[pos] != 0):
-                    continue
-                nz = zero & (xj != 0)
-                if nz.any() and (np.all(xj[nz] > 0) or np.all(xj[nz] < 0)):
-                    n_sep += int(nz.sum())
-                    active &= ~nz
-                    separating.append(names[j])
-                    changed = True
-            if not changed and (y[active] == 0).any():
-                sep, ok = separated_ir(y[active], x[active],
-                                       FixedEffects.from_codes([c[active] for c in fe_codes]))
-                if not ok:
-                    warnings.warn("the separation check (iterative rectifier) did not converge; "
-                                  "separated observations may remain", RuntimeWarning,
-                                  stacklevel=4)
-                if sep.any():
-                    idx = np.flatnonzero(active)[sep]
-                    active[idx] = False
-                    n_sep += int(sep.sum())
-                    separating.append("(regressors and fixed effects jointly)")
-                    changed = True
-            if not changed:
+            n_zero, n_sep = _drop_rules_impl(y, x, names, fe_codes, fe_levels, fe_names,
+                                             active, all_zero, separating, n_zero, n_sep)
+            ya, xa = y[active], x[active]
+            fe = FixedEffects.from_codes([c[active] for c in fe_codes])
+            keep_cols, collinear = _independent_columns(xa, fe, names)
+            xa = xa[:, keep_cols]
+            kept_names = [names[j] for j in keep_cols]
+            if not kept_names:
+                raise ValueError("no regressor is left to estimate (all were constant within "
+                                 "the fixed effects or collinear: "
+                                 f"{', '.join(collinear) or 'none given'})")
+            pwa = None if pw is None else pw[active]
+            res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
+                           prior_weights=pwa, dispersion=self._dispersion_setting(),
+                           tol=self.tol, maxiter=self.maxiter, stop_on_separation=not checked_ir)
+            if res.converged or checked_ir:
                 break
-        ya, xa = y[active], x[active]
-        fe = FixedEffects.from_codes([c[active] for c in fe_codes])
-        keep_cols, collinear = _independent_columns(xa, fe, names)
-        xa = xa[:, keep_cols]
-        kept_names = [names[j] for j in keep_cols]
-        if not kept_names:
-            raise ValueError("no regressor is left to estimate (all were constant within the "
-                             f"fixed effects or collinear: {', '.join(collinear) or 'none given'})")
-        pwa = None if pw is None else pw[active]
-        res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
-                       prior_weights=pwa, dispersion=self._dispersion_setting(),
-                       tol=self.tol, maxiter=self.maxiter)
+            # signs of separation (or slow convergence): certify with the iterative rectifier
+            checked_ir = True
+            sep, ok = separated_ir(ya, xa, fe)
+            if not ok:
+                warnings.warn("the separation check (iterative rectifier) did not converge; "
+                              "separated observations may remain", RuntimeWarning, stacklevel=4)
+            if sep.any():
+                active[np.flatnonzero(active)[sep]] = False
+                n_sep += int(sep.sum())
+                separating.append("(regressors and fixed effects jointly)")
+                checked_ir = False  # the reduced sample may need the check again
         if not res.converged:
             warnings.warn(f"{self._family} fit did not converge in {res.n_iter} iterations",
                           RuntimeWarning, stacklevel=4)
@@ -347,6 +323,42 @@ class _CountModel:
             "fitted": pd.Series(res.mu, index=labels[active], name="mu"),
             "_fe_maps": fe_maps,
         }
+
+
+def _drop_rules_impl(y: np.ndarray, x: np.ndarray, names: list[str],
+                     fe_codes: list[np.ndarray], fe_levels: list[Any], fe_names: list[str],
+                     active: np.ndarray, all_zero: dict[str, list[Any]], separating: list[str],
+                     n_zero: int, n_sep: int) -> tuple[int, int]:
+    """Apply the all-zero-group and single-regressor separation rules until stable."""
+    while True:
+        if not (y[active] > 0).any():
+            raise ValueError("the outcome is zero in every observation (after removing "
+                             "all-zero fixed-effect groups); the model is not estimable")
+        changed = False
+        for codes, levels, name in zip(fe_codes, fe_levels, fe_names, strict=True):
+            sums = np.bincount(codes[active], weights=y[active], minlength=len(levels))
+            present = np.bincount(codes[active], minlength=len(levels)) > 0
+            bad = present & (sums == 0)
+            if bad.any():
+                rows = active & bad[codes]
+                n_zero += int(rows.sum())
+                all_zero[name].extend(levels[bad].tolist())
+                active &= ~rows
+                changed = True
+        pos = active & (y > 0)
+        zero = active & (y == 0)
+        for j in range(x.shape[1]):  # loop over regressors, not observations
+            xj = x[:, j]
+            if np.any(xj[pos] != 0):
+                continue
+            nz = zero & (xj != 0)
+            if nz.any() and (np.all(xj[nz] > 0) or np.all(xj[nz] < 0)):
+                n_sep += int(nz.sum())
+                active &= ~nz
+                separating.append(names[j])
+                changed = True
+        if not changed:
+            return n_zero, n_sep
 
 
 def _replace(spec: _CountModel, **changes: Any) -> _CountModel:
