@@ -11,11 +11,17 @@ What it reproduces
 The temporal part of the simulation study in the appendix of Mohler, Short, Brantingham,
 Schoenberg & Tita (2011), "Self-exciting point process modeling of crime", JASA 106(493):
 100-108: background rate 5.71 events per day, branching ratio 0.2 (each event triggers 0.2
-direct offspring on average) and exponential decay 0.1 per day (mean lag 10 days). The
-estimates must centre on the truth (bias small against their spread) and the intervals must
-cover at close to their nominal rate as the window grows; with a 10-day mean lag and 5.7
-background events a day the triggering is hard to see, so a short window (the tiny
-configuration) gives wide, noisy estimates of the branching ratio and decay by design.
+direct offspring on average) and exponential decay 0.1 per day (mean lag 10 days). What the
+paper configuration (200 replications of 2,000 days, about 14,000 events each) shows: the
+baseline and the branching ratio are recovered in the median (5.94 and 0.169 against 5.71 and
+0.2), the decay less well (0.126 against 0.1), and the 95% Wald intervals under-cover (0.76,
+0.77 and 0.87): with a 10-day mean lag and 5.7 background events a day the triggered events
+are spread thinly over a dense background. A few fits (4 of 200) degenerate towards
+decay -> 0 with a huge branching ratio (a kernel flatter than the window acts like extra
+baseline); they are counted in ``degenerate_fits`` (decay x window < 1) and kept in the
+numbers, and the histograms leave out estimates beyond three interquartile ranges from the
+quartiles, saying how many. The tiny
+configuration's short windows give wide, noisy estimates by design.
 
 Each replication is one runner task (seeded from its own ``SeedSequence`` child), so the
 figure is the same under every scheduler and after ``--resume``.
@@ -99,16 +105,18 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
     labels = {"baseline": "baseline rate (events/day)", "branching_ratio": "branching ratio",
               "decay": "decay (1/day)"}
     for ax, key in zip(axes[0], PARAMS, strict=True):
-        plot_estimates_against_truth(ax, table[key], truth[key], label=labels[key])
+        plot_estimates_against_truth(ax, table[key], truth[key], label=labels[key], fence=3.0)
         cov = summary.loc[key, "coverage"]
         ax.set_title(f"{config['level']:.0%} interval coverage {cov:.2f}", fontsize="medium")
     fig.suptitle(f"Hawkes recovery, Mohler et al. (2011) setting: {len(table)} replications "
                  f"of {config['end_time']:g} days (mean {table['n_events'].mean():.0f} events)",
                  fontsize="medium")
     save_figure(fig, out_dir, FIGURE)
+    degenerate = int((table["decay"] * config["end_time"] < 1.0).sum())
     return {"n_replications": len(table),
             "coverage": summary["coverage"].round(4).to_dict(),
-            "mean_estimate": summary["mean"].round(4).to_dict()}
+            "median_estimate": summary["median"].round(4).to_dict(),
+            "degenerate_fits": degenerate}
 
 
 if __name__ == "__main__":

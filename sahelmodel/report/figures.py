@@ -90,18 +90,51 @@ def save_numbers(data: pd.DataFrame | Mapping[str, Any], out_dir: str | Path,
 
 
 def plot_estimates_against_truth(ax: Axes, estimates: Sequence[float], truth: float, *,
-                                 label: str, bins: int | str = "auto") -> None:
-    """Histogram of Monte Carlo estimates with the true value and the mean estimate marked."""
+                                 label: str, bins: int | str = "auto",
+                                 fence: float | None = None) -> int:
+    """Histogram of Monte Carlo estimates with the truth and the median estimate marked.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    estimates : sequence of float
+        One estimate per replication (non-finite values are left out).
+    truth : float
+        The true value.
+    label : str
+        Axis label.
+    bins : int or str
+        Histogram bins.
+    fence : float, optional
+        Leave out of the histogram the estimates beyond Tukey's fences, ``fence`` times the
+        interquartile range outside the quartiles (3 marks "far out" values), so that a few
+        degenerate fits do not squash the rest; the number left out is written on the plot.
+
+    Returns
+    -------
+    int
+        Number of estimates outside the plotted range (or not finite).
+    """
     values = np.asarray(estimates, dtype=float)
-    values = values[np.isfinite(values)]
-    ax.hist(values, bins=bins, color="0.75", edgecolor="0.35")
+    finite = values[np.isfinite(values)]
+    shown = finite
+    if fence is not None and finite.size:
+        q1, q3 = np.quantile(finite, [0.25, 0.75])
+        lo, hi = q1 - fence * (q3 - q1), q3 + fence * (q3 - q1)
+        shown = finite[(finite >= min(lo, truth)) & (finite <= max(hi, truth))]
+    left_out = values.size - shown.size
+    ax.hist(shown, bins=bins, color="0.75", edgecolor="0.35")
     ax.axvline(truth, color="crimson", lw=2, label=f"truth {truth:g}")
-    if values.size:
-        ax.axvline(values.mean(), color="k", ls="--", lw=1.2,
-                   label=f"mean {values.mean():.3g}")
+    if finite.size:
+        ax.axvline(np.median(finite), color="k", ls="--", lw=1.2,
+                   label=f"median {np.median(finite):.3g}")
+    if left_out:
+        ax.text(0.98, 0.6, f"{left_out} outside", transform=ax.transAxes, ha="right",
+                fontsize="small")
     ax.set_xlabel(label)
     ax.set_ylabel("replications")
     ax.legend(fontsize="small", frameon=False)
+    return int(left_out)
 
 
 def plot_exponential_qq(ax: Axes, residuals: Sequence[float], *, label: str,

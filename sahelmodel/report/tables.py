@@ -60,7 +60,8 @@ def monte_carlo_summary(
     Returns
     -------
     pandas.DataFrame
-        One row per parameter with ``truth, n, mean, bias, relative_bias, sd, rmse`` and,
+        One row per parameter with ``truth, n, mean, median, bias, relative_bias, sd, rmse``
+        (bias and RMSE of the mean) and,
         with intervals, ``coverage, coverage_mcse`` (binomial: sqrt(c(1-c)/n)).
 
     Examples
@@ -76,6 +77,7 @@ def monte_carlo_summary(
         t = float(truth[name])
         row = {
             "parameter": name, "truth": t, "n": x.size, "mean": x.mean(),
+            "median": float(np.median(x)) if x.size else np.nan,
             "bias": x.mean() - t, "relative_bias": (x.mean() - t) / t if t else np.nan,
             "sd": x.std(ddof=1) if x.size > 1 else np.nan,
             "rmse": float(np.sqrt(np.mean((x - t) ** 2))),
