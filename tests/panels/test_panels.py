@@ -174,3 +174,15 @@ def test_panels_on_ucdp_reproduce_the_data_readme(ucdp_path: Path) -> None:
     assert pair["fatalities"].tolist() == [0, 0, 1, 381, 122, 405, 436]
     assert pair["rivalry_lag1"].iloc[1:3].tolist() == [0.0, 0.0]
     assert (pair["rivalry_lag1"].iloc[3:] > 0).all()
+
+
+def test_empty_window_gives_empty_panels() -> None:
+    empty = EventTable(pd.DataFrame(columns=["event_id", "date", "actor1", "event_type",
+                                             "fatalities"]))
+    kw = {"freq": "W", "start": "2020-01-01", "end": "2020-02-01"}
+    dyads = dyad_panel(empty, **kw)
+    actors = actor_panel(empty, **kw)
+    assert dyads.empty and set(DYAD_CONTRACT) <= set(dyads.columns)
+    assert actors.empty and set(ACTOR_CONTRACT) <= set(actors.columns)
+    with pytest.raises(ValueError, match="empty"):
+        dyad_panel(empty, freq="W")
