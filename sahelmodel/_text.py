@@ -58,6 +58,8 @@ _TRANSLATE = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"https?://\S*?([^/\s]*)/?(?=\s|$)")
+_SLUG_SEP = re.compile(r"[-_+]|\.(?:html?|php|aspx?)$")
 
 
 def normalise_text(text: Any) -> str:
@@ -70,10 +72,15 @@ def normalise_text(text: Any) -> str:
     --------
     >>> normalise_text("IS\u00a0fighters \u2018seized\u2019  RPG\u20117 launchers")
     "IS fighters 'seized' RPG-7 launchers"
+    >>> normalise_text("https://example.org/news/terrorists-neutralized-weapons-recovered")
+    'terrorists neutralized weapons recovered'
+
     """
     if text is None or text is pd.NA or (isinstance(text, float) and text != text):
         return ""
     out = unicodedata.normalize("NFKC", str(text)).translate(_TRANSLATE)
+    if "://" in out:  # a URL given as a headline: keep the words of its last path segment
+        out = _URL.sub(lambda m: " " + _SLUG_SEP.sub(" ", m.group(1)) + " ", out)
     return _SPACE.sub(" ", out).strip()
 
 
