@@ -194,6 +194,8 @@ def _check_lexicon(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             raise ValueError(f"{where}: pattern does not compile ({exc})") from None
         if compiled.groups:
             raise ValueError(f"{where}: pattern must use non-capturing groups (?:...) only")
+        if compiled.fullmatch(""):
+            raise ValueError(f"{where}: pattern matches the empty string")
     dup = out["name"].duplicated()
     if dup.any():
         raise ValueError(f"{source}: lexicon name {out.loc[dup, 'name'].iloc[0]!r} repeats")

@@ -101,6 +101,7 @@ def _frame(**change):
         ({"pattern": "(carts"}, "does not compile"),
         ({"pattern": "(carts)"}, "non-capturing"),
         ({"name": "Big Cart"}, "snake_case"),
+        ({"pattern": "(?:carts)?"}, "empty string"),
     ],
 )
 def test_bad_lexicon_rows_are_named(change, message):
