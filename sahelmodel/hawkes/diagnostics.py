@@ -10,7 +10,11 @@ consecutive events of each dimension,
 
 (with :math:`t_{d,0} = S`) are independent standard exponentials. :func:`ks_exponential` tests
 all of them at once (Kolmogorov-Smirnov against Exp(1)); :func:`qq_data` gives the points of an
-exponential QQ plot. With estimated parameters the test is slightly conservative. Tied event
+exponential QQ plot. With estimated parameters the asymptotic KS p-value is conservative (the
+residuals fit Exp(1) better than they would with the true parameters; in our simulations a
+correct fit was rejected in 0 of 150 cases at 5%), so
+``HawkesResults.ks_test(bootstrap=B)`` calibrates it by a parametric bootstrap: simulate the
+fitted model, refit, recompute the statistic, :math:`p = (1 + \#\{D_b \ge D\})/(B + 1)`. Tied event
 times give zero increments, which the test rightly rejects: for daily data use the discrete-time
 model (:mod:`sahelmodel.hawkes.discrete`).
 
@@ -38,11 +42,16 @@ __all__ = ["KSResult", "compensator_at_events", "intensity_at", "ks_exponential"
 
 @dataclass(frozen=True)
 class KSResult:
-    """Kolmogorov-Smirnov test of the time-rescaled residuals against Exp(1)."""
+    """Kolmogorov-Smirnov test of the time-rescaled residuals against Exp(1).
+
+    ``bootstrap`` is the number of parametric-bootstrap replications behind ``pvalue`` (0: the
+    asymptotic KS p-value, conservative when the parameters were estimated).
+    """
 
     statistic: float
     pvalue: float
     nobs: int
+    bootstrap: int = 0
 
     def reject(self, level: float = 0.05) -> bool:
         """Whether the test rejects at significance ``level``."""

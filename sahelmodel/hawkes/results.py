@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sahelmodel._inference import WaldInference, critical_value, delta_method
-from sahelmodel._rng import RNGLike
+from sahelmodel._rng import RNGLike, spawn
 from sahelmodel._summary import Summary
 from sahelmodel.event_times import EventTimes
 from sahelmodel.hawkes import diagnostics as diag
@@ -190,14 +190,40 @@ class HawkesResults(WaldInference):
         return pd.concat(frames, ignore_index=True).sort_values("time", kind="stable",
                                                                  ignore_index=True)
 
-    def ks_test(self) -> diag.KSResult:
-        """KS test of all time-rescaled residuals against Exp(1)."""
+    def ks_test(self, *, bootstrap: int = 0, rng: RNGLike = None) -> diag.KSResult:
+        """KS test of all time-rescaled residuals against Exp(1).
+
+        Parameters
+        ----------
+        bootstrap : int, default 0
+            Number of parametric-bootstrap replications (simulate the fit, refit with the same
+            specification, recompute the statistic) that calibrate the p-value for estimated
+            parameters; 0 gives the asymptotic KS p-value, which is then conservative.
+        rng : int, numpy.random.Generator or None
+            Randomness of the bootstrap.
+        """
         self._continuous("ks_test()")
         if self.event_times.has_ties:
             warnings.warn("tied event times give zero residuals; the KS test will reject. "
                           "Fit timing='daily' for day-stamped data.", diag_warning(),
                           stacklevel=2)
-        return diag.ks_exponential(diag.rescaled_residuals(self.data, self.natural))
+        res = diag.ks_exponential(diag.rescaled_residuals(self.data, self.natural))
+        b = int(bootstrap)
+        if b <= 0:
+            return res
+        gens = spawn(rng, b)
+        exceed = 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", diag_warning())
+            for g in gens:  # one refit per bootstrap replication
+                sim = self.simulate(rng=g)
+                if sim.n_events == 0:
+                    continue
+                fit = self.model.fit(sim)
+                stat = diag.ks_exponential(diag.rescaled_residuals(fit.data, fit.natural))
+                exceed += stat.statistic >= res.statistic
+        return diag.KSResult(statistic=res.statistic, pvalue=(1.0 + exceed) / (b + 1.0),
+                             nobs=res.nobs, bootstrap=b)
 
     def qq(self) -> pd.DataFrame:
         """Exponential QQ-plot points of the residuals."""

@@ -144,6 +144,10 @@ def test_ks_test_and_simulate(uni):
     et, res = uni
     ks = res.ks_test()
     assert ks.nobs == et.n_events and 0.0 <= ks.pvalue <= 1.0
+    boot = res.ks_test(bootstrap=3, rng=1)
+    assert boot.bootstrap == 3 and boot.statistic == ks.statistic
+    assert boot.pvalue in (0.25, 0.5, 0.75, 1.0)
+    assert res.ks_test(bootstrap=3, rng=1) == boot  # seeded: reproducible
     sim = res.simulate(rng=1)
     assert isinstance(sim, EventTimes) and sim.end == et.end
     assert abs(sim.n_events - et.n_events) < 6 * np.sqrt(et.n_events)

@@ -32,12 +32,11 @@ def _fit(spec, et):
 def test_univariate_recovery_within_five_percent():
     # BR 0.5, mean lag 1 day, baseline 0.5/day, 10,000 days (about 10,000 events).
     # Theory: se(BR) ~ 0.014 at 10,000 events, so |error| <= 0.025 has probability ~0.92.
-    n_rep = 200
+    n_rep = 200  # measured: 0.955 of 200 (and 0.915 of 200 with another seed set)
     est = np.array([_fit(Hawkes(), simulate_hawkes(0.5, 0.5, 1.0, 10000.0, rng=g))
                     .branching_ratio for g in _gens(101, n_rep)])
     within = np.mean(np.abs(est - 0.5) <= 0.025)
-    p = 0.92
-    assert within >= p - 2.33 * np.sqrt(p * (1 - p) / n_rep)
+    assert within >= 0.90  # the bound (theory ~0.92-0.94, so it has little slack)
     assert abs(est.mean() - 0.5) < 3 * est.std(ddof=1) / np.sqrt(n_rep)  # no visible bias
 
 
@@ -91,6 +90,17 @@ def test_ks_size_of_correct_fit():
     assert abs(np.mean(np.asarray(p_true) < 0.05) - 0.05) <= bound
     assert np.mean(np.asarray(p_fit) < 0.05) <= 0.05 + bound
     assert stats.kstest(p_true, "uniform").pvalue > 0.01
+
+
+def test_ks_bootstrap_size_of_correct_fit():
+    # parametric-bootstrap p-values (19 replications) restore the nominal size for fitted models
+    n_rep = 80
+    pvals = []
+    for g in _gens(707, n_rep):
+        res = _fit(Hawkes(), simulate_hawkes(0.5, 0.5, 1.0, 400.0, rng=g))
+        pvals.append(res.ks_test(bootstrap=19, rng=g).pvalue)
+    rate = np.mean(np.asarray(pvals) <= 0.05)
+    assert abs(rate - 0.05) <= 2.58 * np.sqrt(0.05 * 0.95 / n_rep)
 
 
 def test_ks_power_against_poisson_fit_of_hawkes_data():
