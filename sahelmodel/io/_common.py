@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,12 +149,17 @@ def load_raw(path_or_frame: PathOrFrame, *, encoding: str = "utf-8") -> RawTable
     return _parse_text(text, source)
 
 
+def _records(text: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""))
+
+
 def _parse_text(text: str, source: str) -> RawTable:
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        header = [h.strip() for h in next(_records(text), [])]
+        # field count of every record, streamed: no list of all records is kept
+        counts = np.fromiter(map(len, _records(text)), dtype=np.int64)[1:]
     except csv.Error as exc:
         raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
-    header = [h.strip() for h in records[0]] if records else []
     if not any(header):
         raise EventDataError("the first row is blank; expected a header row", source=source)
     seen: set[str] = set()
@@ -164,22 +169,12 @@ def _parse_text(text: str, source: str) -> RawTable:
                                  source=source)
         seen.add(name)
     width = len(header)
-    counts = np.fromiter(map(len, records[1:]), dtype=np.int64, count=len(records) - 1)
     rows_all = np.arange(len(counts)) + 2
     blank = counts == 0
     good = counts == width
-    rejected = []
-    for i in np.flatnonzero(~good & ~blank):
-        rec = records[i + 1]
-        if counts[i] > width:
-            reason = f"row has {counts[i]} fields but the header has {width}"
-            rejected.append((int(rows_all[i]), "", ",".join(rec[width:])[:80], reason))
-        else:
-            reason = (f"row has only {counts[i]} of {width} fields (truncated); "
-                      f"column {header[counts[i]]!r} and after are missing")
-            rejected.append((int(rows_all[i]), header[counts[i]], "", reason))
     frame = None
-    if good.all() and len(counts):
+    if len(counts) and (counts <= width).all():
+        # pandas pads short records, so only over-long ones need the slow path below
         try:
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                                 skip_blank_lines=False, header=0, names=header,
@@ -188,11 +183,28 @@ def _parse_text(text: str, source: str) -> RawTable:
             frame = None
         if frame is not None and len(frame) != len(counts):
             frame = None
+        if frame is not None:
+            frame = frame.iloc[np.flatnonzero(good)].astype(object)
+    bad = np.flatnonzero(~good & ~blank)
+    records: dict[int, list[str]] = {}
+    if frame is None or bad.size:
+        wanted = set((bad + 1).tolist()) if frame is not None else None
+        for i, rec in enumerate(_records(text)):
+            if i and (wanted is None or i in wanted):
+                records[i] = rec
     if frame is None:
         body = [records[i + 1] for i in np.flatnonzero(good)]
         frame = pd.DataFrame(body, columns=header, dtype=object)
-    else:
-        frame = frame.astype(object)
+    rejected = []
+    for i in bad:
+        rec = records[i + 1]
+        if counts[i] > width:
+            reason = f"row has {counts[i]} fields but the header has {width}"
+            rejected.append((int(rows_all[i]), "", ",".join(rec[width:])[:80], reason))
+        else:
+            reason = (f"row has only {counts[i]} of {width} fields (truncated); "
+                      f"column {header[counts[i]]!r} and after are missing")
+            rejected.append((int(rows_all[i]), header[counts[i]], "", reason))
     messages = []
     if blank.any():
         messages.append(f"{int(blank.sum())} blank lines skipped")
@@ -238,14 +250,24 @@ class Staging:
         self._column = np.full(self.n, "", dtype=object)
         self._value = np.full(self.n, "", dtype=object)
         self.messages: list[str] = list(raw.messages)
+        self._text: dict[str, pd.Series] = {}
 
     # -- raw access ------------------------------------------------------------------------
     def text(self, column: str | None) -> pd.Series:
-        """A source column, stripped, with empty strings as missing (all missing if absent)."""
+        """A source column, stripped, with empty strings as missing (all missing if absent).
+
+        Whether any value has leading or trailing whitespace is decided by substring tests on
+        the joined column, so clean columns are never stripped value by value.
+        """
         if column is None or column not in self.raw.frame.columns:
             return pd.Series(pd.NA, index=range(self.n), dtype="string")
-        col = self.raw.frame[column].astype("string").str.strip()
-        return col.mask(col == "", pd.NA)
+        if column not in self._text:
+            values = self.raw.frame[column].to_numpy(dtype=object)
+            col = pd.Series(values, dtype="string")
+            if _needs_strip(values):
+                col = col.str.strip()
+            self._text[column] = col.mask(col == "", pd.NA)
+        return self._text[column].copy()
 
     @property
     def ok(self) -> np.ndarray:
@@ -440,6 +462,19 @@ class Staging:
             frame = frame.assign(source_dataset=self.source_dataset)
         return EventTable(frame, report=report)
 
+
+_SEP = "\x1f"
+_SPACES = " \t\n\r\x0b\x0c\x85\xa0\u2000\u2009\u200a\u202f\u3000"
+
+
+def _needs_strip(values: np.ndarray) -> bool:
+    """Whether any string starts or ends with whitespace (substring tests on one join)."""
+    try:
+        joined = _SEP + _SEP.join(values) + _SEP
+    except TypeError:  # not all strings: decide value by value
+        return True
+    spaces = _SPACES[:6] if joined.isascii() else _SPACES
+    return any(_SEP + ch in joined or ch + _SEP in joined for ch in spaces)
 
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,
              "t": True, "f": False}
