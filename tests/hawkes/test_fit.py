@@ -241,3 +241,13 @@ def test_changepoint_knots_find_rate_changes():
     assert res.data.n_pieces == 3
     with pytest.raises(ValueError, match="knots"):
         Hawkes(baseline="piecewise", knots="auto").fit(EventTimes(t, end=900.0))
+
+
+def test_em_with_marks_reaches_the_mle():
+    et = simulate_hawkes([0.2, 0.1], [[0.3, 0.2], [0.1, 0.4]], 0.5, 2000.0, marks=0.1,
+                         mark_multiplier=2.0, rng=6)
+    mle = Hawkes().fit(et)
+    em = Hawkes(method="em", tol=1e-12, max_iter=5000).fit(et)
+    assert em.converged and "kappa" in em.params.index
+    assert em.loglik == pytest.approx(mle.loglik, abs=1e-4)
+    assert em.params["kappa"] == pytest.approx(mle.params["kappa"], rel=0.02)
