@@ -8,6 +8,7 @@ benchmarks can time them as the peer named ``reference``. Never use them on larg
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from typing import Any
 
@@ -17,7 +18,7 @@ import pandas as pd
 from sahelmodel.events import EventTable
 from sahelmodel.network._ties import HOSTILE_TYPES
 
-__all__ = ["reference_shared_neighbours", "reference_ties", "reference_to_frame"]
+__all__ = ["TieSeries", "reference_shared_neighbours", "reference_ties", "reference_to_frame"]
 
 
 def _missing(value: Any) -> bool:
@@ -55,7 +56,7 @@ def reference_ties(
     half_life: float | None = None,
     weight: str = "events",
     include_civilians: bool = False,
-) -> tuple[list[pd.Timestamp], dict[tuple[str, str, str, bool], dict[int, list[float]]]]:
+) -> tuple[list[pd.Timestamp], dict[tuple[str, str, str, bool], TieSeries]]:
     """Loop over events and periods and return the ties.
 
     Returns
@@ -63,8 +64,9 @@ def reference_ties(
     periods : list of Timestamp
         Period starts.
     ties : dict
-        ``{(layer, source, target, directed): {period: [count, weight, intensity]}}`` for
-        every period from a tie's first event onward where count or intensity is positive.
+        ``{(layer, source, target, directed): TieSeries}``; ``TieSeries.items()`` lists
+        ``(period, (count, weight, intensity))`` for every period from the tie's first event
+        onward where count or intensity is positive.
     """
     records = list(events.frame.itertuples(index=False))
     if not records:
@@ -122,17 +124,39 @@ def reference_ties(
             add(("cooperative", a, b, False), p, w)
 
     factor = 0.0 if half_life is None else math.exp(-math.log(2.0) / half_life)
-    out: dict[tuple[str, str, str, bool], dict[int, list[float]]] = {}
+    out: dict[tuple[str, str, str, bool], TieSeries] = {}
     for key, cells in raw.items():
-        series: dict[int, list[float]] = {}
+        first = min(cells)
+        levels = array("d")
         level = 0.0
-        for p in range(min(cells), len(periods)):
-            count, w = cells.get(p, [0, 0.0])
-            level = factor * level + w
-            if count > 0 or level > 0:
-                series[p] = [count, w, level]
-        out[key] = series
+        for p in range(first, len(periods)):
+            level = factor * level + cells.get(p, [0, 0.0])[1]
+            levels.append(level)
+        out[key] = TieSeries(first, cells, levels)
     return periods, out
+
+
+class TieSeries:
+    """One tie of the reference.
+
+    Raw cells ``{period: [count, weight]}`` and the decayed level of every period from its
+    first event on, kept in a compact ``array('d')``.
+    """
+
+    __slots__ = ("cells", "first", "levels")
+
+    def __init__(self, first: int, cells: dict[int, list[float]], levels: array) -> None:
+        self.first, self.cells, self.levels = first, cells, levels
+
+    def items(self) -> list[tuple[int, tuple[float, float, float]]]:
+        """``(period, (count, weight, intensity))`` where count or intensity is positive."""
+        out = []
+        for offset, level in enumerate(self.levels):
+            p = self.first + offset
+            count, w = self.cells.get(p, [0, 0.0])
+            if count > 0 or level > 0:
+                out.append((p, (count, w, level)))
+        return out
 
 
 def reference_to_frame(events: EventTable, **kwargs: Any) -> pd.DataFrame:
