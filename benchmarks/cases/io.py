@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,13 +28,18 @@ from sahelmodel import read_acled, read_ucdp_ged
 from sahelmodel._paths import shared_dir
 from sahelmodel.actors import resolve_actors, resolve_actors_slow
 
-_TMP = Path(tempfile.mkdtemp(prefix="sahelmodel-bench-io-"))
 _NAMES = np.array(["JNIM", "Government of Mali", "Civilians", "IS", "Government of Burkina Faso",
                    "Government of Niger", "Dozos (Mali)", "Dan na Ambassagou", "AQIM",
                    "GATIA, MSA", "Koglweogo", "Fulani"], dtype=object)
 _PLACES = np.array([("Mali", "Gao region", 0.5, 16.3), ("Niger", "Diffa region", 12.6, 13.3),
                     ("Niger", "Tillabéri region", 1.5, 14.2),
                     ("Burkina Faso", "Sahel region", -0.3, 14.1)], dtype=object)
+
+
+@lru_cache(maxsize=1)
+def _tmp() -> Path:
+    """A scratch folder for generated input files, made on first use."""
+    return Path(tempfile.mkdtemp(prefix="sahelmodel-bench-io-"))
 
 
 def _shared_file() -> Path | None:
@@ -69,11 +75,11 @@ def _setup_ucdp(size: str) -> Path:
             return shared
         frame = pd.read_csv(shared, dtype=str, keep_default_na=False)
         copies = [frame.assign(id=frame["id"] + f"_{k}") for k in range(4)]
-        path = _TMP / "ucdp_x4.csv"
+        path = _tmp() / "ucdp_x4.csv"
         pd.concat(copies, ignore_index=True).to_csv(path, index=False)
         return path
     n = 4383 * (4 if size.endswith("x4") else 1)
-    path = _TMP / f"ucdp_synthetic_{n}.csv"
+    path = _tmp() / f"ucdp_synthetic_{n}.csv"
     _synthetic_ucdp(n).to_csv(path, index=False)
     return path
 
@@ -112,7 +118,7 @@ def _setup_acled(n: int) -> Path:
                   enumerate(days)],
         "fatalities": rng.poisson(3, n), "tags": "", "timestamp": 1700000000,
     })
-    path = _TMP / f"acled_{n}.csv"
+    path = _tmp() / f"acled_{n}.csv"
     frame.to_csv(path, index=False)
     return path
 
