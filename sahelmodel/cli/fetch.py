@@ -144,7 +144,8 @@ def fetch_ucdp(
             from tqdm.auto import tqdm
 
             with open(tmp, "wb") as out, tqdm(total=total, unit="B", unit_scale=True,
-                                              desc=target.name, disable=not progress) as bar:
+                                              desc=target.name,
+                                              disable=None if progress else True) as bar:
                 while block := response.read(1 << 16):
                     out.write(block)
                     bar.update(len(block))

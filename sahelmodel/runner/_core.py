@@ -292,7 +292,8 @@ def _as_tasks(tasks: Sequence[Task | Mapping[str, Any]]) -> list[Task]:
 def _progress(total: int, initial: int, desc: str, enabled: bool) -> Any:
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, desc=desc, unit="task", disable=not enabled,
+    return tqdm(total=total, initial=initial, desc=desc, unit="task",
+                disable=None if enabled else True,  # None: only on a terminal
                 leave=False, file=sys.stderr)
 
 
