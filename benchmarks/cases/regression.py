@@ -56,7 +56,10 @@ def _statsmodels_nb(df: pd.DataFrame):
     import statsmodels.api as sm
 
     y, x = _dummies(df)
-    return sm.NegativeBinomial(y, x).fit(disp=0, method="newton", maxiter=100).params[:2]
+    # start from the Poisson fit, as a careful user would; Newton then converges quickly
+    start = np.append(sm.GLM(y, x, family=sm.families.Poisson()).fit().params, 0.5)
+    res = sm.NegativeBinomial(y, x).fit(start_params=start, disp=0, method="newton", maxiter=100)
+    return res.params[:2]
 
 
 def _no_pyfixest_nb(df: pd.DataFrame):

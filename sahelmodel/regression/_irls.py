@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
-from scipy import special
+from scipy import optimize, special
 
 from sahelmodel.regression._demean import FixedEffects, demean
 
@@ -67,32 +67,53 @@ def score_weight(y: np.ndarray, mu: np.ndarray, family: str,
     return score, np.maximum(curv, floor)
 
 
+def _nb2_theta_score(theta: float, y: np.ndarray, mu: np.ndarray, pw: np.ndarray) -> float:
+    r""":math:`\partial\ell/\partial\theta` of NB2 with :math:`\theta = 1/\kappa`."""
+    return float(np.dot(pw, special.digamma(y + theta) - special.digamma(theta) + np.log(theta)
+                        + 1.0 - np.log(theta + mu) - (y + theta) / (theta + mu)))
+
+
 def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
                 start: float) -> float:
-    """Maximise the weighted log-likelihood over the dispersion given ``mu`` (Newton on log)."""
-    def total(logk: float) -> float:
-        return float(np.dot(pw, loglik_obs(y, mu, family, float(np.exp(logk)))))
+    r"""Maximise the weighted log-likelihood over the dispersion given ``mu``.
 
-    x = float(np.log(np.clip(start, _MIN_DISP, _MAX_DISP)))
-    f = total(x)
-    for _ in range(100):
-        h = 1e-4
-        fp, fm = total(x + h), total(x - h)
-        g = (fp - fm) / (2 * h)
-        c = (fp - 2 * f + fm) / (h * h)
-        step = -g / c if c < 0 else (1.0 if g > 0 else -1.0)
-        step = float(np.clip(step, -2.0, 2.0))
-        for _ in range(40):
-            xn = float(np.clip(x + step, np.log(_MIN_DISP), np.log(_MAX_DISP)))
-            fn = total(xn)
-            if fn >= f - 1e-12 * abs(f):
-                break
-            step /= 2
-        done = abs(xn - x) < 1e-10
-        x, f = xn, fn
-        if done:
+    NB2: root of the analytic score in :math:`\log\theta` (Brent), bracketed around the
+    previous value; if the likelihood still increases as :math:`\kappa \to 0` the data show
+    no overdispersion and the lower bound is returned. NB1: bounded Brent search on
+    :math:`\log\kappa`.
+    """
+    lo_k, hi_k = np.log(_MIN_DISP), np.log(_MAX_DISP)
+    x0 = float(np.clip(np.log(max(start, _MIN_DISP)), lo_k, hi_k))
+    if family == "nb2":
+        def score(logk: float) -> float:  # d loglik / d log(kappa) = -theta * d/dtheta
+            theta = float(np.exp(-logk))
+            return -theta * _nb2_theta_score(theta, y, mu, pw)
+
+        if score(lo_k) <= 0:  # no overdispersion: Poisson limit
+            return _MIN_DISP
+        if score(hi_k) >= 0:
+            return _MAX_DISP
+        a, b = max(x0 - 1.0, lo_k), min(x0 + 1.0, hi_k)
+        while score(a) <= 0 and a > lo_k:
+            a = max(a - 3.0, lo_k)
+        while score(b) >= 0 and b < hi_k:
+            b = min(b + 3.0, hi_k)
+        return float(np.exp(optimize.brentq(score, a, b, xtol=1e-12, rtol=1e-12)))
+
+    def neg(logk: float) -> float:
+        return -float(np.dot(pw, loglik_obs(y, mu, family, float(np.exp(logk)))))
+
+    a, b = max(x0 - 3.0, lo_k), min(x0 + 3.0, hi_k)
+    for _ in range(20):
+        res = optimize.minimize_scalar(neg, bounds=(a, b), method="bounded",
+                                       options={"xatol": 1e-10})
+        if res.x - a < 1e-6 and a > lo_k:
+            a, b = max(a - 6.0, lo_k), a + 1.0
+        elif b - res.x < 1e-6 and b < hi_k:
+            a, b = b - 1.0, min(b + 6.0, hi_k)
+        else:
             break
-    return float(np.exp(x))
+    return float(np.exp(res.x))
 
 
 @dataclass(frozen=True)

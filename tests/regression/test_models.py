@@ -155,8 +155,8 @@ def test_one_period_panel_fits_with_the_period_effect_absorbed(panel):
 
 
 def test_nb_on_equidispersed_data_tends_to_poisson(panel):
-    nb = fenegbin("y ~ x + z | u", panel)
-    po = fepois("y ~ x + z | u", panel)
+    nb = fenegbin("y ~ x + z | u", panel, exposure="expo")
+    po = fepois("y ~ x + z | u", panel, exposure="expo")
     assert nb.dispersion < 0.05
     np.testing.assert_allclose(nb.params, po.params, atol=5e-3)
 
@@ -200,3 +200,19 @@ def test_specification_is_reusable_and_results_frozen(panel):
     np.testing.assert_allclose(a.params, b.params, rtol=1e-9)
     with pytest.raises(AttributeError):
         a.nobs = 3
+
+
+@pytest.mark.parametrize("variance", ["nb2", "nb1"])
+def test_dispersion_maximises_the_profile_likelihood(variance):
+    # short panels with unit effects: the starting values look equidispersed, the data are not
+    rng = np.random.default_rng(8)
+    u = np.repeat(np.arange(30), 10)
+    x = rng.normal(size=u.size)
+    mu = np.exp(rng.normal(-0.5, 0.7, 30)[u] + 0.3 * x)
+    df = pd.DataFrame({"y": rng.negative_binomial(1.5, 1.5 / (1.5 + mu)), "x": x, "u": u})
+    res = NegativeBinomial("y ~ x | u", variance=variance).fit(df)
+    for factor in (0.8, 1.25):
+        other = NegativeBinomial("y ~ x | u", variance=variance,
+                                 dispersion=res.dispersion * factor).fit(df)
+        assert other.loglik < res.loglik
+    assert res.dispersion > 0.05
