@@ -41,6 +41,7 @@ class EngineInput:
     kappa: float
     capture_step: float
     capture_window: int
+    capture_cap: int  # at most this many recent captures compound
     endowment: np.ndarray  # (G,)
     capability_keep: float  # exp(-ln2/capability_half_life)
     clash_elasticity: float
@@ -75,6 +76,9 @@ class EngineOutput:
     civ_day: np.ndarray
     civ_group: np.ndarray
     capability: np.ndarray  # (n_days, G) capability at the start of each day
+
+
+_MAX_RATE = 1e5  # clashes per dyad and day: beyond this the process has exploded
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -132,7 +136,11 @@ def simulate_days(inp: EngineInput, rng: np.random.Generator) -> EngineOutput:
         capability[t] = cap
         rel = cap / cbar
         lam = inp.baseline * riv * rel[a] ** half * rel[b] ** half + inp.excitation @ state
-        lam = lam * np.exp(log_step * recent)
+        lam = lam * np.exp(log_step * np.minimum(recent, inp.capture_cap))
+        if not np.all(lam < _MAX_RATE):
+            raise FloatingPointError(
+                f"clash rates exploded on day {t} (max {float(np.nanmax(lam)):.3g} per day, "
+                f"dyad {int(np.nanargmax(lam))}): the world's parameters are not stable")
         counts = rng.poisson(lam)
         marks = counts.astype(float)
         captured = np.zeros(d_count)
@@ -239,7 +247,7 @@ def simulate_days_reference(inp: EngineInput, rng: np.random.Generator) -> Engin
                 inp.clash_elasticity / 2)
             x += sum(inp.excitation[d, e] * state[e] for e in range(d_count))
             n_recent = sum(h[d] for h in history[max(0, t - inp.capture_window):t])
-            lam[d] = x * inp.capture_step ** n_recent if inp.capture_window else x
+            lam[d] = x * inp.capture_step ** min(n_recent, inp.capture_cap)
         counts = rng.poisson(lam)
         clashes = [(d, inp.dyad_a[d], inp.dyad_b[d]) for d in range(d_count)
                    for _ in range(counts[d])]

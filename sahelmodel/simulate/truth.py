@@ -41,6 +41,22 @@ _CAPTURE_COLUMNS = ("event_id", "date", "dyad", "capturer", "captured_from", "by
                     "tempo_ratio", "lethality_ratio", "reach_ratio", "loser_tempo_ratio")
 
 
+_FLOAT_COLUMNS = ("weight", "capturer_capability", "loser_capability", "tempo_ratio",
+                  "lethality_ratio", "reach_ratio", "loser_tempo_ratio")
+
+
+def _typed(caps: pd.DataFrame) -> pd.DataFrame:
+    """The capture table with its canonical column order and dtypes."""
+    out = caps[list(_CAPTURE_COLUMNS)].reset_index(drop=True)
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    for col in _CAPTURE_COLUMNS:
+        if col in _FLOAT_COLUMNS:
+            out[col] = out[col].astype("float64")
+        elif col != "date":
+            out[col] = out[col].astype("string")
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Truth:
     """The true parameters and latent paths of one simulation.
@@ -96,10 +112,9 @@ class Truth:
         cap.index.name = "date"
         table = captures.copy()
         table.insert(1, "date", start + pd.to_timedelta(table.pop("day"), unit="D"))
-        for col in ("weight", "capturer_capability", "loser_capability", "tempo_ratio",
-                    "lethality_ratio", "reach_ratio", "loser_tempo_ratio"):
+        for col in _FLOAT_COLUMNS:
             table[col] = np.round(table[col].to_numpy(dtype=float), 6)
-        table = table.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+        table = _typed(table.sort_values(["date", "event_id"], kind="stable"))
         return cls(
             world=json.loads(world.to_json()),
             start=str(days[0].date()), end=str(days[-1].date()), n_events=int(n_events),
@@ -255,13 +270,7 @@ class Truth:
         caps = pd.DataFrame(data["captures"]["rows"], columns=data["captures"]["columns"])
         if caps.empty:
             caps = pd.DataFrame({c: [] for c in _CAPTURE_COLUMNS})
-        caps["date"] = pd.to_datetime(caps["date"]).astype("datetime64[ns]")
-        for col in ("weight", "capturer_capability", "loser_capability", "tempo_ratio",
-                    "lethality_ratio", "reach_ratio", "loser_tempo_ratio"):
-            caps[col] = caps[col].astype(float)
-        for col in ("event_id", "dyad", "capturer", "captured_from", "by", "materiel",
-                    "quantities"):
-            caps[col] = caps[col].astype(object)
+        caps = _typed(caps)
         return cls(world=data["world"], start=data["start"], end=data["end"],
                    n_events=int(data["n_events"]), dyads=tuple(data["dyads"]),
                    baseline=np.array(data["baseline"], dtype=float), capability=cap,

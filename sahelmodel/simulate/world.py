@@ -66,6 +66,11 @@ class World:
         the ``capture_window`` days after it (the event-study step); 1 switches it off.
     capture_window : int
         :math:`H`, days.
+    capture_cap : int
+        :math:`n_{max}`: at most this many recent captures compound (keeps the step process
+        from running away when captures are frequent). The world requires
+        ``max(1, capture_step) ** capture_cap * branching_ratio < 1``, a sufficient condition
+        for the clash process not to explode.
     rivalry_half_life : float
         Days for the rivalry term to cover half the way to its new level after a switch.
     capability_half_life : float
@@ -104,7 +109,7 @@ class World:
         \lambda_d(t) = \Big[\mu_d\, r_d(t) \Big(\tfrac{c_i(t)}{\bar c_i}\Big)^{\psi_c/2}
         \Big(\tfrac{c_j(t)}{\bar c_j}\Big)^{\psi_c/2}
         + \sum_{d'} A_{dd'} \sum_{s<t} g(t-s)\,\big(N_{d'}(s) + (\kappa-1) K_{d'}(s)\big)\Big]
-        \, \theta^{\,\sum_{s=t-H}^{t-1} K_d(s)}
+        \, \theta^{\,\min(n_{max},\ \sum_{s=t-H}^{t-1} K_d(s))}
 
     with :math:`N_d(s)` clashes and :math:`K_d(s)` captures on day :math:`s`, the discrete
     exponential kernel :math:`g(\ell) = (1-e^{-\beta}) e^{-\beta(\ell-1)}` for
@@ -162,6 +167,7 @@ class World:
     kappa: float = 2.0
     capture_step: float = 1.0
     capture_window: int = 28
+    capture_cap: int = 3
     rivalry_half_life: float = 60.0
     capability_half_life: float = 180.0
     clash_elasticity: float = 0.5
@@ -222,14 +228,22 @@ class World:
             raise ValueError(f"max_loss_share must be in (0, 1], got {self.max_loss_share}")
         if not 0 <= self.front_share <= 1:
             raise ValueError(f"front_share must be in [0, 1], got {self.front_share}")
+        if int(self.capture_cap) != self.capture_cap or self.capture_cap < 0:
+            raise ValueError(f"capture_cap must be a whole number >= 0, got {self.capture_cap}")
         if int(self.capture_window) != self.capture_window or self.capture_window < 0:
             raise ValueError(f"capture_window must be a whole number of days >= 0, got "
                              f"{self.capture_window}")
-        radius = float(np.max(np.abs(np.linalg.eigvals(self.effective_excitation()))))
+        radius = self.branching_ratio
         if self.rivalries and radius >= 1:
             raise ValueError(
                 f"the clash process is explosive: spectral radius of the effective excitation "
                 f"matrix is {radius:.3f} >= 1; lower self_excitation, spillover or kappa")
+        boost = max(1.0, self.capture_step) ** int(self.capture_cap)
+        if self.rivalries and radius * boost >= 1:
+            raise ValueError(
+                f"the clash process may explode: the capture step can multiply the clash rate "
+                f"by capture_step**capture_cap = {boost:.3g}, and {boost:.3g} x the branching "
+                f"ratio {radius:.3f} >= 1; lower capture_step, capture_cap or the excitation")
         mu = self.baseline()
         if np.any(mu <= 0):
             d = int(np.argmin(mu))
@@ -249,6 +263,24 @@ class World:
         1.0
         """
         return dataclasses.replace(self, **changes)
+
+    def restrict(self, ids: Any) -> World:
+        """The world of the groups ``ids`` only: their rivalries and alliances, same units.
+
+        Examples
+        --------
+        >>> w = World.default().restrict(["jnim", "is_sahel", "military_mali"])
+        >>> [r.pair for r in w.rivalries]
+        [('is_sahel', 'jnim'), ('is_sahel', 'military_mali'), ('jnim', 'military_mali')]
+        """
+        keep = set(ids)
+        unknown = keep - set(self.group_ids)
+        if unknown:
+            raise ValueError(f"not groups of this world: {sorted(unknown)}")
+        return self.replace(
+            groups=tuple(g for g in self.groups if g.id in keep),
+            rivalries=tuple(r for r in self.rivalries if set(r.pair) <= keep),
+            alliances=tuple(p for p in self.alliances if set(p) <= keep))
 
     @classmethod
     def default(cls, **changes: Any) -> World:
@@ -373,7 +405,7 @@ class World:
             rivalry_keep=math.exp(-_LN2 / self.rivalry_half_life),
             excitation=self.excitation_matrix(), kernel_keep=math.exp(-self.decay),
             kappa=float(self.kappa), capture_step=float(self.capture_step),
-            capture_window=int(self.capture_window),
+            capture_window=int(self.capture_window), capture_cap=int(self.capture_cap),
             endowment=np.array([g.endowment for g in self.groups]),
             capability_keep=math.exp(-_LN2 / self.capability_half_life),
             clash_elasticity=self.clash_elasticity, tempo_elasticity=self.tempo_elasticity,
