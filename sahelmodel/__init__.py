@@ -5,6 +5,7 @@ regressions with high-dimensional fixed effects, multivariate Hawkes processes i
 captures excite clashes, and a generative simulator of rival groups.
 """
 
+from sahelmodel import simulate
 from sahelmodel._rng import as_generator
 from sahelmodel.actors import actor_id, alias_table
 from sahelmodel.captures import CaptureResult, code_captures, materiel_lexicon, parse_capture
@@ -88,6 +89,7 @@ __all__ = [
     "run_tasks",
     "shared_allies",
     "shared_enemies",
+    "simulate",
     "simulate_hawkes",
     "strength",
     "triad_census",
