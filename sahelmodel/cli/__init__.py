@@ -143,7 +143,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from sahelmodel.runner.config import ConfigError
 
     return (UserError, FetchError, ConfigError, RunnerError, EventDataError, FileNotFoundError,
-            IsADirectoryError, PermissionError)
+            IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
