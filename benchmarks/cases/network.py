@@ -59,11 +59,11 @@ def _panel_reference(events: Any) -> Any:
 CASES = [
     Case(
         name="network_build",
-        sizes={"quick": [5_000], "full": [100_000, 1_000_000]},
+        sizes={"quick": [5_000], "full": [1_000_000]},
         setup=_network_setup,
         run=_network_run,
         peers={"reference": _network_reference},
-        repeats={"quick": 2, "full": 3},
+        repeats={"quick": 2, "full": 2},
     ),
     Case(
         name="dyad_panel",
@@ -71,7 +71,7 @@ CASES = [
         setup=_panel_setup,
         run=_panel_run,
         peers={"reference": _panel_reference},
-        repeats={"quick": 2, "full": 3},
+        repeats={"quick": 2, "full": 2},
     ),
 ]
 
