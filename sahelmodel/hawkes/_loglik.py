@@ -53,8 +53,8 @@ import numpy as np
 
 __all__ = ["HawkesArrays", "HawkesParams", "decayed_sums", "excl_sums", "loglik_and_grad"]
 
-BLOCK = 32
-_CHUNK = 2048  # blocks per vectorised chunk (bounds memory to ~_CHUNK * BLOCK**2 floats)
+BLOCK = 8
+_CHUNK = 16384  # blocks per vectorised chunk (bounds memory to ~_CHUNK * BLOCK**2 floats)
 
 
 @dataclass(frozen=True)
@@ -186,10 +186,14 @@ def _excl_unique(t: np.ndarray, w: np.ndarray, beta: float, want_s1: bool):
         carry0 = r0[:, :k]
         dt = tb[1:] - tau[1:, None]
         f = np.exp(-beta * dt)
-        s0[1:] += f[:, :, None] * carry0[:, None, :]
+        tmp = f[:, :, None] * carry0[:, None, :]  # one (n, K) temporary, reused in place
+        s0[1:] += tmp
         if want_s1:
             carry1 = r0[:, k:] + r1[:, :k]
-            s1[1:] += f[:, :, None] * (carry1[:, None, :] + dt[:, :, None] * carry0[:, None, :])
+            tmp *= dt[:, :, None]
+            s1[1:] += tmp
+            np.multiply(f[:, :, None], carry1[:, None, :], out=tmp)
+            s1[1:] += tmp
     s0 = s0.reshape(nb * BLOCK, k)[:n]
     s1 = s1.reshape(nb * BLOCK, k)[:n] if want_s1 else None
     return s0, s1
