@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "model": "poisson",
     "control_lags": 4,
     "level": 0.95,
+    "min_captures": 10,  # fewest periods with a capture for an event study
 }
 DATA: dict[str, str] = {"events": "data:synthetic/events.csv",
                         "truth": "data:synthetic/truth.json"}
@@ -69,8 +70,12 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     k = config["control_lags"]
     panel = sahelmodel.dyad_panel(events, freq=config["freq"], lags=max(k, 1))
     panel["capture_any"] = ((panel["capture_ij"] + panel["capture_ji"]) > 0).astype(int)
-    if panel["capture_any"].sum() == 0:
-        raise ValueError(f"no arms captures were coded in {config['events']}")
+    n_cap = int(panel["capture_any"].sum())
+    if n_cap < config["min_captures"]:
+        raise ValueError(
+            f"only {n_cap} dyad-periods with an arms capture were coded in "
+            f"{config['events']}; an event study needs at least {config['min_captures']} "
+            f"(lower [fig03] min_captures at your own risk)")
     window = (config["first_lead"], config["last_lag"])
     specs = {"captures": (), "captures, controlling for past clashes":
              tuple(f"hostile_lag{j}" for j in range(1, k + 1))}

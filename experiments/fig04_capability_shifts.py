@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "first_lead": -6,
     "last_lag": 12,
     "level": 0.95,
+    "min_captures": 10,  # fewest periods with a capture for an event study
 }
 DATA: dict[str, str] = {"events": "data:synthetic/events.csv",
                         "truth": "data:synthetic/truth.json"}
@@ -69,8 +70,12 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     events = sahelmodel.code_captures(read_event_file(config["events"]))
     panel = sahelmodel.actor_panel(events, freq=config["freq"], lags=1)
     panel["captured"] = (panel["captures"] > 0).astype(int)
-    if panel["captured"].sum() == 0:
-        raise ValueError(f"no arms captures were coded in {config['events']}")
+    n_cap = int(panel["captured"].sum())
+    if n_cap < config["min_captures"]:
+        raise ValueError(
+            f"only {n_cap} actor-periods with an arms capture were coded in "
+            f"{config['events']}; an event study needs at least {config['min_captures']} "
+            f"(lower [fig04] min_captures at your own risk)")
     truth_ratios: dict[str, float] = {}
     if config["truth"]:
         from sahelmodel.simulate import Truth

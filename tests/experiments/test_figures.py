@@ -83,3 +83,13 @@ def test_config_errors_name_file_section_and_key(tmp_path):
     cfg.write_text("[fig09]\nlevle = 0.9\n")
     with pytest.raises(ConfigError, match="unknown key 'levle' in \\[fig09\\]"):
         reproduce(["9"], config=cfg, out_dir=tmp_path)
+
+
+def test_event_study_on_a_real_file_with_too_few_captures_says_so(tmp_path, ucdp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[fig03]\nevents = "{ucdp_path}"\ntruth = ""\nfreq = "M"\n')
+    (outcome,) = reproduce(["3"], config=cfg, out_dir=tmp_path / "out",
+                           runner=Runner(scheduler="serial"))
+    assert outcome.status == "failed"
+    assert "dyad-periods with an arms capture were coded in" in outcome.message
+    assert "min_captures" in outcome.message
