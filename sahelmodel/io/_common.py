@@ -254,18 +254,12 @@ class Staging:
 
     # -- raw access ------------------------------------------------------------------------
     def text(self, column: str | None) -> pd.Series:
-        """A source column, stripped, with empty strings as missing (all missing if absent).
-
-        Whether any value has leading or trailing whitespace is decided by substring tests on
-        the joined column, so clean columns are never stripped value by value.
-        """
+        """A source column, stripped, with empty strings as missing (all missing if absent)."""
         if column is None or column not in self.raw.frame.columns:
             return pd.Series(pd.NA, index=range(self.n), dtype="string")
         if column not in self._text:
             values = self.raw.frame[column].to_numpy(dtype=object)
-            col = pd.Series(values, dtype="string")
-            if _needs_strip(values):
-                col = col.str.strip()
+            col = pd.Series(values, dtype="string").str.strip()
             self._text[column] = col.mask(col == "", pd.NA)
         return self._text[column].copy()
 
@@ -462,19 +456,6 @@ class Staging:
             frame = frame.assign(source_dataset=self.source_dataset)
         return EventTable(frame, report=report)
 
-
-_SEP = "\x1f"
-_SPACES = " \t\n\r\x0b\x0c\x85\xa0\u2000\u2009\u200a\u202f\u3000"
-
-
-def _needs_strip(values: np.ndarray) -> bool:
-    """Whether any string starts or ends with whitespace (substring tests on one join)."""
-    try:
-        joined = _SEP + _SEP.join(values) + _SEP
-    except TypeError:  # not all strings: decide value by value
-        return True
-    spaces = _SPACES[:6] if joined.isascii() else _SPACES
-    return any(_SEP + ch in joined or ch + _SEP in joined for ch in spaces)
 
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,
              "t": True, "f": False}

@@ -147,6 +147,17 @@ def merge_monadic(ids: pd.Series, actor1: pd.Series, assoc1: pd.Series, actor2: 
     first = ~ids.duplicated()
     events = pd.DataFrame({"event": ids[first].to_numpy(),
                            "first_row": np.flatnonzero(first.to_numpy())})
+    if first.all():  # a dyadic export: one row per event, nothing to merge
+        sides = {"actor1": actor1, "assoc1": assoc1, "actor2": actor2, "assoc2": assoc2}
+        for col, values in sides.items():
+            events[col] = values.reset_index(drop=True).astype("string")
+        lone = (events["actor1"].isna() & events["actor2"].notna()).to_numpy()
+        events.loc[lone, ["actor1", "assoc1"]] = events.loc[lone, ["actor2", "assoc2"]].to_numpy()
+        same = (events["actor2"] == events["actor1"]).fillna(False).to_numpy()
+        events.loc[lone | same, ["actor2", "assoc2"]] = pd.NA  # a row naming one actor twice
+        for k in ("1", "2"):  # associates of a side without an actor are dropped
+            events.loc[events[f"actor{k}"].isna().to_numpy(), f"assoc{k}"] = pd.NA
+        return events
     long = _sides(ids, *(s.reset_index(drop=True) for s in (actor1, assoc1, actor2, assoc2)))
     long = long.drop_duplicates(["event", "name"], keep="first")
     long["rank"] = long.groupby("event", sort=False).cumcount()
