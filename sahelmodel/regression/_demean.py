@@ -97,48 +97,37 @@ class FixedEffects:
         return sp.csr_matrix((data, (rows, cols)), shape=(n, int(sum(self.sizes))))
 
     @cached_property
-    def _normal_structure(self) -> tuple[sp.csr_matrix, list[np.ndarray], np.ndarray]:
-        r"""Sparsity pattern of :math:`D^\top W D`, built once per sample.
+    def _pair_blocks(self) -> list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
+        r"""Sparsity of the off-diagonal blocks :math:`D_f^\top W D_h`, built once per sample.
 
-        Returns the CSR pattern, the per-block index arrays (one per factor for the diagonal,
-        one per pair of factors for the off-diagonal blocks) that turn weights into entries by
-        ``bincount``, and the permutation from the stacked entries to the CSR data order.
+        For each pair of factors: ``(f, h, inverse, indices, indptr)``, where ``inverse`` maps
+        each observation to its (sorted, hence CSR-ordered) pair of levels, so that the block's
+        CSR data for weights ``w`` is simply ``bincount(inverse, w)``.
         """
-        offsets = np.cumsum((0, *self.sizes[:-1]))
-        rows, cols, inverses = [], [], []
-        for f, (c, g) in enumerate(zip(self.codes, self.sizes, strict=True)):
-            idx = np.arange(g)
-            rows.append(idx + offsets[f])
-            cols.append(idx + offsets[f])
-            inverses.append(c)
-        n_diag = len(inverses)
+        blocks = []
         for f in range(self.n_factors):
             for h in range(f + 1, self.n_factors):
                 key = self.codes[f] * self.sizes[h] + self.codes[h]
                 uniq, inv = np.unique(key, return_inverse=True)
-                r, c = uniq // self.sizes[h] + offsets[f], uniq % self.sizes[h] + offsets[h]
-                rows.extend([r, c])
-                cols.extend([c, r])
-                inverses.append(inv)
-        size = int(sum(self.sizes))
-        ordinal = np.arange(sum(len(r) for r in rows), dtype=float)
-        pattern = sp.csr_matrix((ordinal + 1.0, (np.concatenate(rows), np.concatenate(cols))),
-                                shape=(size, size))
-        perm = (pattern.data - 1.0).astype(np.int64)
-        return pattern, inverses[:n_diag] + inverses[n_diag:], perm
+                rows = uniq // self.sizes[h]
+                indptr = np.concatenate(([0], np.cumsum(np.bincount(rows,
+                                                                    minlength=self.sizes[f]))))
+                blocks.append((f, h, inv, (uniq % self.sizes[h]).astype(np.int32),
+                               indptr.astype(np.int64)))
+        return blocks
 
-    def normal_matrix(self, weights: np.ndarray) -> sp.csr_matrix:
-        r""":math:`D^\top W D` for these weights (entries by ``bincount``, pattern cached)."""
-        pattern, inverses, perm = self._normal_structure
-        parts = []
-        for f in range(self.n_factors):
-            parts.append(np.bincount(inverses[f], weights=weights, minlength=self.sizes[f]))
-        for inv in inverses[self.n_factors:]:
-            off = np.bincount(inv, weights=weights)
-            parts.extend([off, off])
-        out = pattern.copy()
-        out.data = np.concatenate(parts)[perm]
-        return out
+    def normal_matrix(self, weights: np.ndarray) -> _NormalMatrix:
+        r""":math:`D^\top W D` for these weights, as a block operator (pattern cached)."""
+        diag = np.concatenate([np.bincount(c, weights=weights, minlength=g)
+                               for c, g in zip(self.codes, self.sizes, strict=True)])
+        offsets = np.cumsum((0, *self.sizes))
+        blocks = []
+        for f, h, inv, indices, indptr in self._pair_blocks:
+            data = np.bincount(inv, weights=weights, minlength=len(indices))
+            mat = sp.csr_matrix((data, indices, indptr), shape=(self.sizes[f], self.sizes[h]))
+            blocks.append((slice(offsets[f], offsets[f + 1]), slice(offsets[h], offsets[h + 1]),
+                           mat, mat.T.tocsr()))
+        return _NormalMatrix(diag, blocks)
 
     def rank(self) -> int:
         """Number of estimable fixed-effect parameters (column rank of :math:`D`).
@@ -158,6 +147,28 @@ class FixedEffects:
         )
         n_comp, _ = connected_components(adj, directed=False)
         return g1 + g2 - n_comp + sum(g - 1 for g in self.sizes[2:])
+
+
+@dataclass(frozen=True)
+class _NormalMatrix:
+    r""":math:`D^\top W D` as its diagonal plus the off-diagonal blocks (symmetric)."""
+
+    diag: np.ndarray
+    blocks: list[tuple[slice, slice, sp.csr_matrix, sp.csr_matrix]]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.diag.size, self.diag.size)
+
+    def diagonal(self) -> np.ndarray:
+        return self.diag
+
+    def __matmul__(self, p: np.ndarray) -> np.ndarray:
+        out = self.diag[:, None] * p
+        for rows, cols, mat, mat_t in self.blocks:
+            out[rows] += mat @ p[cols]
+            out[cols] += mat_t @ p[rows]
+        return out
 
 
 def _group_sums(codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
