@@ -1,10 +1,12 @@
 r"""Parameter layout of a Hawkes specification: log-scale vector <-> natural-scale arrays.
 
-Every free parameter is positive and optimised as its logarithm :math:`\\theta = \\log x`; the
+Every positive parameter is optimised as its logarithm :math:`\\theta = \\log x`; the
 natural-scale arrays (:class:`~sahelmodel.hawkes._loglik.HawkesParams`) are built from
 :math:`x = e^\\theta` through fixed linear maps (tied decays, relational excitation), so
 gradients follow by the chain rule :math:`\\partial\\ell/\\partial\\theta = x\\,
-\\partial\\ell/\\partial x`.
+\\partial\\ell/\\partial x`. A log-linear baseline has real coefficients :math:`\\gamma`
+(not log-transformed) with :math:`\\log\\mu_{dp} = z_p^\\top\\gamma_d`, :math:`z_p` the
+covariates of baseline piece :math:`p` with a leading 1.
 """
 
 from __future__ import annotations
@@ -60,10 +62,13 @@ class Layout:
     relations: dict[str, np.ndarray] | None
     names: tuple[str, ...]
     blocks: dict[str, slice]
+    design: np.ndarray | None = None  # (P, Q + 1) for a log-linear baseline
 
     @classmethod
     def build(cls, data: HawkesArrays, dim_names: tuple[str, ...], cat_names: tuple[str, ...],
-              decay: str, relations: dict[str, np.ndarray] | None) -> Layout:
+              decay: str, relations: dict[str, np.ndarray] | None,
+              design: np.ndarray | None = None,
+              covariate_names: tuple[str, ...] = ()) -> Layout:
         """Lay out the parameter vector for ``data``."""
         d, p, c = data.n_dims, data.n_pieces, data.n_cats
         names: list[str] = []
@@ -73,7 +78,10 @@ class Layout:
             blocks[key] = slice(len(names), len(names) + len(labels))
             names.extend(labels)
 
-        if p == 1:
+        if design is not None:
+            terms = ("const", *covariate_names)
+            add("mu", [f"baseline[{n}]:{c}" for n in dim_names for c in terms])
+        elif p == 1:
             add("mu", [f"mu[{n}]" for n in dim_names])
         else:
             add("mu", [f"mu[{n},{q}]" for n in dim_names for q in range(p)])
@@ -89,7 +97,19 @@ class Layout:
             add("decay", [f"decay[{a}<-{b}]" for a in dim_names for b in dim_names])
         if c:
             add("kappa", ["kappa"] if c == 1 else [f"kappa[{n}]" for n in cat_names])
-        return cls(d, p, c, decay, relations, tuple(names), blocks)
+        return cls(d, p, c, decay, relations, tuple(names), blocks, design)
+
+    @property
+    def positive(self) -> np.ndarray:
+        """Which entries of ``theta`` are logarithms of positive parameters."""
+        mask = np.ones(self.size, dtype=bool)
+        if self.design is not None:
+            mask[self.blocks["mu"]] = False
+        return mask
+
+    def natural_values(self, theta: np.ndarray) -> np.ndarray:
+        """Reported parameter values: ``exp(theta)`` for positive ones, ``theta`` otherwise."""
+        return np.where(self.positive, np.exp(np.minimum(theta, 700.0)), theta)
 
     @property
     def size(self) -> int:
@@ -98,9 +118,13 @@ class Layout:
 
     def unpack(self, theta: np.ndarray) -> HawkesParams:
         """Natural-scale arrays from the log-scale vector."""
-        x = np.exp(theta)
+        x = self.natural_values(theta)
         d = self.n_dims
-        mu = x[self.blocks["mu"]].reshape(d, self.n_pieces)
+        if self.design is None:
+            mu = x[self.blocks["mu"]].reshape(d, self.n_pieces)
+        else:
+            gamma = theta[self.blocks["mu"]].reshape(d, self.design.shape[1])
+            mu = np.exp(np.minimum(gamma @ self.design.T, 700.0))
         a = x[self.blocks["alpha"]]
         if self.relations is None:
             alpha = a.reshape(d, d)
@@ -119,7 +143,11 @@ class Layout:
 
     def pack(self, par: HawkesParams) -> np.ndarray:
         """Log-scale vector from natural-scale arrays (relational: least-squares weights)."""
-        parts = [np.log(par.mu).ravel()]
+        if self.design is None:
+            parts = [np.log(par.mu).ravel()]
+        else:
+            gamma = np.linalg.lstsq(self.design, np.log(par.mu).T, rcond=None)[0]
+            parts = [gamma.T.ravel()]
         if self.relations is None:
             parts.append(np.log(par.alpha).ravel())
         else:
@@ -137,9 +165,13 @@ class Layout:
 
     def chain(self, theta: np.ndarray, g: HawkesParams) -> np.ndarray:
         """Gradient with respect to ``theta`` from the natural-scale gradient ``g``."""
-        x = np.exp(theta)
+        x = self.natural_values(theta)
         out = np.empty_like(theta)
-        out[self.blocks["mu"]] = g.mu.ravel()
+        if self.design is None:
+            out[self.blocks["mu"]] = g.mu.ravel()
+        else:
+            mu = self.unpack(theta).mu
+            out[self.blocks["mu"]] = ((g.mu * mu) @ self.design).ravel()
         if self.relations is None:
             out[self.blocks["alpha"]] = g.alpha.ravel()
         else:
@@ -153,4 +185,4 @@ class Layout:
             out[self.blocks["decay"]] = g.beta.ravel()
         if "kappa" in self.blocks:
             out[self.blocks["kappa"]] = g.kappa
-        return out * x
+        return np.where(self.positive, out * x, out)

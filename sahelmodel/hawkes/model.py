@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 
 from sahelmodel._validation import check_choice
@@ -67,13 +68,18 @@ class Hawkes:
     kernel : {"exp"}
         Exponential kernel :math:`g(t) = \beta e^{-\beta t}` (integrates to one) with the decay
         estimated.
-    baseline : {"constant", "piecewise"}
-        Constant baseline per dimension, or constant on pieces of the window (``knots``).
+    baseline : {"constant", "piecewise", "loglinear"}
+        Constant baseline per dimension, constant on pieces of the window (``knots``), or
+        log-linear in covariates that are constant on those pieces:
+        :math:`\log\mu_d(t) = \gamma_{d0} + x_{p(t)}^\top\gamma_d`.
     knots : int, array_like or "changepoint", optional
         For ``baseline="piecewise"``: the number of equal-length pieces, the interior knot
         times, or ``"changepoint"`` for knots where the pooled event rate changes
         (:func:`~sahelmodel.hawkes.knots.changepoint_knots`). Default: pieces of about 30 time
         units.
+    covariates : array_like or pandas.DataFrame, optional
+        For ``baseline="loglinear"``: one row per baseline piece (``knots`` gives the pieces),
+        one column per covariate (DataFrame column names label the coefficients).
     decay : {"shared", "per_target", "per_pair"}
         One decay for all pairs, one per target dimension, or one per (target, source) pair.
     parametrisation : {"full", "relational"}
@@ -125,6 +131,7 @@ class Hawkes:
     kernel: str = "exp"
     baseline: str = "constant"
     knots: Any = None
+    covariates: Any = None
     decay: str = "shared"
     parametrisation: str = "full"
     relations: Any = None
@@ -142,7 +149,9 @@ class Hawkes:
     # ------------------------------------------------------------------ validation / set-up
     def _check(self) -> None:
         check_choice("kernel", self.kernel, ("exp",))
-        check_choice("baseline", self.baseline, ("constant", "piecewise"))
+        check_choice("baseline", self.baseline, ("constant", "piecewise", "loglinear"))
+        if self.baseline == "loglinear" and self.covariates is None:
+            raise ValueError("baseline='loglinear' needs covariates= (one row per piece)")
         check_choice("decay", self.decay, ("shared", "per_target", "per_pair"))
         check_choice("parametrisation", self.parametrisation, ("full", "relational"))
         check_choice("method", self.method, ("mle", "em"))
@@ -162,6 +171,9 @@ class Hawkes:
         s, e = float(et.start), float(et.end)
         if self.baseline == "constant":
             return np.array([s, e])
+        if self.baseline == "loglinear" and self.knots is None:
+            n = len(self.covariates) if self.covariates is not None else 1
+            return np.linspace(s, e, n + 1)
         knots = self.knots
         if knots is None:
             knots = max(1, round((e - s) / 30.0))
@@ -200,8 +212,24 @@ class Hawkes:
                 if v.shape != (et.n_dims, et.n_dims):
                     raise ValueError(f"relation {k!r} must have shape {(et.n_dims,) * 2}, "
                                      f"got {v.shape}")
+        design, cov_names = None, ()
+        if self.baseline == "loglinear":
+            cov = self.covariates
+            cov_names = (tuple(str(c) for c in cov.columns) if isinstance(cov, pd.DataFrame)
+                         else ())
+            x = np.asarray(cov, dtype=float)
+            x = x[:, None] if x.ndim == 1 else x
+            if x.ndim != 2 or x.shape[0] != data.n_pieces:
+                raise ValueError(f"covariates must have one row per baseline piece "
+                                 f"({data.n_pieces}), got shape {np.shape(cov)}")
+            if not np.isfinite(x).all():
+                raise ValueError("covariates must be finite")
+            cov_names = cov_names or tuple(f"x{j}" for j in range(x.shape[1]))
+            design = np.column_stack([np.ones(x.shape[0]), x])
+            if np.linalg.matrix_rank(design) < design.shape[1]:
+                raise ValueError("covariates are collinear with each other or the constant")
         layout = Layout.build(data, tuple(str(n) for n in et.dim_names), cat_names,
-                              self.decay, relations)
+                              self.decay, relations, design, cov_names)
         return data, layout
 
     def _backend(self) -> str:
@@ -246,7 +274,7 @@ class Hawkes:
         alpha = np.full((d, d), 0.3 / d)
         par = HawkesParams(mu=mu, alpha=alpha, beta=np.full((d, d), beta0),
                            kappa=np.ones(data.n_cats))
-        return np.clip(layout.pack(par), *_LOG_BOUNDS)
+        return np.clip(layout.pack(par), *_bounds(layout).T)
 
     def fit(self, event_times: EventTimes):
         """Fit the model to ``event_times`` and return a ``HawkesResults``.
@@ -292,12 +320,19 @@ class Hawkes:
                                                       backend=self._backend())
         else:
             theta, n_iter, converged, message = _lbfgs(fun, theta0, data.times.size,
-                                                       int(self.max_iter), self.tol)
+                                                       int(self.max_iter), self.tol,
+                                                       _bounds(layout))
         return build_results(self, event_times, data, layout, fun, theta, n_iter, converged,
                              message)
 
 
-def _lbfgs(fun, theta0: np.ndarray, n: int, max_iter: int, tol: float):
+def _bounds(layout: Layout) -> np.ndarray:
+    """Search region: log-scale bounds for positive parameters, wide ones for coefficients."""
+    return np.where(layout.positive[:, None], np.array(_LOG_BOUNDS)[None, :],
+                    np.array([-50.0, 50.0])[None, :])
+
+
+def _lbfgs(fun, theta0: np.ndarray, n: int, max_iter: int, tol: float, bounds: np.ndarray):
     scale = 1.0 / max(n, 1)
 
     def obj(theta):
@@ -306,7 +341,7 @@ def _lbfgs(fun, theta0: np.ndarray, n: int, max_iter: int, tol: float):
             return 1e300, np.zeros_like(theta)
         return -ll * scale, -g * scale
 
-    bounds = [_LOG_BOUNDS] * theta0.size
+    bounds = [tuple(b) for b in bounds]
     res = optimize.minimize(obj, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                             options={"maxiter": max_iter, "ftol": tol, "gtol": 1e-9,
                                      "maxcor": 30})

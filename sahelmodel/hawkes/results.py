@@ -312,8 +312,8 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
 
     ll, _ = fun(theta)
     names = layout.names
-    at_bound = tuple(n for n, v in zip(names, theta, strict=True)
-                     if v <= _LOG_BOUNDS[0] + 1e-6 or v >= _LOG_BOUNDS[1] - 1e-6)
+    at_bound = tuple(n for n, v, pos in zip(names, theta, layout.positive, strict=True)
+                     if pos and (v <= _LOG_BOUNDS[0] + 1e-6 or v >= _LOG_BOUNDS[1] - 1e-6))
     free = np.array([n not in at_bound for n in names])
     info = -_hessian(fun, theta)
     cov_theta = np.full_like(info, np.nan)  # parameters at a bound have no Wald variance
@@ -326,8 +326,9 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
         except np.linalg.LinAlgError:
             cov_ok = False
             cov_theta[np.ix_(free, free)] = np.linalg.pinv(sub)
-    x = np.exp(theta)
-    cov_nat = cov_theta * np.outer(x, x)
+    x = layout.natural_values(theta)
+    jac = np.where(layout.positive, x, 1.0)  # d natural / d theta
+    cov_nat = cov_theta * np.outer(jac, jac)
     res = HawkesResults(
         params=pd.Series(x, index=list(names), name="estimate"),
         cov=pd.DataFrame(cov_nat, index=list(names), columns=list(names)),
