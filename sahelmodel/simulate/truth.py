@@ -174,7 +174,8 @@ class Truth:
         Examples
         --------
         >>> from sahelmodel.simulate import World
-        >>> w = World.synthetic(n_groups=3, rng=0, capture_step=1.5, capture_window=28)
+        >>> w = World.synthetic(n_groups=3, rng=0, capture_step=1.5, capture_window=28,
+        ...                     capture_cap=1)
         >>> _, t = w.run("2020-01-01", "2020-01-31", rng=0)
         >>> t.clash_rate_ratio("W", [1, 3, 4, 5]).round(4).tolist()
         [1.5, 1.5, 1.2857, 1.0]
