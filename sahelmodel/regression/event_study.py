@@ -138,8 +138,8 @@ def event_time_columns_reference(panel: pd.DataFrame, *, event: str, unit: str, 
     --------
     >>> df = pd.DataFrame({"u": [0] * 5, "t": range(5), "e": [0, 0, 1, 0, 0]})
     >>> cols = event_time_columns_reference(df, event="e", unit="u", time="t", window=(-2, 1))
-    >>> cols["e_m2"].tolist()
-    [1.0, 1.0, 0.0, 0.0, 0.0]
+    >>> cols["e_m2"].tolist()  # the event at t = 2 is at least two periods ahead of t = 0
+    [1.0, 0.0, 0.0, 0.0, 0.0]
     """
     lo, hi = _check_window(window)
     events = {(u, int(t)): float(e) for u, t, e in zip(panel[unit], panel[time], panel[event],

@@ -135,8 +135,11 @@ class _CountModel:
         if cluster_cols:
             clusters = [data[c].to_numpy()[keep] for c in cluster_cols]
         elif self.cluster is not None:
-            raw = [self.cluster] if np.ndim(self.cluster[0]) == 0 else list(self.cluster)
+            one = isinstance(self.cluster, (np.ndarray, pd.Series)) and np.ndim(self.cluster) == 1
+            raw = [self.cluster] if one else list(self.cluster)
             clusters = [np.asarray(c)[keep] for c in raw]
+            if any(c.shape != (int(keep.sum()),) for c in clusters):
+                raise ValueError(f"cluster arrays must have one value per row ({len(keep)})")
         else:
             clusters = []
         fit = self._estimate(y, x, names, fe_raw, parsed.fe_names, off, expo, pw, clusters,
