@@ -102,12 +102,16 @@ class HawkesArrays:
 
 @dataclass(frozen=True)
 class HawkesParams:
-    """Natural-scale parameters: ``mu (D, P)``, ``alpha, beta (D, D)``, ``kappa (C,)``."""
+    """Natural-scale parameters: ``mu (D, P)``, ``alpha, beta (D, D)``, ``kappa (C,)``.
+
+    ``mix = (decays (M,), weights (M,))`` for a sum-of-exponentials kernel (``beta`` unused).
+    """
 
     mu: np.ndarray
     alpha: np.ndarray
     beta: np.ndarray
     kappa: np.ndarray
+    mix: tuple[np.ndarray, np.ndarray] | None = None  # (decays, weights) of a sum of exps
 
 
 def _block_local(tb: np.ndarray, wb: np.ndarray, beta: float, want_s1: bool):

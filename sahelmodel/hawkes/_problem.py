@@ -63,12 +63,13 @@ class Layout:
     names: tuple[str, ...]
     blocks: dict[str, slice]
     design: np.ndarray | None = None  # (P, Q + 1) for a log-linear baseline
+    n_components: int = 1  # > 1: sum-of-exponentials kernel with shared decays
 
     @classmethod
     def build(cls, data: HawkesArrays, dim_names: tuple[str, ...], cat_names: tuple[str, ...],
               decay: str, relations: dict[str, np.ndarray] | None,
               design: np.ndarray | None = None,
-              covariate_names: tuple[str, ...] = ()) -> Layout:
+              covariate_names: tuple[str, ...] = (), n_components: int = 1) -> Layout:
         """Lay out the parameter vector for ``data``."""
         d, p, c = data.n_dims, data.n_pieces, data.n_cats
         names: list[str] = []
@@ -89,7 +90,10 @@ class Layout:
             add("alpha", [f"alpha[{a}<-{b}]" for a in dim_names for b in dim_names])
         else:
             add("alpha", [f"alpha[{r}]" for r in relations])
-        if decay == "shared":
+        if n_components > 1:
+            add("decay", [f"decay[{m}]" for m in range(n_components)])
+            add("weight", [f"weight_ratio[{m}/0]" for m in range(1, n_components)])
+        elif decay == "shared":
             add("decay", ["decay"])
         elif decay == "per_target":
             add("decay", [f"decay[{n}]" for n in dim_names])
@@ -97,7 +101,7 @@ class Layout:
             add("decay", [f"decay[{a}<-{b}]" for a in dim_names for b in dim_names])
         if c:
             add("kappa", ["kappa"] if c == 1 else [f"kappa[{n}]" for n in cat_names])
-        return cls(d, p, c, decay, relations, tuple(names), blocks, design)
+        return cls(d, p, c, decay, relations, tuple(names), blocks, design, n_components)
 
     @property
     def positive(self) -> np.ndarray:
@@ -132,6 +136,11 @@ class Layout:
             alpha = sum(w * r for w, r in zip(a, self.relations.values(), strict=True))
             alpha = np.asarray(alpha, dtype=float)
         b = x[self.blocks["decay"]]
+        kappa = x[self.blocks["kappa"]] if "kappa" in self.blocks else np.zeros(0)
+        if self.n_components > 1:
+            v = np.concatenate([[1.0], x[self.blocks["weight"]]])
+            return HawkesParams(mu=mu, alpha=alpha, beta=np.full((d, d), b[0]), kappa=kappa,
+                                mix=(b, v / v.sum()))
         if self.decay == "shared":
             beta = np.full((d, d), b[0])
         elif self.decay == "per_target":
@@ -153,7 +162,10 @@ class Layout:
         else:
             parts.append(np.log([float((par.alpha * r).sum() / r.sum())
                                  for r in self.relations.values()]))
-        if self.decay == "shared":
+        if self.n_components > 1:
+            betas, w = par.mix
+            parts.extend([np.log(betas), np.log(w[1:] / w[0])])
+        elif self.decay == "shared":
             parts.append(np.log([float(np.mean(par.beta))]))
         elif self.decay == "per_target":
             parts.append(np.log(par.beta.mean(axis=1)))
@@ -177,7 +189,13 @@ class Layout:
         else:
             out[self.blocks["alpha"]] = [float((g.alpha * r).sum())
                                          for r in self.relations.values()]
-        if self.decay == "shared":
+        if self.n_components > 1:
+            gb, gw = g.mix
+            v = np.concatenate([[1.0], x[self.blocks["weight"]]])
+            w = v / v.sum()
+            out[self.blocks["decay"]] = gb
+            out[self.blocks["weight"]] = (gw[1:] - float(w @ gw)) / v.sum()
+        elif self.decay == "shared":
             out[self.blocks["decay"]] = g.beta.sum()
         elif self.decay == "per_target":
             out[self.blocks["decay"]] = g.beta.sum(axis=1)

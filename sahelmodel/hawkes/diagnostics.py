@@ -67,12 +67,16 @@ def _baseline_integral(data: HawkesArrays, mu: np.ndarray, t: np.ndarray, dims: 
 
 
 def compensator_at_events(data: HawkesArrays, par: HawkesParams, *, backend: str = "numpy"):
-    r"""Cumulative compensator :math:`\\Lambda_{d_i}(t_i)` of every event's own dimension.
+    r"""Cumulative compensator :math:`\Lambda_{d_i}(t_i)` of every event's own dimension.
 
     Returns
     -------
     ndarray, shape (n,)
     """
+    if par.mix is not None:  # sum of exponentials: the excitation is additive in components
+        from sahelmodel.hawkes._sumexp import components
+
+        return sum(compensator_at_events(data, p, backend=backend) for p in components(par))
     n, d, c1 = data.times.size, data.n_dims, data.n_cats + 1
     if n == 0:
         return np.zeros(0)
@@ -146,7 +150,7 @@ def qq_data(residuals: list[np.ndarray] | np.ndarray) -> pd.DataFrame:
 
 
 def intensity_at(data: HawkesArrays, par: HawkesParams, query: np.ndarray) -> np.ndarray:
-    r"""Intensity :math:`\\lambda_d(t)` (left limit) of every dimension at ``query`` times.
+    r"""Intensity :math:`\lambda_d(t)` (left limit) of every dimension at ``query`` times.
 
     Returns
     -------
@@ -155,6 +159,10 @@ def intensity_at(data: HawkesArrays, par: HawkesParams, query: np.ndarray) -> np
     q = np.asarray(query, dtype=float).ravel()
     if np.any(~np.isfinite(q)):
         raise ValueError("intensity times must be finite")
+    if par.mix is not None:
+        from sahelmodel.hawkes._sumexp import components
+
+        return sum(intensity_at(data, p, q) for p in components(par))
     n, d, _c1 = data.times.size, data.n_dims, data.n_cats + 1
     wcat = np.concatenate([[1.0], par.kappa])
     allt = np.concatenate([data.times, q])

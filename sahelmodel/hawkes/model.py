@@ -31,6 +31,7 @@ from sahelmodel.event_times import EventTimes
 from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams, loglik_and_grad
 from sahelmodel.hawkes._numba import HAVE_NUMBA
 from sahelmodel.hawkes._problem import Layout, relation_matrices
+from sahelmodel.hawkes._sumexp import sumexp_loglik_and_grad
 from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
 from sahelmodel.hawkes.knots import changepoint_knots
 
@@ -65,9 +66,14 @@ class Hawkes:
 
     Parameters
     ----------
-    kernel : {"exp"}
+    kernel : {"exp", "sumexp"}
         Exponential kernel :math:`g(t) = \beta e^{-\beta t}` (integrates to one) with the decay
-        estimated.
+        estimated, or a sum of ``n_components`` exponentials
+        :math:`g(t) = \sum_m w_m \beta_m e^{-\beta_m t}` (:math:`\sum_m w_m = 1`) with all decays
+        and weights estimated (shared by all pairs; reported as ``decay[m]`` and
+        ``weight_ratio[m/0]`` :math:`= w_m / w_0`).
+    n_components : int, default 2
+        Number of exponentials for ``kernel="sumexp"``.
     baseline : {"constant", "piecewise", "loglinear"}
         Constant baseline per dimension, constant on pieces of the window (``knots``), or
         log-linear in covariates that are constant on those pieces:
@@ -129,6 +135,7 @@ class Hawkes:
     """
 
     kernel: str = "exp"
+    n_components: int = 2
     baseline: str = "constant"
     knots: Any = None
     covariates: Any = None
@@ -148,7 +155,14 @@ class Hawkes:
 
     # ------------------------------------------------------------------ validation / set-up
     def _check(self) -> None:
-        check_choice("kernel", self.kernel, ("exp",))
+        check_choice("kernel", self.kernel, ("exp", "sumexp"))
+        if self.kernel == "sumexp":
+            if int(self.n_components) < 2:
+                raise ValueError(f"kernel='sumexp' needs n_components >= 2, got "
+                                 f"{self.n_components!r}")
+            if self.decay != "shared" or self.method != "mle" or self.timing != "continuous":
+                raise ValueError("kernel='sumexp' supports decay='shared' (decays shared by all "
+                                 "pairs), method='mle' and timing='continuous'")
         check_choice("baseline", self.baseline, ("constant", "piecewise", "loglinear"))
         if self.baseline == "loglinear" and self.covariates is None:
             raise ValueError("baseline='loglinear' needs covariates= (one row per piece)")
@@ -229,7 +243,8 @@ class Hawkes:
             if np.linalg.matrix_rank(design) < design.shape[1]:
                 raise ValueError("covariates are collinear with each other or the constant")
         layout = Layout.build(data, tuple(str(n) for n in et.dim_names), cat_names,
-                              self.decay, relations, design, cov_names)
+                              self.decay, relations, design, cov_names,
+                              int(self.n_components) if self.kernel == "sumexp" else 1)
         return data, layout
 
     def _backend(self) -> str:
@@ -254,10 +269,11 @@ class Hawkes:
 
             return fun
         backend = self._backend()
+        core = sumexp_loglik_and_grad if layout.n_components > 1 else loglik_and_grad
 
         def fun(theta):
             par = layout.unpack(theta)
-            ll, g, _ = loglik_and_grad(data, par, backend=backend)
+            ll, g, _ = core(data, par, backend=backend)
             return ll, (layout.chain(theta, g) if g is not None else None)
 
         return fun
@@ -272,8 +288,12 @@ class Hawkes:
             beta0 = min(beta0, 1.0)
         mu = np.repeat((0.6 * rate)[:, None], data.n_pieces, axis=1)
         alpha = np.full((d, d), 0.3 / d)
+        mix = None
+        if layout.n_components > 1:  # decays spread around the single-exponential guess
+            m = layout.n_components
+            mix = (beta0 * 10.0 ** np.linspace(0.7, -0.7, m), np.full(m, 1.0 / m))
         par = HawkesParams(mu=mu, alpha=alpha, beta=np.full((d, d), beta0),
-                           kappa=np.ones(data.n_cats))
+                           kappa=np.ones(data.n_cats), mix=mix)
         return np.clip(layout.pack(par), *_bounds(layout).T)
 
     def fit(self, event_times: EventTimes):

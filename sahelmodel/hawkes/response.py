@@ -44,8 +44,12 @@ from sahelmodel._validation import check_level, check_positive
 __all__ = ["capture_response", "expected_descendants"]
 
 
-def expected_descendants(alpha: np.ndarray, beta: np.ndarray, source: int, h: float) -> np.ndarray:
+def expected_descendants(alpha: np.ndarray, beta: np.ndarray, source: int, h: float,
+                         mix: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Expected descendants (all generations) per dimension on ``(0, h]`` of one unit event.
+
+    ``beta`` is the ``(D, D)`` decay matrix, or ``mix = (decays, weights)`` for a sum of
+    exponentials (one state per pair and component).
 
     Examples
     --------
@@ -54,20 +58,27 @@ def expected_descendants(alpha: np.ndarray, beta: np.ndarray, source: int, h: fl
     1.0
     """
     d = alpha.shape[0]
-    m = d * d + d
-    mat = np.zeros((m, m))
-    idx = np.arange(d * d).reshape(d, d)  # state x_{ab}
-    ab = alpha * beta
-    for a in range(d):  # building a (D^2 + D) system: loops over dimensions, not events
+    if mix is None:
+        betas, weights = beta[:, :, None], np.ones((d, d, 1))
+    else:
+        betas = np.broadcast_to(np.asarray(mix[0])[None, None, :], (d, d, len(mix[0])))
+        weights = np.broadcast_to(np.asarray(mix[1])[None, None, :], (d, d, len(mix[1])))
+    n_m = betas.shape[2]
+    n_x = d * d * n_m
+    mat = np.zeros((n_x + d, n_x + d))
+    idx = np.arange(n_x).reshape(d, d, n_m)  # state x_{ab,m}
+    rate = alpha[:, :, None] * weights * betas  # psi_a = sum_{b,m} rate[a,b,m] x_{ab,m}
+    for a in range(d):  # building a (D^2 M + D) system: loops over dimensions, not events
         for b in range(d):
-            row = idx[a, b]
-            mat[row, row] -= beta[a, b]
-            mat[row, idx[b, :]] += ab[b, :]
-        mat[d * d + a, idx[a, :]] += ab[a, :]
-    z0 = np.zeros(m)
-    z0[idx[:, source]] = 1.0
+            for m in range(n_m):
+                row = idx[a, b, m]
+                mat[row, row] -= betas[a, b, m]
+                mat[row, idx[b].ravel()] += rate[b].ravel()  # fed by the events of b
+        mat[n_x + a, idx[a].ravel()] += rate[a].ravel()
+    z0 = np.zeros(n_x + d)
+    z0[idx[:, source, :].ravel()] = 1.0
     z = expm(mat * h) @ z0
-    return z[d * d:]
+    return z[n_x:]
 
 
 def _index(res: Any, value: int | str, what: str) -> int:
@@ -128,9 +139,12 @@ def capture_response(res: Any, h: float, *, source: int | str = 0, target: int |
     def fun(theta: np.ndarray) -> np.ndarray:
         par = layout.unpack(theta)
         kappa = float(par.kappa[int(category) - 1]) if n_cats else 1.0
-        n_h = expected_descendants(par.alpha, par.beta, k, h)[d]
+        n_h = expected_descendants(par.alpha, par.beta, k, h, par.mix)[d]
         mu_bar = float(par.mu[d] @ lengths / lengths.sum())
-        direct = par.alpha[d, k] * -np.expm1(-par.beta[d, k] * h)
+        if par.mix is None:
+            direct = par.alpha[d, k] * -np.expm1(-par.beta[d, k] * h)
+        else:
+            direct = par.alpha[d, k] * float(par.mix[1] @ -np.expm1(-par.mix[0] * h))
         p_cap = -np.expm1(-mu_bar * h - kappa * direct)
         p_ord = -np.expm1(-mu_bar * h - direct)
         return np.array([kappa * n_h, (kappa - 1.0) * n_h, p_cap, p_ord])

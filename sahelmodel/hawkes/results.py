@@ -260,9 +260,15 @@ class HawkesResults(WaldInference):
             kappa = float(par.kappa[0])
         beta = par.beta
         decay = beta[0, 0] if np.all(beta == beta[0, 0]) else beta
+        kernel = None
+        if par.mix is not None:
+            from sahelmodel.hawkes.kernels import SumExponentialKernel
+
+            kernel, decay = SumExponentialKernel(par.mix[0], weights=par.mix[1]), None
         return simulate_hawkes(base, par.alpha, decay,
                                float(end_time if end_time is not None else self.data.end),
-                               marks=marks, mark_multiplier=kappa if kappa else 1.0,
+                               kernel=kernel, marks=marks,
+                               mark_multiplier=kappa if kappa else 1.0,
                                start=self.data.start,
                                dim_names=list(self.event_times.dim_names), rng=rng)
 

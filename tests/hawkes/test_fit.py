@@ -289,3 +289,42 @@ def test_loglinear_baseline_recovers_covariate_effect(seasonal):
         Hawkes(baseline="loglinear", covariates=cov.iloc[:5], knots=grid[1:-1]).fit(et)
     with pytest.raises(ValueError, match="covariates="):
         Hawkes(baseline="loglinear").fit(et)
+
+
+def test_sum_of_exponentials_fit():
+    from sahelmodel.hawkes.kernels import SumExponentialKernel
+
+    kernel = SumExponentialKernel([2.0, 0.05], weights=[0.6, 0.4])
+    et = simulate_hawkes([0.2, 0.1], [[0.4, 0.1], [0.2, 0.3]], None, 6000.0, kernel=kernel,
+                         rng=3)
+    res = Hawkes(kernel="sumexp").fit(et)
+    assert res.converged and res.cov_ok
+    ci = res.conf_int()
+    assert ci.loc["decay[0]", "lower"] < 2.0 < ci.loc["decay[0]", "upper"]
+    assert ci.loc["decay[1]", "lower"] < 0.05 < ci.loc["decay[1]", "upper"]
+    assert res.loglik >= Hawkes().fit(et).loglik - 1e-6  # nests the single exponential
+    # compensator = integral of the intensity, also for a mixture kernel
+    short = et.restrict(end=200.0)
+    sub = Hawkes(kernel="sumexp").fit(short)
+    grid = np.linspace(0.0, sub.data.times[-1], 200001)
+    lam = sub.intensity(grid).to_numpy()
+    cum = np.concatenate([np.zeros((1, 2)), np.cumsum(0.5 * (lam[1:] + lam[:-1])
+                                                       * np.diff(grid)[:, None], axis=0)])
+    comp = sub.compensator()["compensator"].to_numpy()
+    idx = np.searchsorted(grid, sub.data.times)
+    np.testing.assert_allclose(comp, cum[idx, sub.data.dims], rtol=2e-3, atol=2e-3)
+    assert isinstance(res.simulate(rng=1), EventTimes)
+    with pytest.raises(ValueError, match="sumexp"):
+        Hawkes(kernel="sumexp", decay="per_pair").fit(et)
+
+
+def test_expected_descendants_sum_of_exponentials():
+    alpha = np.array([[0.3, 0.2], [0.1, 0.4]])
+    mix = (np.array([2.0, 0.1]), np.array([0.5, 0.5]))
+    total = np.linalg.inv(np.eye(2) - alpha) @ alpha[:, 1]
+    np.testing.assert_allclose(expected_descendants(alpha, None, 1, 1e4, mix), total, rtol=1e-8)
+    # first generation only (tiny alpha): alpha * sum_m w_m (1 - exp(-beta_m h))
+    small = np.array([[1e-9]])
+    got = expected_descendants(small, None, 0, 3.0, (mix[0], mix[1]))[0]
+    assert got == pytest.approx(1e-9 * (0.5 * (1 - np.exp(-6.0)) + 0.5 * (1 - np.exp(-0.3))),
+                                rel=1e-6)
