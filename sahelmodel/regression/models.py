@@ -304,7 +304,7 @@ class _CountModel:
         dropped_rows = labels[~active]
         if len(missing_labels):
             dropped_rows = missing_labels.append(dropped_rows)
-        fe_maps = _fe_maps(res.fe_values, fe, list(fe_levels), fe_codes, active)
+        fe_args = (res.fe_values, fe, list(fe_levels), fe_codes, active.copy())
         return {
             "params": pd.Series(res.beta, index=kept_names, name="estimate"),
             "cov": pd.DataFrame(v, index=kept_names, columns=kept_names),
@@ -324,7 +324,7 @@ class _CountModel:
             "df_model": df_model,
             "fixed_effects": tuple(fe_names),
             "fitted": pd.Series(res.mu, index=labels[active], name="mu"),
-            "_fe_maps": fe_maps,
+            "_fe_maps": fe_args,
         }
 
 
@@ -412,9 +412,17 @@ def _fe_maps(fe_values: np.ndarray, fe: FixedEffects, levels: list[Any],
 class _Predictor:
     spec: Any
     parsed: Any
-    fe_maps: list[dict[Any, float]]
+    fe_args: tuple[Any, ...]
     offset: Any
     exposure: Any
+
+    def fe_maps(self) -> list[dict[Any, float]]:
+        """Per-level fixed-effect values, computed on first use and cached."""
+        cache = self.__dict__.get("_maps")
+        if cache is None:
+            cache = _fe_maps(*self.fe_args)
+            object.__setattr__(self, "_maps", cache)
+        return cache
 
     def __call__(self, data: pd.DataFrame, params: pd.Series, offset: Any,
                  exposure: Any) -> np.ndarray:
@@ -424,7 +432,7 @@ class _Predictor:
         x = mm.reindex(columns=list(params.index)).to_numpy(dtype=float)
         eta = x @ params.to_numpy()
         frame = data.reset_index(drop=True)
-        for parts, mapping in zip(self.parsed.fixed_effects, self.fe_maps, strict=True):
+        for parts, mapping in zip(self.parsed.fixed_effects, self.fe_maps(), strict=True):
             lab = _combine(frame, parts)
             vals = pd.Series(lab).map(mapping)
             if vals.isna().any():
