@@ -31,6 +31,7 @@ import pandas as pd
 from sahelmodel._validation import check_choice
 from sahelmodel.actors import normalise_name, resolve_actors
 from sahelmodel.events import EventDataError, EventTable, ReadReport
+from sahelmodel.io._fields import field_counts
 
 __all__ = [
     "ERRORS",
@@ -156,8 +157,8 @@ def _records(text: str) -> Iterator[list[str]]:
 def _parse_text(text: str, source: str) -> RawTable:
     try:
         header = [h.strip() for h in next(_records(text), [])]
-        # field count of every record, streamed: no list of all records is kept
-        counts = np.fromiter(map(len, _records(text)), dtype=np.int64)[1:]
+        # field count of every record (vectorised where exact, else by the csv module)
+        counts = field_counts(text)[1:]
     except csv.Error as exc:
         raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
     if not any(header):

@@ -144,3 +144,36 @@ def test_acled_reader_on_damaged_files(case: tuple[bytes, int]) -> None:
 @given(damaged_files("generic"))
 def test_generic_reader_on_damaged_files(case: tuple[bytes, int]) -> None:
     _check("generic", *case)
+
+
+CSV_TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\x00é')), max_size=60)
+
+
+@given(CSV_TEXT)
+def test_fast_field_counts_equal_the_csv_module(text: str) -> None:
+    from sahelmodel.io._fields import field_counts_fast, field_counts_slow
+
+    fast = field_counts_fast(text)
+    try:
+        slow = field_counts_slow(text)
+    except csv.Error:
+        assert fast is None
+        return
+    if fast is not None:
+        assert fast.tolist() == slow.tolist()
+
+
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from(list('ab ,"\n\r')), max_size=6),
+                         min_size=1, max_size=4), max_size=6),
+       st.sampled_from(["\n", "\r\n"]))
+def test_fast_field_counts_cover_well_formed_files(rows: list, terminator: str) -> None:
+    from sahelmodel.io._fields import field_counts_fast, field_counts_slow
+
+    if terminator == "\n":  # the writer quotes a field only for its own terminator's characters
+        rows = [[field.replace("\r", "\n") for field in row] for row in rows]
+    out = io.StringIO()
+    csv.writer(out, lineterminator=terminator).writerows(rows)
+    text = out.getvalue()
+    fast = field_counts_fast(text)
+    assert fast is not None  # files written by a CSV writer take the vectorised path
+    assert fast.tolist() == field_counts_slow(text).tolist()
