@@ -2,10 +2,12 @@
 
 ``fepois_2fe``: Poisson with dyad and week effects and two regressors, against pyfixest's
 ``fepois`` (same algorithm family, numba-compiled alternating projections) and statsmodels'
-GLM with one dummy column per dyad and week (dense design; skipped above 20,000 rows, where the
-design alone needs gigabytes). ``fenegbin_2fe``: NB2 with the dispersion estimated by maximum
-likelihood, against statsmodels' ``NegativeBinomial`` with dummies (pyfixest 0.60 has no
-negative binomial model). Sizes are (dyads, weeks).
+GLM with one dummy column per dyad and week (dense design; skipped above 20,000 rows, where
+the design alone needs gigabytes; dyads without any clash are removed first, as the
+fixed-effect estimators do, since their dummies have no finite estimate). ``fenegbin_2fe``:
+NB2 with the dispersion estimated by maximum likelihood, against statsmodels'
+``NegativeBinomial`` with dummies started from the Poisson fit (pyfixest 0.60 has no negative
+binomial model). Sizes are (dyads, weeks).
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def _pyfixest(df: pd.DataFrame):
 
 
 def _dummies(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    # dyads that never clash have no finite MLE for their dummy: leave them out, as the
+    # fixed-effect estimators do, so that statsmodels solves the same (well-posed) problem
+    df = df[df.groupby("dyad")["y"].transform("sum") > 0]
     d = pd.get_dummies(df["dyad"], prefix="d", dtype=float)
     w = pd.get_dummies(df["week"], prefix="w", drop_first=True, dtype=float)
     return df["y"].to_numpy(float), np.column_stack([df[["x1", "x2"]].to_numpy(), d, w])
