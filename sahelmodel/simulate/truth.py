@@ -87,7 +87,7 @@ class Truth:
     --------
     >>> from sahelmodel.simulate import World
     >>> _, truth = World.synthetic(n_groups=3, rng=0).run("2020-01-01", "2020-06-30", rng=2)
-    >>> Truth.from_json(truth.to_json()) == truth
+    >>> type(truth).from_json(truth.to_json()) == truth
     True
     """
 
@@ -227,6 +227,53 @@ class Truth:
         for ell in range(1, h + 1):  # O(h^2) renewal recursion over days, not events
             y[ell] = first[ell - 1] + a * float(np.dot(gg[ell - 1:0:-1], y[1:ell]))
         return float(y.sum())
+
+    def capability_effects(self, days: int = 0) -> pd.DataFrame:
+        r"""True effect of each capture on the capturer's tempo, lethality and reach.
+
+        A capture moves capability :math:`w` to a capturer that had :math:`c`; the gain
+        depreciates as :math:`w \rho_c^{\ell}` after :math:`\ell` days
+        (:math:`\rho_c = 2^{-1/\text{capability\_half\_life}}`). Holding everything else
+        fixed, the capturer's rate of attacks on civilians (tempo), mean deaths per event
+        (lethality) and number of admin units reached (reach, before rounding) are multiplied
+        by :math:`(1 + w\rho_c^{\ell}/c)^{\psi}` with the world's elasticities
+        :math:`\psi_t, \psi_l, \psi_r`; the loser's tempo by
+        :math:`(1 - w\rho_c^\ell/c_L)^{\psi_t}`.
+
+        Parameters
+        ----------
+        days : int
+            Days after the capture (0: the day after it, before any depreciation).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per capture: ``event_id``, ``capturer``, ``captured_from``,
+            ``tempo_ratio``, ``lethality_ratio``, ``reach_ratio``, ``loser_tempo_ratio``.
+
+        Examples
+        --------
+        >>> from sahelmodel.simulate import World
+        >>> _, t = World.default().run("2020-01-01", "2020-12-31", rng=1)
+        >>> e0, e180 = t.capability_effects(0), t.capability_effects(180)
+        >>> bool((e180["tempo_ratio"] - 1 < e0["tempo_ratio"] - 1).all())
+        True
+        """
+        if days < 0:
+            raise ValueError(f"days must be >= 0, got {days}")
+        keep = 0.5 ** (days / float(self.world["capability_half_life"]))
+        c = self.captures
+        gain = c["weight"].to_numpy() * keep
+        cap = c["capturer_capability"].to_numpy()
+        loser = c["loser_capability"].to_numpy()
+        out = c[["event_id", "capturer", "captured_from"]].copy()
+        for name, key in (("tempo_ratio", "tempo_elasticity"),
+                          ("lethality_ratio", "lethality_elasticity"),
+                          ("reach_ratio", "reach_elasticity")):
+            out[name] = (1.0 + gain / cap) ** float(self.world[key])
+        out["loser_tempo_ratio"] = np.maximum(1.0 - gain / loser, 0.0) ** float(
+            self.world["tempo_elasticity"])
+        return out
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:

@@ -74,3 +74,17 @@ def test_capture_response_matches_the_kernel():
     assert truth.capture_response(30) > truth.capture_response(30, cascades=False)
     with pytest.raises(ValueError):
         truth.capture_response(-1)
+
+
+def test_capability_effects_decay_with_the_half_life(run):
+    world, _, truth = run
+    e0 = truth.capability_effects(0)
+    np.testing.assert_allclose(e0["tempo_ratio"], truth.captures["tempo_ratio"], rtol=1e-5)
+    h = world.capability_half_life
+    half = truth.capability_effects(int(h))
+    gain = truth.captures["weight"] / truth.captures["capturer_capability"]
+    np.testing.assert_allclose(half["reach_ratio"],
+                               (1 + gain / 2) ** world.reach_elasticity, rtol=1e-9)
+    assert (half["loser_tempo_ratio"] >= e0["loser_tempo_ratio"]).all()
+    with pytest.raises(ValueError):
+        truth.capability_effects(-1)
