@@ -26,9 +26,12 @@ __all__ = [
     "aggregate_ties",
     "decay",
     "decay_factor",
+    "distinct",
     "lookup",
+    "pairs_within_groups",
     "period_codes",
     "period_starts",
+    "sorted_unique",
 ]
 
 #: Calendar period codes understood by the network and the panels.
@@ -106,6 +109,53 @@ def decay_factor(half_life: float | None) -> float:
     return float(np.exp(-np.log(2.0) / half_life))
 
 
+def sorted_unique(
+    keys: np.ndarray, *, return_inverse: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """``np.unique`` of int keys by one stable sort (numpy's hashing path is slow for int64).
+
+    Examples
+    --------
+    >>> sorted_unique(np.array([5, 2, 5, 0]), return_inverse=True)
+    (array([0, 2, 5]), array([2, 1, 2, 0]))
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    first = np.ones(ordered.size, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    values = ordered[first]
+    if not return_inverse:
+        return values
+    inverse = np.empty(keys.size, dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return values, inverse
+
+
+def distinct(
+    keys: np.ndarray, space: int, *, return_inverse: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of non-negative int ``keys`` below ``space`` (like np.unique).
+
+    When ``space`` is not much larger than the number of keys, a presence table (bincount) is
+    used instead of sorting: linear time.
+
+    Examples
+    --------
+    >>> distinct(np.array([5, 2, 5, 0]), 8, return_inverse=True)
+    (array([0, 2, 5]), array([2, 1, 2, 0]))
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    if space > 4 * keys.size + 65_536:
+        return sorted_unique(keys, return_inverse=return_inverse)
+    present = np.bincount(keys, minlength=space) > 0
+    values = np.flatnonzero(present).astype(np.int64)
+    if not return_inverse:
+        return values
+    rank = np.cumsum(present) - 1
+    return values, rank[keys].astype(np.int64)
+
+
 def aggregate_ties(
     keys: np.ndarray, period: np.ndarray, weight: np.ndarray, n_periods: int
 ) -> tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix]:
@@ -139,7 +189,8 @@ def aggregate_ties(
     ([3, 7], [[0, 1], [2, 0]], [[0.0, 2.0], [6.0, 0.0]])
     """
     keys = np.asarray(keys, dtype=np.int64)
-    unique_keys, row = np.unique(keys, return_inverse=True)
+    space = int(keys.max()) + 1 if keys.size else 0
+    unique_keys, row = distinct(keys, space, return_inverse=True)
     shape = (unique_keys.size, int(n_periods))
     period = np.asarray(period, dtype=np.int64)
     count = sp.csr_matrix(
@@ -189,3 +240,28 @@ def lookup(sorted_keys: np.ndarray, query: np.ndarray) -> np.ndarray:
     pos_clipped = np.minimum(pos, sorted_keys.size - 1)
     found = sorted_keys[pos_clipped] == query
     return np.where(found, pos_clipped, -1).astype(np.int64)
+
+
+def pairs_within_groups(group: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, ...]:
+    """All pairs of members within each group, without a loop over groups.
+
+    Inputs must be sorted by (group, member); returns ``(group, first, second)`` with
+    ``first < second`` when members are distinct.
+
+    Examples
+    --------
+    >>> [x.tolist() for x in pairs_within_groups(np.array([0, 0, 0, 1]), np.array([1, 2, 3, 0]))]
+    [[0, 0, 0], [1, 1, 2], [2, 3, 3]]
+    """
+    if group.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, group.size])
+    pos = np.arange(group.size) - np.repeat(starts, sizes)
+    later = np.repeat(sizes, sizes) - pos - 1  # partners after each member in its group
+    total = int(later.sum())
+    first = np.repeat(np.arange(group.size), later)
+    offset = np.arange(total) - np.repeat(np.cumsum(later) - later, later)
+    second = first + 1 + offset
+    return group[first], member[first], member[second]

@@ -36,7 +36,14 @@ import numpy as np
 import pandas as pd
 
 from sahelmodel.events import EventDataError, EventTable
-from sahelmodel.network._core import FREQS, period_codes, period_starts
+from sahelmodel.network._core import (
+    FREQS,
+    distinct,
+    pairs_within_groups,
+    period_codes,
+    period_starts,
+    sorted_unique,
+)
 
 __all__ = ["HOSTILE_TYPES", "LAYERS", "REASONS", "TieData", "extract_ties", "is_civilian"]
 
@@ -119,10 +126,12 @@ def is_civilian(ids: pd.Series, civilian_ids: set[str]) -> np.ndarray:
 def _civilian_ids(frame: pd.DataFrame) -> set[str]:
     ids: set[str] = set()
     for side in ("actor1", "actor2"):
-        kind = frame[f"{side}_kind"].to_numpy(dtype=object, na_value="") == "civilians"
-        if kind.any():
-            ids.update(frame[side].to_numpy(dtype=object)[kind & frame[side].notna().to_numpy()])
-    return {str(x) for x in ids}
+        codes, kinds = pd.factorize(frame[f"{side}_kind"].to_numpy(dtype=object))
+        hit = np.flatnonzero(np.asarray(kinds, dtype=object) == "civilians")
+        if hit.size:
+            names = frame[side].to_numpy(dtype=object)[codes == hit[0]]
+            ids.update(str(x) for x in pd.unique(names) if not pd.isna(x))
+    return ids
 
 
 def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,21 +151,20 @@ def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.repeat(rows, per_row), flat[take]
 
 
-def _side_members(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """Long table ``(row, side, actor)`` of the actors on each side of the given events."""
-    parts = []
+def _side_members(frame: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``(row, side, name)`` of every actor named on each side of the given events."""
+    parts_row, parts_side, parts_name = [], [], []
     for side, main, assoc in ((1, "actor1", "assoc_actor1"), (2, "actor2", "assoc_actor2")):
-        parts.append(
-            pd.DataFrame(
-                {"row": rows, "side": side, "actor": frame[main].to_numpy(dtype=object)[rows]}
-            )
-        )
+        main_names = frame[main].to_numpy(dtype=object)[rows]
         extra_rows, extra_names = _split_names(frame[assoc], rows)
-        parts.append(pd.DataFrame({"row": extra_rows, "side": side, "actor": extra_names}))
-    long = pd.concat(parts, ignore_index=True)
-    long = long[pd.notna(long["actor"].to_numpy(dtype=object))]
-    long["actor"] = long["actor"].astype(str)
-    return long.drop_duplicates(["row", "side", "actor"]).reset_index(drop=True)
+        parts_row += [rows, extra_rows]
+        parts_side += [np.full(rows.size + extra_rows.size, side, dtype=np.int64)]
+        parts_name += [main_names, extra_names]
+    names = np.concatenate(parts_name)
+    row = np.concatenate(parts_row)
+    side = np.concatenate(parts_side)
+    known = ~pd.isna(names)
+    return row[known], side[known], names[known]
 
 
 def _window(
@@ -232,18 +240,19 @@ def extract_ties(
     assoc_rows = np.flatnonzero(
         inside & (frame["assoc_actor1"].notna() | frame["assoc_actor2"].notna()).to_numpy()
     )
-    members = _side_members(frame, assoc_rows) if assoc_rows.size else None
+    m_row, m_side, m_names = _side_members(frame, assoc_rows)
+    m_codes, m_uniq = pd.factorize(m_names)
+    m_uniq = np.asarray(m_uniq, dtype=object).astype(str)
 
     civ_ids = _civilian_ids(frame)
     # Node set: every name on an inside row (civilians only when asked for).
     present = [
-        u1[np.unique(c1[inside & (c1 >= 0)])],
-        u2[np.unique(c2[inside & (c2 >= 0)])],
-        uc[np.unique(cc[inside[cap_rows] & (cc >= 0)])],
-        ul[np.unique(cl[inside[cap_rows] & (cl >= 0)])],
+        u1[distinct(c1[inside & (c1 >= 0)], u1.size)],
+        u2[distinct(c2[inside & (c2 >= 0)], u2.size)],
+        uc[distinct(cc[inside[cap_rows] & (cc >= 0)], uc.size)],
+        ul[distinct(cl[inside[cap_rows] & (cl >= 0)], ul.size)],
     ]
-    if members is not None:
-        present.append(members["actor"].to_numpy(dtype=str))
+    present.append(m_uniq)
     names = np.unique(np.concatenate([np.asarray(p, dtype=str) for p in present]))
     civ_name = is_civilian(pd.Series(names, dtype="string"), civ_ids)
     if not include_civilians:
@@ -305,43 +314,54 @@ def extract_ties(
     w_all = np.ones(n_rows) if weight == "events" else fat
     hostile = (s_code, d_code, h_dir, period[rows], w_all[rows], rows)
 
-    if members is not None and not include_civilians:
-        members = members[~is_civilian(members["actor"].astype("string"), civ_ids)]
-    if members is None or members.empty:
-        empty_i = np.zeros(0, dtype=np.int64)
-        cooperative = (empty_i, empty_i, empty_i, np.zeros(0), empty_i)
-    else:
-        members = members.assign(code=node_index.get_indexer(members["actor"].to_numpy()))
-        bad = members["code"].to_numpy() < 0
-        if bad.any():
-            first_bad = members[bad].iloc[0]
-            raise EventDataError(
-                f"actor {first_bad['actor']!r} is not in the given actors",
-                column="assoc_actor1" if first_bad["side"] == 1 else "assoc_actor2",
-                source=f"event {frame['event_id'].iloc[int(first_bad['row'])]!r}",
-            )
-        pairs = members.merge(members, on=["row", "side"], suffixes=("_a", "_b"))
-        pairs = pairs[pairs["code_a"] < pairs["code_b"]]
-        pairs = pairs.drop_duplicates(["row", "code_a", "code_b"])
-        prow = pairs["row"].to_numpy(dtype=np.int64)
-        cooperative = (
-            pairs["code_a"].to_numpy(dtype=np.int64),
-            pairs["code_b"].to_numpy(dtype=np.int64),
-            period[prow],
-            w_all[prow],
-            prow,
-        )
+    cooperative = _cooperative_ties(
+        frame, m_row, m_side, m_codes, to_nodes(np.arange(m_uniq.size), m_uniq), m_uniq,
+        len(node_index), period, w_all,
+    )
     crow = np.flatnonzero(cap_flag & inside & (nc >= 0))
     captures = (nc[crow], np.where(nl[crow] >= 0, nl[crow], -1), period[crow])
     part_node = np.concatenate([n1, n2, nc, nl])
     part_per = np.tile(period, 4)
     ok = (part_node >= 0) & np.tile(inside, 4)
-    active_key = np.unique(part_per[ok] * max(len(node_index), 1) + part_node[ok])
-    active = (active_key // max(len(node_index), 1), active_key % max(len(node_index), 1))
+    width = max(len(node_index), 1)
+    active_key = distinct(part_per[ok] * width + part_node[ok], n_periods * width)
+    active = (active_key // width, active_key % width)
     return TieData(
         node_index, first, n_periods, hostile, cooperative, accounting, freq, captures, active,
         period, crow,
     )
+
+
+def _cooperative_ties(
+    frame: pd.DataFrame,
+    row: np.ndarray,
+    side: np.ndarray,
+    codes: np.ndarray,
+    code_node: np.ndarray,
+    names: np.ndarray,
+    n_nodes: int,
+    period: np.ndarray,
+    weight: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """Pairs of distinct actors on one side of an event, once per event (arrays only)."""
+    node = code_node[codes] if codes.size else np.zeros(0, dtype=np.int64)
+    outside = np.flatnonzero(node == -3)
+    if outside.size:
+        k = int(outside[0])
+        raise EventDataError(
+            f"actor {names[codes[k]]!r} is not in the given actors",
+            column="assoc_actor1" if side[k] == 1 else "assoc_actor2",
+            source=f"event {frame['event_id'].iloc[int(row[k])]!r}",
+        )
+    keep = node >= 0  # civilians (-2) are left out unless they are nodes
+    width = np.int64(max(n_nodes, 1))
+    group = row[keep] * 2 + (side[keep] - 1)
+    members = sorted_unique(group * width + node[keep])  # sorted by (group, node), distinct
+    g, a, b = pairs_within_groups(members // width, members % width)
+    pairs = sorted_unique(((g // 2) * width + a) * width + b)  # a pair counts once per event
+    ev = pairs // (width * width)
+    a, b = (pairs // width) % width, pairs % width
+    return a, b, period[ev], weight[ev], ev
 
 
 def _check_known(

@@ -39,7 +39,7 @@ import pandas as pd
 
 from sahelmodel._validation import check_choice, check_positive
 from sahelmodel.events import EventTable
-from sahelmodel.network._core import decay, decay_factor
+from sahelmodel.network._core import decay, decay_factor, sorted_unique
 from sahelmodel.network._ties import extract_ties
 from sahelmodel.panels._common import DenseGrid, check_shifts, period_frame, shifted_columns
 
@@ -208,7 +208,7 @@ def actor_panel(
     admin = frame["admin2"].to_numpy(dtype=object, na_value=None)[prow]
     has_admin = pd.notna(admin)
     admin_code = pd.factorize(admin[has_admin])[0]
-    distinct = np.unique(cell[has_admin] * (admin_code.max(initial=0) + 1) + admin_code)
+    distinct = sorted_unique(cell[has_admin] * (admin_code.max(initial=0) + 1) + admin_code)
     grid["admin2_count"] = np.bincount(
         distinct // (admin_code.max(initial=0) + 1), minlength=n_cells
     ).astype(np.float64)

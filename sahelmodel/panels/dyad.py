@@ -39,7 +39,7 @@ import scipy.sparse as sp
 
 from sahelmodel._validation import check_choice, check_positive
 from sahelmodel.events import EventTable
-from sahelmodel.network._core import lookup
+from sahelmodel.network._core import lookup, pairs_within_groups, sorted_unique
 from sahelmodel.network._ties import extract_ties
 from sahelmodel.network.temporal import TemporalNetwork
 from sahelmodel.panels._common import DenseGrid, check_shifts, period_frame, shifted_columns
@@ -59,22 +59,6 @@ DYAD_OUTCOMES: tuple[str, ...] = (
 #: Largest panel the "all" risk set may build before asking for a smaller one.
 MAX_ROWS = 50_000_000
 _CHUNK = 200_000
-
-
-def _pairs_within_groups(group: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, ...]:
-    """All pairs (a < b) of members within each group; inputs sorted by (group, member)."""
-    if group.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    sizes = np.diff(np.r_[starts, group.size])
-    pos = np.arange(group.size) - np.repeat(starts, sizes)
-    later = np.repeat(sizes, sizes) - pos - 1  # partners after each member in its group
-    total = int(later.sum())
-    first = np.repeat(np.arange(group.size), later)
-    offset = np.arange(total) - np.repeat(np.cumsum(later) - later, later)
-    second = first + 1 + offset
-    return group[first], member[first], member[second]
 
 
 def _common_neighbours(mat: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -202,13 +186,13 @@ def dyad_panel(
     # Risk set: (i, j, period) rows.
     if risk_set == "observed":
         cs_, cd_ = ties.cooperative[0], ties.cooperative[1]
-        keys = np.unique(np.concatenate([lo * n + hi, cs_ * n + cd_]))
+        keys = sorted_unique(np.concatenate([lo * n + hi, cs_ * n + cd_]))
         per = np.tile(np.arange(n_per), keys.size)
         pi, pj = np.repeat(keys // n, n_per), np.repeat(keys % n, n_per)
     elif risk_set == "active":
         act_per, act_node = ties.active
         order = np.lexsort((act_node, act_per))
-        per, pi, pj = _pairs_within_groups(act_per[order], act_node[order])
+        per, pi, pj = pairs_within_groups(act_per[order], act_node[order])
     else:
         n_rows = len(actors) * (len(actors) - 1) // 2 * n_per
         if n_rows > MAX_ROWS:
@@ -223,7 +207,7 @@ def dyad_panel(
         order = np.lexsort((per, pj, pi))
         per, pi, pj = (x[order] for x in (per, pi, pj))
     per, pi, pj = (x.astype(np.int64, copy=False) for x in (per, pi, pj))
-    dyad_keys, dyad_index = np.unique(pi * n + pj, return_inverse=True)
+    dyad_keys, dyad_index = sorted_unique(pi * n + pj, return_inverse=True)
     n_dyads = dyad_keys.size
 
     # Outcome grids over the panel's dyads (dense dyads × periods) and actors.
@@ -284,7 +268,7 @@ def _pair_grid(net: TemporalNetwork, layer: str) -> tuple[np.ndarray, np.ndarray
     lay = net.layer(layer)
     n = max(net.n_actors, 1)
     keys = np.minimum(lay.source, lay.target) * n + np.maximum(lay.source, lay.target)
-    pairs, inv = np.unique(keys, return_inverse=True)
+    pairs, inv = sorted_unique(keys, return_inverse=True)
     member = sp.csr_matrix(
         (np.ones(lay.n_ties), (inv, np.arange(lay.n_ties))), shape=(pairs.size, lay.n_ties)
     )
