@@ -9,10 +9,15 @@ Every reader follows the same path:
 2. A :class:`Staging` object parses source columns into canonical ones, one vectorised check
    per column. Each failed check sets the row aside with the column, the raw value and the
    reason; a row keeps its first problem.
-3. :meth:`Staging.finish` rejects duplicated event ids, resolves actors through the alias table
-   and its place/time rules, raises the first problem as :class:`EventDataError` when
+3. :meth:`Staging.actors` resolves actor names through the alias table and its place/time
+   rules, :meth:`Staging.reject_duplicates` sets aside repeated event ids, and
+   :meth:`Staging.finish` raises the first problem as :class:`EventDataError` when
    ``errors="raise"`` or lists them all in the :class:`ReadReport` when ``errors="report"``, and
    returns the :class:`EventTable`. ``n_read == n_kept + n_rejected`` always holds.
+
+Field counts come from :func:`sahelmodel.io._fields.field_counts` (numpy quote parity, with the
+``csv`` module as the reference and fallback); the csv module also builds the rows when a
+record has more fields than the header, which pandas refuses to read.
 """
 
 from __future__ import annotations
@@ -139,7 +144,11 @@ def load_raw(path_or_frame: PathOrFrame, *, encoding: str = "utf-8") -> RawTable
     if isinstance(path_or_frame, io.IOBase) or hasattr(path_or_frame, "read"):
         source = str(getattr(path_or_frame, "name", "<stream>"))
         data = path_or_frame.read()  # type: ignore[union-attr]
-        data = data.encode("utf-8") if isinstance(data, str) else data
+        if isinstance(data, str):  # a text stream is already decoded
+            if not data.strip():
+                raise EventDataError("the file is empty; expected a header row and data rows",
+                                     source=source)
+            return _parse_text(data.removeprefix("\ufeff"), source)
     else:
         source = str(path_or_frame)
         try:
