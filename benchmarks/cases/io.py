@@ -142,7 +142,7 @@ CASES = [
         setup=_setup_ucdp,
         run=read_ucdp_ged,
         peers={"pandas": _read_csv},
-        repeats={"quick": 5, "full": 9},
+        repeats={"quick": 3, "full": 9},
     ),
     Case(
         name="read_acled",
