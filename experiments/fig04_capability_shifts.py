@@ -16,11 +16,13 @@ The capability analysis of the paper, on the shipped synthetic data set
 ``data/synthetic/truth.json``) or on any real event file given by ``[fig04] events`` (set
 ``truth = ""``). The simulated world raises the capturer's capability by the weight of the
 materiel taken, which scales its attack rate on civilians (tempo), its deaths per event
-(lethality) and its reach; the truth file lists the immediate ratio of each capture
-(``tempo_ratio``, ``lethality_ratio``, ``reach_ratio``). What it must match: post-capture
-rate ratios consistent with the mean true immediate ratio (drawn as a horizontal line; in the
-shipped world captures move little capability, so the true ratios are only 1.01-1.03 and the
-intervals are far wider than the effect). The pre-trend test is reported as computed; with the
+(lethality) and its reach; the truth gives each capture's ratios ``h`` days on
+(``Truth.capability_effects``: tempo of attacks on civilians, lethality, reach), drawn as the
+mean over captures in the middle of each period after the capture. What it must match: post-capture
+rate ratios consistent with the true ratios (in the shipped world captures move little
+capability, so the true ratios are only 1.01-1.03 and the intervals are far wider than the
+effect; the tempo truth is for attacks on civilians, the outcome counts all events the group
+initiated, which dilutes it further). The pre-trend test is reported as computed; with the
 13 groups of the shipped world it rests on 13 clusters, too few for a cluster-robust Wald test
 of the leads to hold its size, and captures happen in the groups' most active periods, so leads
 above 1 (notably for lethality) are a warning about selection into capturing, not a failure
@@ -54,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
 DATA: dict[str, str] = {"events": "data:synthetic/events.csv",
                         "truth": "data:synthetic/truth.json"}
 
+#: Days per period, to place each horizon on the truth's depreciation curve.
+PERIOD_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+
 #: outcome label -> (panel column, exposure column or None, truth column of Truth.captures)
 OUTCOMES: dict[str, tuple[str, str | None, str]] = {
     "tempo (events initiated)": ("events_initiated", None, "tempo_ratio"),
@@ -77,12 +82,19 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
             f"{config['events']}; an event study needs at least {config['min_captures']} "
             f"(lower [fig04] min_captures at your own risk)")
     truth_ratios: dict[str, float] = {}
+    window = (config["first_lead"], config["last_lag"])
+    truth_by_h: dict[str, dict[int, float]] = {}
     if config["truth"]:
         from sahelmodel.simulate import Truth
 
-        caps = Truth.from_json(Path(config["truth"])).captures
+        truth = Truth.from_json(Path(config["truth"]))
+        caps = truth.captures
         truth_ratios = {label: float(caps[col].mean()) for label, (_, _, col) in OUTCOMES.items()}
-    window = (config["first_lead"], config["last_lag"])
+        days = PERIOD_DAYS[config["freq"]]
+        for h in range(0, window[1] + 1):  # mean true ratio in the middle of period h
+            eff = truth.capability_effects(round((h + 0.5) * days))
+            for label, (_, _, col) in OUTCOMES.items():
+                truth_by_h.setdefault(label, {})[h] = float(eff[col].mean())
     rows, tests = [], {}
     for label, (outcome, exposure, _) in OUTCOMES.items():
         data = panel if exposure is None else panel[panel[exposure] > 0]
@@ -91,8 +103,8 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
                                     cluster="actor", exposure=exposure, level=config["level"])
         t = es.table.reset_index().rename(columns={"index": "horizon"})
         t.insert(0, "outcome", label)
-        if label in truth_ratios:
-            t["truth_immediate"] = truth_ratios[label]
+        if label in truth_by_h:
+            t["truth"] = t["horizon"].map(truth_by_h[label]).fillna(1.0)
         rows.append(t)
         tests[label] = es.pretrend_test()
     table = pd.concat(rows, ignore_index=True)
@@ -107,9 +119,9 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
         ax.errorbar(g["horizon"], g["irr"], yerr=err, fmt="o", ms=4, capsize=2,
                     color="steelblue", label=f"estimate (pre-trend p = "
                     f"{tests[label]['p_value']:.2f})")
-        if label in truth_ratios:
-            ax.axhline(truth_ratios[label], color="crimson", lw=1.5, ls="--",
-                       label=f"true immediate ratio {truth_ratios[label]:.2f}")
+        if "truth" in g:
+            ax.step(g["horizon"], g["truth"], where="mid", color="crimson", lw=1.5,
+                    label=f"truth (immediate {truth_ratios[label]:.3f}, fading)")
         ax.axhline(1.0, color="k", lw=0.8)
         ax.axvline(-0.5, color="0.5", lw=0.8, ls=":")
         ax.set_title(label, fontsize="medium")
