@@ -73,6 +73,17 @@ def _nb2_theta_score(theta: float, y: np.ndarray, mu: np.ndarray, pw: np.ndarray
                         + 1.0 - np.log(theta + mu) - (y + theta) / (theta + mu)))
 
 
+def _nb2_theta_score_and_slope(theta: float, y: np.ndarray, mu: np.ndarray,
+                               pw: np.ndarray) -> tuple[float, float]:
+    r"""NB2 score in :math:`\theta` and its derivative."""
+    tm = theta + mu
+    g = np.dot(pw, special.digamma(y + theta) - special.digamma(theta) + np.log(theta) + 1.0
+               - np.log(tm) - (y + theta) / tm)
+    h = np.dot(pw, special.polygamma(1, y + theta) - special.polygamma(1, theta) + 1.0 / theta
+               - 2.0 / tm + (y + theta) / tm**2)
+    return float(g), float(h)
+
+
 def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
                 start: float) -> float:
     r"""Maximise the weighted log-likelihood over the dispersion given ``mu``.
@@ -89,8 +100,28 @@ def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
             theta = float(np.exp(-logk))
             return -theta * _nb2_theta_score(theta, y, mu, pw)
 
-        if score(lo_k) <= 0:  # no overdispersion: Poisson limit
+        # first-order test at kappa = 0 (the overdispersion score): none -> Poisson limit
+        excess = float(np.dot(pw, (y - mu) ** 2 - y))
+        if excess <= 0:
             return _MIN_DISP
+        # Newton on log(theta) from the previous value (a few steps once warm) ...
+        u = -x0
+        for _ in range(25 if abs(x0) < np.log(1e6) else 0):  # (the score loses precision
+            # at extreme theta, where the bracketing search below takes over)
+            theta = float(np.exp(u))
+            g, h = _nb2_theta_score_and_slope(theta, y, mu, pw)
+            if not (h < 0 and np.isfinite(g)):
+                break
+            step = float(np.clip(-g / (theta * h), -2.0, 2.0))
+            u += step
+            if abs(u) > np.log(1e6):
+                break
+            if abs(step) < 1e-11:
+                return float(np.exp(-u))
+        # ... else a bracketing root search, which also detects the boundaries
+        lo_k = np.log(1e-6)  # below this the score is computed with too little precision
+        if score(lo_k) <= 0:  # tiny overdispersion: the moment estimate is accurate enough
+            return float(np.clip(excess / float(np.dot(pw, mu * mu)), _MIN_DISP, 1e-6))
         if score(hi_k) >= 0:
             return _MAX_DISP
         a, b = max(x0 - 1.0, lo_k), min(x0 + 1.0, hi_k)
