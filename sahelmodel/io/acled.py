@@ -266,8 +266,14 @@ def read_acled(
     ...         "MLI9,12/05/2017,Remote violence,AQIM,Ansar Dine,Operation Barkhane,Mali,"
     ...         "16.2,-0.1,0\n")
     >>> row = read_acled(io.StringIO(text)).frame.iloc[0]
-    >>> row["date"].date(), row["event_type"], row["assoc_actor1"], row["actor2"]
-    (datetime.date(2017, 5, 12), 'remote_violence', 'ansar_dine', 'france')
+    >>> row["date"].date(), row["event_type"], row["actor2"]
+    (datetime.date(2017, 5, 12), 'remote_violence', 'france')
+
+    Ansar Dine had merged into JNIM on 2 March 2017, so a time rule of the alias table maps
+    the associated actor to ``jnim``:
+
+    >>> row["assoc_actor1"]
+    'jnim'
     """
     check_choice("errors", errors, ERRORS)
     raw = load_raw(path_or_frame, encoding=encoding)
