@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from sahelmodel._validation import check_choice
 from sahelmodel.actors import normalise_name, resolve_actors
 from sahelmodel.events import COLUMNS, EVENT_TYPES, EventDataError, EventTable
-from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, check_columns, load_raw
+from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, load_raw
 from sahelmodel.io.acled import ACLED_EVENT_TYPES
 
 __all__ = ["CSV_PROVENANCE", "read_events"]
@@ -144,7 +144,10 @@ def read_events(
     back = {v: k for k, v in mapping.items()}  # canonical -> file column
     missing = [c for c in _REQUIRED if c not in back]
     if missing:
-        check_columns(raw, [c for c in missing], layout="canonical event (after columns=)")
+        listed = ", ".join(repr(c) for c in missing)
+        how = "columns= maps no file column onto" if columns is not None else "missing"
+        raise EventDataError(f"{how} required canonical column(s) {listed}",
+                             source=raw.source)
 
     st = Staging(raw, "csv")
     if ignored:

@@ -161,3 +161,12 @@ def test_long_values_are_shortened_in_messages() -> None:
     with pytest.raises(EventDataError) as err:
         read_events(stream(text))
     assert "..." in str(err.value) and len(str(err.value)) < 250
+
+
+def test_required_column_present_but_not_mapped() -> None:
+    text = "event_id,date,actor1,event_type\na,2020-01-05,JNIM,battle\n"
+    with pytest.raises(EventDataError, match=r"columns= maps no file column onto .*'date'"):
+        read_events(stream(text), columns={"event_id": "event_id", "actor1": "actor1",
+                                           "event_type": "event_type"})
+    with pytest.raises(EventDataError, match=r"missing required canonical column.*'actor1'"):
+        read_events(stream("event_id,date,event_type\na,2020-01-05,battle\n"))
