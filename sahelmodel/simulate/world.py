@@ -450,6 +450,9 @@ class World:
         n_days = int((t1 - t0).days) + 1
         if n_days < 1:
             raise ValueError(f"end {t1.date()} is before start {t0.date()}")
+        if t0 < pd.Timestamp("1678-01-01") or t1 > pd.Timestamp("2261-12-31"):
+            raise ValueError(f"dates must lie in 1678-2261 (event tables hold nanosecond "
+                             f"timestamps); got {t0.date()} to {t1.date()}")
         gen = as_generator(rng)
         engine_rng, event_rng = gen.spawn(2)
         out = simulate_days(self._engine_input(t0, n_days), engine_rng)

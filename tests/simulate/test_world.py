@@ -72,6 +72,8 @@ def test_validation_names_the_problem():
              places=(("P", 0.0, 0.0),))
     with pytest.raises(ValueError, match="before start"):
         w.run("2020-02-01", "2020-01-01", rng=0)
+    with pytest.raises(ValueError, match="1678-2261"):
+        w.run("1600-01-01", "1601-01-01", rng=0)
 
 
 def test_restrict_and_dict_round_trip():
