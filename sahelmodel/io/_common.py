@@ -261,6 +261,7 @@ class Staging:
         self._value = np.full(self.n, "", dtype=object)
         self.messages: list[str] = list(raw.messages)
         self._text: dict[str, pd.Series] = {}
+        self.unknown_actors: set[str] = set()
 
     # -- raw access ------------------------------------------------------------------------
     def text(self, column: str | None) -> pd.Series:
@@ -383,7 +384,7 @@ class Staging:
         out[f"actor{side}_raw"] = raw.reset_index(drop=True)
         out[f"actor{side}_kind"] = res["kind"]
         unknown = raw[~res["known"].to_numpy()].dropna()
-        self._unknown = getattr(self, "_unknown", set()) | set(unknown.astype(str))
+        self.unknown_actors |= set(unknown.astype(str))
         if required:
             self.required(raw, column, "an actor name")
         joined = res["assoc"]
@@ -405,7 +406,7 @@ class Staging:
         ctx = {k: (None if v is None else pd.Series(v).reset_index(drop=True).iloc[where])
                for k, v in (context or {}).items()}
         res = resolve_actors(parts.reset_index(drop=True), source=self.source_dataset, **ctx)
-        self._unknown = getattr(self, "_unknown", set()) | set(
+        self.unknown_actors |= set(
             parts[~res["known"].to_numpy()].astype(str))
         ids = pd.Series(res["actor"].to_numpy(), index=parts.index, dtype="string")
         return _join_id_lists(pd.Series(pd.NA, index=names.index, dtype="string"), ids)
@@ -456,7 +457,7 @@ class Staging:
             n_kept=n_kept,
             n_rejected=len(rej),
             rejected=rejected,
-            unknown_actors=tuple(sorted(getattr(self, "_unknown", set()))),
+            unknown_actors=tuple(sorted(self.unknown_actors)),
             messages=tuple(self.messages),
         )
         if "source_dataset" in frame.columns:

@@ -203,8 +203,10 @@ def read_events(
     for name in ("capturer", "captured_from"):
         if col(name) is None:
             continue
-        res = resolve_actors(st.text(col(name)), source="csv", **ctx)
+        names = st.text(col(name))
+        res = resolve_actors(names, source="csv", **ctx)
         out[name] = res["actor"]
+        st.unknown_actors |= set(names[~res["known"].to_numpy()].dropna().astype(str))
     st.reject_duplicates(ids, col("event_id") or "event_id")
     return st.finish(errors)
 

@@ -170,3 +170,11 @@ def test_required_column_present_but_not_mapped() -> None:
                                            "event_type": "event_type"})
     with pytest.raises(EventDataError, match=r"missing required canonical column.*'actor1'"):
         read_events(stream("event_id,date,event_type\na,2020-01-05,battle\n"))
+
+
+def test_unknown_capturer_is_reported() -> None:
+    text = ("event_id,date,actor1,event_type,capturer\n"
+            "a,2024-03-24,JNIM,battle,Katiba Serma\n")
+    table = read_events(stream(text))
+    assert table.frame.loc[0, "capturer"] == "katiba_serma"
+    assert table.report.unknown_actors == ("Katiba Serma",)
