@@ -61,7 +61,13 @@ class FixedEffects:
             arr = np.asarray(c)
             if arr.ndim != 1:
                 raise ValueError(f"fixed-effect codes must be 1-dimensional, got shape {arr.shape}")
-            _, inv = np.unique(arr, return_inverse=True)
+            if arr.size and np.issubdtype(arr.dtype, np.integer) and arr.min() >= 0 \
+                    and arr.max() < 4 * arr.size:
+                # already integer codes: re-number the levels present, in order, in O(n)
+                present = np.bincount(arr) > 0
+                inv = (np.cumsum(present) - 1)[arr]
+            else:
+                _, inv = np.unique(arr, return_inverse=True)
             dense.append(inv.astype(np.int64))
             sizes.append(int(inv.max()) + 1 if inv.size else 0)
         n = {len(c) for c in dense}
