@@ -1,7 +1,8 @@
 """Benchmarks of the rivalry network build and the dyad panel against the slow loop references.
 
 ``network_build``: :meth:`TemporalNetwork.from_events` (weekly, half-life 4 weeks) on synthetic
-events among 1,000 actors with 5 usual rivals each over ten years; full size 1,000,000 events.
+events among 1,000 actors with 5 usual rivals each over ten years; full size 1,000,000 events
+(quick sizes use 50 actors over one year).
 Peer ``reference``: :func:`sahelmodel.network._reference.reference_ties`, plain loops over events
 and periods, run on the same input.
 
@@ -33,7 +34,10 @@ def _events(n_events: int, n_actors: int, n_days: int) -> Any:
 
 
 def _network_setup(size: int) -> Any:
-    return _events(size, 1000, 3650)
+    # full size: 1,000 actors over ten years (522 weeks); quick sizes: 50 actors over a year
+    if size >= 100_000:
+        return _events(size, 1000, 3650)
+    return _events(size, 50, 365)
 
 
 def _network_run(events: Any) -> Any:
@@ -59,7 +63,7 @@ def _panel_reference(events: Any) -> Any:
 CASES = [
     Case(
         name="network_build",
-        sizes={"quick": [5_000], "full": [1_000_000]},
+        sizes={"quick": [2_000], "full": [1_000_000]},
         setup=_network_setup,
         run=_network_run,
         peers={"reference": _network_reference},
@@ -67,7 +71,7 @@ CASES = [
     ),
     Case(
         name="dyad_panel",
-        sizes={"quick": [1_000], "full": [30_000]},
+        sizes={"quick": [500], "full": [30_000]},
         setup=_panel_setup,
         run=_panel_run,
         peers={"reference": _panel_reference},

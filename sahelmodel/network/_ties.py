@@ -87,9 +87,9 @@ class TieData:
     captures : tuple of arrays
         ``(capturer, loser, period)`` of every capture inside the window whose capturer is a
         node; ``loser`` is -1 where it is unknown or not a node (e.g. civilians).
-    active : tuple of arrays
-        ``(period, node)``, distinct, for every node taking part in an event of the period as
-        actor1, actor2, capturer or loser.
+    row_nodes : tuple of arrays
+        Node position of actor1, actor2, capturer and loser of every event row (negative
+        where missing, civilian or unknown).
     row_period : numpy.ndarray
         Period index of every event row (outside ``0 .. n_periods - 1`` when outside).
     capture_rows : numpy.ndarray
@@ -104,7 +104,7 @@ class TieData:
     accounting: pd.Series
     freq: str = "W"
     captures: tuple[np.ndarray, ...] = ()
-    active: tuple[np.ndarray, ...] = ()
+    row_nodes: tuple[np.ndarray, ...] = ()
     row_period: np.ndarray | None = None
     capture_rows: np.ndarray | None = None
 
@@ -112,6 +112,20 @@ class TieData:
     def periods(self) -> pd.DatetimeIndex:
         """Start of each period."""
         return period_index_of(self.first_code, self.n_periods, self.freq)
+
+    def active(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct ``(period, node)`` of the nodes taking part in an event of each period.
+
+        A node takes part as actor1, actor2, capturer or loser.
+        """
+        period = self.row_period
+        inside = (period >= 0) & (period < self.n_periods)
+        node = np.concatenate(self.row_nodes)
+        ok = (node >= 0) & np.tile(inside, len(self.row_nodes))
+        width = max(len(self.actors), 1)
+        per = np.tile(period, len(self.row_nodes))[ok]
+        key = distinct(per * width + node[ok], self.n_periods * width)
+        return key // width, key % width
 
 
 def is_civilian(ids: pd.Series, civilian_ids: set[str]) -> np.ndarray:
@@ -320,15 +334,9 @@ def extract_ties(
     )
     crow = np.flatnonzero(cap_flag & inside & (nc >= 0))
     captures = (nc[crow], np.where(nl[crow] >= 0, nl[crow], -1), period[crow])
-    part_node = np.concatenate([n1, n2, nc, nl])
-    part_per = np.tile(period, 4)
-    ok = (part_node >= 0) & np.tile(inside, 4)
-    width = max(len(node_index), 1)
-    active_key = distinct(part_per[ok] * width + part_node[ok], n_periods * width)
-    active = (active_key // width, active_key % width)
     return TieData(
-        node_index, first, n_periods, hostile, cooperative, accounting, freq, captures, active,
-        period, crow,
+        node_index, first, n_periods, hostile, cooperative, accounting, freq, captures,
+        (n1, n2, nc, nl), period, crow,
     )
 
 

@@ -190,7 +190,7 @@ def dyad_panel(
         per = np.tile(np.arange(n_per), keys.size)
         pi, pj = np.repeat(keys // n, n_per), np.repeat(keys % n, n_per)
     elif risk_set == "active":
-        act_per, act_node = ties.active
+        act_per, act_node = ties.active()
         order = np.lexsort((act_node, act_per))
         per, pi, pj = pairs_within_groups(act_per[order], act_node[order])
     else:
