@@ -216,3 +216,16 @@ def test_dispersion_maximises_the_profile_likelihood(variance):
                                  dispersion=res.dispersion * factor).fit(df)
         assert other.loglik < res.loglik
     assert res.dispersion > 0.05
+
+
+def test_three_factors_and_an_interacted_factor_match_dummy_glm(panel):
+    df = panel.assign(v=np.arange(len(panel)) % 5)
+    res = fepois("y ~ x + z | u + t + v", df)
+    ref = _sm("y ~ x + z + C(u) + C(t) + C(v)", df, sm.families.Poisson())
+    np.testing.assert_allclose(res.params, ref.params[["x", "z"]], rtol=1e-6)
+    np.testing.assert_allclose(res.std_errors, ref.bse[["x", "z"]], rtol=1e-4)
+    inter = fepois("y ~ x + z | u^t", df)
+    assert inter.dropped.n_all_zero > 0  # cells of u × t without any count
+    kept = df.loc[inter.fitted.index]
+    ref = _sm("y ~ x + z + C(u):C(t)", kept, sm.families.Poisson())
+    np.testing.assert_allclose(inter.params, ref.params[["x", "z"]], rtol=1e-5)
