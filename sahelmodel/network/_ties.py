@@ -140,10 +140,9 @@ def is_civilian(ids: pd.Series, civilian_ids: set[str]) -> np.ndarray:
 def _civilian_ids(frame: pd.DataFrame) -> set[str]:
     ids: set[str] = set()
     for side in ("actor1", "actor2"):
-        codes, kinds = pd.factorize(frame[f"{side}_kind"].to_numpy(dtype=object))
-        hit = np.flatnonzero(np.asarray(kinds, dtype=object) == "civilians")
-        if hit.size:
-            names = frame[side].to_numpy(dtype=object)[codes == hit[0]]
+        hit = frame[f"{side}_kind"].isin(["civilians"]).to_numpy(dtype=bool)
+        if hit.any():
+            names = frame[side].to_numpy(dtype=object)[hit]
             ids.update(str(x) for x in pd.unique(names) if not pd.isna(x))
     return ids
 
