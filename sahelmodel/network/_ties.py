@@ -150,9 +150,15 @@ def _civilian_ids(frame: pd.DataFrame) -> set[str]:
 def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Explode ``;``-joined names of the given rows: (row of each name, name)."""
     codes, uniques = pd.factorize(column.to_numpy(dtype=object)[rows], use_na_sentinel=True)
-    lists = [[x.strip() for x in str(u).split(";") if x.strip()] for u in uniques]
-    lengths = np.array([len(x) for x in lists] + [0], dtype=np.int64)  # last: missing (-1)
-    flat = np.array([x for sub in lists for x in sub], dtype=object)
+    text = np.asarray(uniques, dtype=str)
+    # one C-level split of all distinct strings joined, then vectorised strip
+    pieces = np.asarray(";".join(text.tolist()).split(";") if text.size else [], dtype=str)
+    pieces = np.strings.strip(pieces)
+    n_pieces = np.strings.count(text, ";") + 1
+    owner = np.repeat(np.arange(text.size), n_pieces)
+    keep = np.strings.str_len(pieces) > 0
+    flat = pieces[keep].astype(object)
+    lengths = np.append(np.bincount(owner[keep], minlength=text.size), 0)  # last: missing
     offsets = np.concatenate([[0], np.cumsum(lengths[:-1])])
     per_row = lengths[codes]
     total = int(per_row.sum())
