@@ -30,8 +30,9 @@ FIT_KEYS: dict[str, Any] = {
     "freq": "M",  # period of the panel: D, W, M, Y
     "formula": "",  # e.g. "hostile ~ capture_ij_lag1 + capture_ji_lag1 | dyad + period"
     "lags": [1],  # lags of the panel columns made available to the formula
+    "exposure": "",  # panel column used as exposure (e.g. "events" for lethality), "" = none
     "cov": "cluster",  # iid | robust | cluster
-    "cluster": ["dyad"],  # cluster variables when cov = "cluster"
+    "cluster": [""],  # cluster variables when cov = "cluster" ("" = the panel's unit)
     "level": 0.95,
     "by": "",  # Hawkes: column defining the dimensions ("" = one dimension)
     "kernel": "exp",  # Hawkes kernel
@@ -112,6 +113,17 @@ def _load_fit_config(path: Path) -> dict[str, Any]:
     return cfg
 
 
+def _fit_or_explain(source: str, fit: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``fit``; a model that cannot be fitted as specified becomes a one-line error."""
+    from formulaic.errors import FormulaicError
+
+    try:
+        return fit(*args, **kwargs)
+    except (ValueError, KeyError, FormulaicError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise _user_error(f"{source}: the model cannot be fitted: {first}") from None
+
+
 def _fit(args: argparse.Namespace) -> int:
     import sahelmodel
 
@@ -128,16 +140,28 @@ def _fit(args: argparse.Namespace) -> int:
     if cfg["model"] == "hawkes":
         kw = {"by": cfg["by"]} if cfg["by"] else {}
         times = events.to_event_times(**kw)
-        result = sahelmodel.Hawkes(kernel=cfg["kernel"], baseline=cfg["baseline"],
-                                   timing=cfg["timing"]).fit(times)
+        model = sahelmodel.Hawkes(kernel=cfg["kernel"], baseline=cfg["baseline"],
+                                  timing=cfg["timing"])
+        result = _fit_or_explain(args.model, model.fit, times)
     else:
         build = sahelmodel.dyad_panel if cfg["panel"] == "dyad" else sahelmodel.actor_panel
         panel = build(events, freq=cfg["freq"], lags=tuple(cfg["lags"]))
         fit = sahelmodel.fepois if cfg["model"] == "fepois" else sahelmodel.fenegbin
         kwargs: dict[str, Any] = {"cov": cfg["cov"]}
+        if cfg["exposure"]:
+            if cfg["exposure"] not in panel.columns:
+                raise _user_error(f"{args.model}: exposure column {cfg['exposure']!r} is not a "
+                                  f"panel column ({', '.join(panel.columns)})")
+            panel = panel[panel[cfg["exposure"]] > 0]
+            kwargs["exposure"] = cfg["exposure"]
         if cfg["cov"] == "cluster":
-            kwargs["cluster"] = cfg["cluster"]
-        result = fit(cfg["formula"], panel, **kwargs)
+            cluster = [c for c in cfg["cluster"] if c] or [cfg["panel"]]
+            missing = [c for c in cluster if c not in panel.columns]
+            if missing:
+                raise _user_error(f"{args.model}: cluster column(s) {missing} are not panel "
+                                  f"columns ({', '.join(panel.columns)})")
+            kwargs["cluster"] = cluster
+        result = _fit_or_explain(args.model, fit, cfg["formula"], panel, **kwargs)
         panel.to_csv(out / "panel.csv", index=False)
     summary = str(result.summary())
     (out / "summary.txt").write_text(summary + "\n")

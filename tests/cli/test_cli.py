@@ -196,6 +196,24 @@ def test_fit_bad_model_file(tmp_path, capsys):
     model.write_text('model = "fepois"\n')
     code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv")], capsys)
     one_line_error(code, err, "needs a formula")
+    model.write_text('model = "fepois"\nformula = "hostile ~ no_such_column | dyad"\n')
+    code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv"), "--out",
+                        str(tmp_path / "f")], capsys)
+    one_line_error(code, err, "the model cannot be fitted", "no_such_column")
+    model.write_text('model = "fepois"\nformula = "hostile ~ hostile_lag1"\ncluster = ["zone"]\n')
+    code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv"), "--out",
+                        str(tmp_path / "f")], capsys)
+    one_line_error(code, err, "cluster column(s) ['zone'] are not panel columns")
+
+
+def test_fit_actor_panel_with_exposure(tmp_path, capsys):
+    model = tmp_path / "m.toml"
+    model.write_text('model = "fepois"\npanel = "actor"\nfreq = "M"\nexposure = "events"\n'
+                     'formula = "fatalities ~ captures_lag1 | actor + period"\n')
+    code, _, err = run(["fit", str(model), str(SYNTHETIC / "events.csv"), "--out",
+                        str(tmp_path / "fit")], capsys)
+    assert code == 0, err
+    assert "captures_lag1" in (tmp_path / "fit" / "estimates.csv").read_text()
 
 
 def test_network_command(tmp_path, capsys):
