@@ -128,13 +128,13 @@ class TieData:
         return key // width, key % width
 
 
-def is_civilian(ids: pd.Series, civilian_ids: set[str]) -> np.ndarray:
-    """Boolean mask of ids that denote civilians (missing ids are not civilians)."""
-    values = ids.astype("string")
-    named = values.str.lower().eq("civilians").fillna(False).to_numpy(dtype=bool)
-    if not civilian_ids:
+def is_civilian(names: np.ndarray, civilian_ids: set[str]) -> np.ndarray:
+    """Boolean mask of distinct (non-missing) names that denote civilians."""
+    text = np.asarray(names, dtype=str)
+    named = np.strings.lower(text) == "civilians"
+    if not civilian_ids or text.size == 0:
         return named
-    return named | values.isin(civilian_ids).fillna(False).to_numpy(dtype=bool)
+    return named | np.isin(text, np.array(sorted(civilian_ids), dtype=str))
 
 
 def _civilian_ids(frame: pd.DataFrame) -> set[str]:
@@ -273,7 +273,7 @@ def extract_ties(
     ]
     present.append(m_uniq)
     names = np.unique(np.concatenate([np.asarray(p, dtype=str) for p in present]))
-    civ_name = is_civilian(pd.Series(names, dtype="string"), civ_ids)
+    civ_name = is_civilian(names, civ_ids)
     if not include_civilians:
         names = names[~civ_name]
     if actors is None:
@@ -288,7 +288,7 @@ def extract_ties(
     def to_nodes(col_codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
         pos = node_index.get_indexer(uniques).astype(np.int64)
         if not include_civilians:
-            pos[is_civilian(pd.Series(uniques, dtype="string"), civ_ids)] = -2
+            pos[is_civilian(uniques, civ_ids)] = -2
         pos = np.where(pos == -1, -3, pos)  # -3: a name outside a user-given node set
         return np.where(col_codes >= 0, pos[np.maximum(col_codes, 0)] if pos.size else -1, -1)
 

@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from sahelmodel._validation import check_choice, check_positive
 from sahelmodel.events import EventTable
 from sahelmodel.network._core import aggregate_ties, decay, decay_factor, period_codes
-from sahelmodel.network._ties import LAYERS, extract_ties, period_index_of
+from sahelmodel.network._ties import LAYERS, TieData, extract_ties
 
 __all__ = ["Layer", "TemporalNetwork"]
 
@@ -241,6 +241,13 @@ class TemporalNetwork:
             start=start,
             end=end,
         )
+        return cls._from_ties(ties, half_life=half_life, layers=layers, weight=weight)
+
+    @classmethod
+    def _from_ties(
+        cls, ties: TieData, *, half_life: float | None, layers: tuple[str, ...], weight: str
+    ) -> TemporalNetwork:
+        """Build from ties already extracted (lets the panels extract them only once)."""
         factor = decay_factor(half_life)
         n_actors, n_periods = len(ties.actors), ties.n_periods
         built: dict[str, Layer] = {}
@@ -255,9 +262,9 @@ class TemporalNetwork:
             )
         return cls(
             actors=ties.actors,
-            periods=period_index_of(ties.first_code, n_periods, freq),
+            periods=ties.periods,
             first_code=ties.first_code,
-            freq=freq,
+            freq=ties.freq,
             half_life=half_life,
             weight=weight,
             layers=built,

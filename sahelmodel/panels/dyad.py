@@ -166,14 +166,10 @@ def dyad_panel(
         end=end,
     )
     if network is None:
-        network = TemporalNetwork.from_events(
-            events,
-            freq=freq,
-            half_life=half_life,
-            include_civilians=include_civilians,
-            actors=ties.actors,
-            start=ties.periods[0],
-            end=ties.periods[-1],
+        if half_life is not None:
+            half_life = check_positive("half_life", half_life)
+        network = TemporalNetwork._from_ties(
+            ties, half_life=half_life, layers=("hostile", "cooperative"), weight="events"
         )
     actors, n_per = ties.actors, ties.n_periods
     n = max(len(actors), 1)
