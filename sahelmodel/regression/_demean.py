@@ -132,7 +132,7 @@ class FixedEffects:
             data = np.bincount(inv, weights=weights, minlength=len(indices))
             mat = sp.csr_matrix((data, indices, indptr), shape=(self.sizes[f], self.sizes[h]))
             blocks.append((slice(offsets[f], offsets[f + 1]), slice(offsets[h], offsets[h + 1]),
-                           mat, mat.T.tocsr()))
+                           mat, mat.T))
         return _NormalMatrix(diag, blocks)
 
     def rank(self) -> int:
@@ -160,7 +160,7 @@ class _NormalMatrix:
     r""":math:`D^\top W D` as its diagonal plus the off-diagonal blocks (symmetric)."""
 
     diag: np.ndarray
-    blocks: list[tuple[slice, slice, sp.csr_matrix, sp.csr_matrix]]
+    blocks: list[tuple[slice, slice, sp.csr_matrix, sp.csc_matrix]]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -246,7 +246,6 @@ def demean(
         coef = _group_sums(codes, size, xm * w[:, None]) / wsum[:, None]
         out = xm - coef[codes]
         return (out.ravel() if one_d else out), coef, 0, True
-    d = fe.indicator()
     a_mat = fe.normal_matrix(w)
     diag = a_mat.diagonal()
     inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
@@ -274,7 +273,10 @@ def demean(
         p = z + p * beta
         rz = rz_new
         converged = bool(np.all(rz <= tol**2 * bnorm))
-    out = xm - d @ coef
+    out = xm.copy()
+    offsets = np.cumsum((0, *fe.sizes))
+    for f, codes in enumerate(fe.codes):  # subtract D @ coef factor by factor (gathers)
+        out -= coef[offsets[f]:offsets[f + 1]][codes]
     return (out.ravel() if one_d else out), coef, it, converged
 
 

@@ -31,7 +31,16 @@ from scipy import optimize, special
 
 from sahelmodel.regression._demean import FixedEffects, demean
 
-__all__ = ["IRLSFit", "fit_irls", "loglik_obs", "score_weight", "separated_ir"]
+__all__ = ["CollinearColumns", "IRLSFit", "fit_irls", "loglik_obs", "score_weight",
+           "separated_ir"]
+
+
+class CollinearColumns(ValueError):
+    """Raised by :func:`fit_irls` (with ``check_collinear``) naming the dependent columns."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        super().__init__(f"collinear columns: {np.flatnonzero(mask).tolist()}")
+        self.mask = mask
 
 _MIN_DISP = 1e-10
 _MAX_DISP = 1e8
@@ -182,6 +191,19 @@ def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
         return beta
 
 
+def _collinear_mask(x: np.ndarray, xt: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Columns whose weighted projection is (numerically) spanned by the earlier ones."""
+    sw = np.sqrt(w)[:, None]
+    norms = np.maximum(np.linalg.norm(x * sw, axis=0), 1e-300)
+    # |R_jj| of a QR factorisation = in-order Gram-Schmidt residual norms
+    r = scipy.linalg.qr(xt * sw / norms, mode="r", check_finite=False)[0]
+    k = x.shape[1]
+    resid = np.zeros(k)
+    m = min(r.shape[0], k)
+    resid[:m] = np.abs(np.diag(r[:m, :m]))
+    return resid <= 1e-9
+
+
 def separated_ir(y: np.ndarray, x: np.ndarray, fe: FixedEffects, *, maxiter: int = 100,
                  tol: float = 1e-6) -> tuple[np.ndarray, bool]:
     r"""Zero-outcome observations separated by the regressors and fixed effects jointly.
@@ -245,6 +267,7 @@ def fit_irls(
     tol: float = 1e-10,
     maxiter: int = 200,
     stop_on_separation: bool = False,
+    check_collinear: bool = False,
 ) -> IRLSFit:
     """Fit a log-link count model by IRLS with absorbed fixed effects.
 
@@ -270,6 +293,12 @@ def fit_irls(
         Stop early (``suspect_separation=True``, not converged) when, after 8 iterations,
         some zero-outcome observation has a fitted mean below ``1e-10`` times the mean
         outcome: the signature of separation, which the caller then resolves.
+    check_collinear : bool
+        On the first iteration, raise :class:`CollinearColumns` for the columns that are
+        (numerically) linear combinations of the fixed effects and of earlier columns: the
+        in-order Gram-Schmidt residual norm of the weighted projected column, relative to the
+        column's weighted norm, is at most ``1e-9`` (exact collinearity does not depend on
+        the weights, so the first iteration's projection serves).
 
     Returns
     -------
@@ -308,7 +337,13 @@ def fit_irls(
         cols = np.column_stack([z, x])
         # inexact inner solves while far from the optimum, tight ones near it (as ppmlhdfe)
         inner_tol = float(np.clip(1e-3 * deta, 1e-12, 1e-6)) if it > 1 else 1e-6
+        if it == 1 and check_collinear:
+            inner_tol = 1e-12
         tilde, start, _, _ = demean(cols, fe, w, start=start, tol=inner_tol)
+        if it == 1 and check_collinear and k:
+            mask = _collinear_mask(x, tilde[:, 1:], w)
+            if mask.any():
+                raise CollinearColumns(mask)
         beta_new = _wls(tilde[:, 1:], tilde[:, 0], w)
         eta_new = off + z - (tilde[:, 0] - tilde[:, 1:] @ beta_new)
         step = 1.0
@@ -325,7 +360,8 @@ def fit_irls(
         old_disp = disp
         if estimate_disp:
             disp = _nb_disp_ml(y, mu, family, pw, disp)
-        ll_new = float(np.dot(pw, loglik_obs(y, mu, family, disp, lyf)))
+        ll_new = (float(np.dot(pw, loglik_obs(y, mu, family, disp, lyf))) if estimate_disp
+                  else ll_try)
         dll = abs(ll_new - ll) / (abs(ll_new) + 0.1) if np.isfinite(ll) else np.inf
         ddisp = abs(np.log(disp / old_disp)) if estimate_disp else 0.0
         ll = ll_new

@@ -30,11 +30,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 from sahelmodel._validation import check_choice
 from sahelmodel.regression._demean import FixedEffects, demean
-from sahelmodel.regression._irls import fit_irls, separated_ir
+from sahelmodel.regression._irls import CollinearColumns, fit_irls, separated_ir
 from sahelmodel.regression.covariance import covariance, pearson_scale
 from sahelmodel.regression.formula import build_design, parse_formula
 from sahelmodel.regression.results import CountResults, DroppedObservations
@@ -232,22 +231,28 @@ class _CountModel:
         n_zero = n_sep = 0
         separating: list[str] = []
         checked_ir = False
+        collinear: list[str] = []
         while True:
             n_zero, n_sep = _drop_rules_impl(y, x, names, fe_codes, fe_levels, fe_names,
                                              active, all_zero, separating, n_zero, n_sep)
             ya, xa = y[active], x[active]
             fe = FixedEffects.from_codes([c[active] for c in fe_codes])
-            keep_cols, collinear = _independent_columns(xa, fe, names)
-            xa = xa[:, keep_cols]
-            kept_names = [names[j] for j in keep_cols]
-            if not kept_names:
+            keep_cols = [j for j in range(x.shape[1]) if names[j] not in collinear]
+            if not keep_cols:
                 raise ValueError("no regressor is left to estimate (all were constant within "
                                  "the fixed effects or collinear: "
                                  f"{', '.join(collinear) or 'none given'})")
+            xa = xa[:, keep_cols]
+            kept_names = [names[j] for j in keep_cols]
             pwa = None if pw is None else pw[active]
-            res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
-                           prior_weights=pwa, dispersion=self._dispersion_setting(),
-                           tol=self.tol, maxiter=self.maxiter, stop_on_separation=not checked_ir)
+            try:
+                res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
+                               prior_weights=pwa, dispersion=self._dispersion_setting(),
+                               tol=self.tol, maxiter=self.maxiter,
+                               stop_on_separation=not checked_ir, check_collinear=True)
+            except CollinearColumns as exc:
+                collinear.extend(nm for nm, bad in zip(kept_names, exc.mask, strict=True) if bad)
+                continue
             if res.converged or checked_ir:
                 break
             # signs of separation (or slow convergence): certify with the iterative rectifier
@@ -320,7 +325,7 @@ class _CountModel:
                 n_missing=len(missing_labels), n_all_zero=n_zero, n_separated=n_sep,
                 all_zero_groups={k_: v_ for k_, v_ in all_zero.items() if v_},
                 separating_terms=tuple(separating), rows=dropped_rows),
-            "collinear": tuple(collinear),
+            "collinear": tuple(nm for nm in names if nm in collinear),
             "df_model": df_model,
             "fixed_effects": tuple(fe_names),
             "fitted": pd.Series(res.mu, index=labels[active], name="mu"),
@@ -373,23 +378,6 @@ def _nested(fe_codes: np.ndarray, cluster: np.ndarray) -> bool:
     """True when every level of the factor lies within a single cluster."""
     pairs = pd.DataFrame({"f": fe_codes, "c": pd.factorize(cluster)[0]}).drop_duplicates()
     return len(pairs) == len(np.unique(fe_codes))
-
-
-def _independent_columns(x: np.ndarray, fe: FixedEffects,
-                         names: list[str]) -> tuple[list[int], list[str]]:
-    """Columns kept, in order, and the names of those collinear with the FE or earlier ones."""
-    if x.shape[1] == 0:
-        return [], []
-    xt, _, _, _ = demean(x, fe)
-    norms = np.maximum(np.linalg.norm(x, axis=0), 1e-300)
-    # in-order Gram-Schmidt residual norms: |R_jj| of a QR of the projected columns
-    r = scipy.linalg.qr(xt / norms, mode="r", check_finite=False)[0]
-    resid = np.abs(np.diag(r[: x.shape[1], : x.shape[1]]))
-    if resid.size < x.shape[1]:  # fewer rows than columns
-        resid = np.concatenate([resid, np.zeros(x.shape[1] - resid.size)])
-    keep = [j for j in range(x.shape[1]) if resid[j] > 1e-9]
-    dropped = [names[j] for j in range(x.shape[1]) if resid[j] <= 1e-9]
-    return keep, dropped
 
 
 def _fe_maps(fe_values: np.ndarray, fe: FixedEffects, levels: list[Any],
