@@ -7,18 +7,18 @@ such *mentions* in a sentence and gives each one a *target*:
 
 * a canonical actor id where the words name one group (``jnim``, ``is_sahel``, ``vdp``, ...);
 * a role, written ``@state``, ``@state:<country>``, ``@foreign``, ``@militia``, ``@armed``,
-  ``@attacker`` ("the attackers", "assailants"), ``@civilians`` or ``@is`` (an Islamic State
-  branch), which
-  :mod:`sahelmodel.captures` resolves against the actors of the event.
+  ``@attacker`` (generic role words for whoever attacked: "the attackers", "assailants",
+  "raiders", "aggressors"), ``@civilians`` or ``@is`` (an Islamic State branch), which
+  :mod:`sahelmodel.captures` resolves against the actors of the event (``@attacker`` with the
+  help of the attacker the text names before it, see :mod:`sahelmodel._grammar`).
 
 The patterns are the project's own curated list (this module is their single home); group names
 are checked against the alias table of :mod:`sahelmodel.actors` when a mention is resolved.
 
-The second half of the module is the seizure grammar that :mod:`sahelmodel.captures` documents:
-:func:`parse_clauses` splits a text into sentences and returns its capture clauses (verb, the
-materiel items of its object with counts, the mentions naming capturer and loser, the words
-matched). It knows nothing about events or actor ids beyond the names it is given, so its
-results can be cached per text.
+The event's own actor names, where a text uses them ("Military Forces of Mali", "Group 11
+fighters"), are mentions too (:func:`event_names`, :func:`all_mentions`) and take precedence
+over the curated patterns. The seizure grammar that reads capture clauses around these mentions
+is :mod:`sahelmodel._grammar`.
 """
 
 from __future__ import annotations
@@ -33,18 +33,15 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "COUNT_SOURCE",
     "MENTION_PATTERNS",
-    "STATE_VERBS",
-    "VERB_ANY_SOURCE",
-    "Clause",
-    "Item",
     "Mention",
     "NamesKey",
+    "all_mentions",
     "event_names",
     "find_mentions",
     "is_missing",
     "normalise_text",
-    "parse_clauses",
     "parse_count",
     "sentences",
 ]
@@ -221,7 +218,8 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"extremists?|terrorists?|insurgents?|fighters|combatants|"
                r"rebels|bandits|(?-i:HANI)|kidnappers)" + _POSITION_NOUNS),
     ("@attacker", r"(?:(?:suspected|unidentified|unknown|presumed|alleged)\s+)*"
-                  r"(?:assailants|attackers|raiders|attacking\s+(?:forces?|groups?|units?))"),
+                  r"(?:assailants?|attackers?|raiders|aggressors|ambushers|perpetrators|"
+                  r"attacking\s+(?:forces?|groups?|units?))"),
     ("@civilians", r"(?:civilians|villagers|residents|inhabitants|traders|merchants|herders|"
                    r"herdsmen|pastoralists|farmers|passengers|travell?ers|shop\s?keepers|"
                    r"drivers|(?:local\s+)?population|gold\s+miners|worshippers|idps|students|"
@@ -286,250 +284,6 @@ def find_mentions(sentence: str) -> list[Mention]:
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# the seizure grammar (see sahelmodel.captures for what it codes and why)
-# --------------------------------------------------------------------------------------------
-_DET = (
-    r"(?:the|their|its|his|her|these|those|some|several|many|numerous|various|other|more|"
-    r"additional|all|(?:large\s+|small\s+|huge\s+)?quantit(?:y|ies)\s+of|a\s+(?:large\s+|"
-    r"small\s+|huge\s+|significant\s+)?(?:quantity|number|amount|assortment|lot|array|variety|"
-    r"stock|haul|stash)\s+of|an\s+(?:unknown|unspecified|undetermined|assortment|array)\s+"
-    r"(?:quantity\s+|number\s+|amount\s+)?of|lots\s+of|dozens\s+of|hundreds\s+of)"
-)
-_ADJ = (
-    r"(?:serbian|chinese|bulgarian|russian|soviet|romanian|yugoslav|belgian|french|american|"
-    r"libyan|military|military-grade|new|brand-new|modern|sophisticated|functioning|loaded|"
-    r"unused|semi-automatic|automatic|assault|heavy|light|small|assorted|individual|"
-    r"abandoned|stolen)"
-)
-
-
-
-# --------------------------------------------------------------------------------------------
-# verbs and clause grammar
-# --------------------------------------------------------------------------------------------
-_VERB_FAMILIES: tuple[tuple[str, str], ...] = (
-    ("nominal", r"(?:seizure|capture|theft|looting|confiscation|recovery|haul|discovery|"
-                r"robbery|interception)\s+of"),
-    ("seize", r"seiz(?:e|ed|es|ing)|captur(?:e|ed|es|ing)|grabb?(?:ed|ing|s)?|"
-              r"snatch(?:ed|es|ing)?|collect(?:ed|ing|s)?"),
-    ("loot", r"loot(?:ed|s|ing)?|plunder(?:ed|s|ing)?|pillag(?:e|ed|es|ing)|ransack(?:ed|ing|s)?"),
-    ("carry", r"(?:carr(?:ied|y|ies|ying)|cart(?:ed|s|ing)?|haul(?:ed|ing|s)?|"
-              r"dr(?:ove|ive|ives|iving|iven)|ma(?:de|ke|kes|king)|r(?:an|un|uns|unning)|"
-              r"g(?:ot|et|ets|etting))\s+(?:off|away)(?:\s+with)?|"
-              r"(?:fled|flee|flees|fleeing|escaped|escaping|left|leaving|withdrew|withdrawing|"
-              r"retreated|retreating)\s+with"),
-    ("take", r"(?:took|take|takes|taking|taken)(?:\s+away|\s+off)?"),
-    ("steal", r"st(?:ole|eal|eals|ealing|olen)|hijack(?:ed|s|ing)?|carjack(?:ed|ing|s)?|"
-              r"commandeer(?:ed|s|ing)?"),
-    ("rob", r"rob(?:bed|s|bing)?|strip(?:ped|ping|s)?"),
-    ("recover", r"recover(?:ed|s|ing)?|retriev(?:e|ed|es|ing)|confiscat(?:e|ed|es|ing)|"
-                r"impound(?:ed|s|ing)?|intercept(?:ed|s|ing)?"),
-    ("discover", r"discover(?:ed|s|ing)?|uncover(?:ed|s|ing)?|unearth(?:ed|s|ing)?|found|"
-                 r"find(?:s|ing)?|dismantl(?:e|ed|es|ing)"),
-)
-_VERB = re.compile(
-    "|".join(rf"(?P<{name}>\b(?:{src})\b)" for name, src in _VERB_FAMILIES), re.IGNORECASE
-)
-VERB_ANY_SOURCE = r"\b(?:" + "|".join(src for _, src in _VERB_FAMILIES) + r")\b"
-STATE_VERBS = frozenset({"recover", "discover"})
-_EXCLUDED = re.compile(r"(?:took|take|takes|taking|taken)\s+up\s+arms\b", re.IGNORECASE)
-_PARTICIPLE = re.compile(r".*(?:ed|en|ole|ound|aken|ook)(?:\s+\w+)*$", re.IGNORECASE)
-_AUX_BEFORE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|got|get|gets)\s+(?:(?:not|never|reportedly|also|"
-    r"all|then|later|allegedly|subsequently|successfully)\s+)?$",
-    re.IGNORECASE,
-)
-_CHAIN_GAP = re.compile(
-    r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|as\s+well\s+as\s+|plus\s+|along\s+with\s+|"
-    r"together\s+with\s+)\s*",
-    re.IGNORECASE,
-)
-_PASSIVE_GAP = re.compile(
-    r"\s*(?:,\s*)?(?:(?:that|which)\s+)?(?:(?:was|were|been|being|is|are|had\s+been|have\s+"
-    r"been|has\s+been|got)\s+)?(?:(?:not|never|reportedly|also|all|then|later|allegedly|"
-    r"subsequently|successfully)\s+)?",
-    re.IGNORECASE,
-)
-_CLAUSE_END = re.compile(
-    r"\.(?!\d)|[;:!?()]|\s-\s|,\s*(?:and\s+|then\s+)?(?:killing|wounding|injuring|leaving|which|who|"
-    r"according|reportedly|as|while|before|after|when|but|then|setting|burning|destroying)\b|"
-    r"\b(?:before|after|while|when|during|but|although|whereas|then|because|since|as\s+they|"
-    r"in\s+an?\s+(?:attack|raid|ambush|operation))\b|"
-    r"\band\s+(?:then\s+)?(?:fled|left|withdrew|retreated|escaped|went|returned|headed|"
-    r"disappeared|burn\w*|set|destroy\w*|torch\w*|blew|kill\w*|wound\w*|injur\w*|abduct\w*|"
-    r"kidnap\w*|execut\w*|attack\w*|ambush\w*|shot|fired|beat|raz\w*|forced|threatened|"
-    r"occupied|claimed|said|vandali[sz]ed|sabotaged|displayed|showed|released|defus\w*|"
-    r"neutrali[sz]\w*|dismantl\w*)\b",
-    re.IGNORECASE,
-)
-_DESTROY_AFTER = re.compile(
-    r"\s*,?\s*(?:and\s+|then\s+|before\s+|after\s+)?(?:then\s+)?(?:destroy\w*|burn\w*|"
-    r"torch\w*|set\s+(?:fire|ablaze)\s+(?:to\s+)?|blew\s+up|blow\w*\s+up|detonat\w*|"
-    r"sabotag\w*|defus\w*|neutrali[sz]\w*|dismantl\w*)\s*(?:them|it|all|everything|these|those|"
-    r"the\s+(?:lot|weapons?|arms|materi[ae]l|cache|stock|vehicles?|motorbikes?|ammunition|"
-    r"equipment|devices?|ieds?|explosives?|mines?))\b",
-    re.IGNORECASE,
-)
-_NEGATION = re.compile(
-    r"\b(?:not|never|no|n't|without|nor|cannot|fail(?:ed|s|ing)?\s+to|unable\s+to|"
-    r"tr(?:ied|y|ies|ying)\s+to|attempt(?:ed|ing|s)?\s+to|s(?:ought|eek|eeking|eeks)\s+to|"
-    r"threaten(?:ed|ing|s)?\s+to|plann?(?:ed|ing)\s+to|den(?:ied|y|ies|ying)|"
-    r"prevent\w*\s+(?:\w+\s+){0,3}from|before\s+(?:\w+\s+){0,3}could|"
-    r"could\s+not|(?:was|were)\s+unable)\b",
-    re.IGNORECASE,
-)
-_LOCAL_START = re.compile(r".*(?:[,;:]|\b(?:and|but|while|after|whereas))\s", re.IGNORECASE)
-_LOSER_CUE = re.compile(
-    r"(?:\bfrom|\bbelonging\s+to|\babandoned\s+by|\bleft\s+(?:behind\s+)?by|\bowned\s+by|"
-    r"\bof)\s+(?:the\s+|their\s+|its\s+)?$",
-    re.IGNORECASE,
-)
-_AGENT_CUE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
-_ALLY_CUE = re.compile(
-    r"\b(?:by|alongside|along\s+with|together\s+with|jointly\s+with|(?:in\s+)?(?:cooperation|"
-    r"coordination|collaboration)\s+with|supported|backed|assisted|accompanied|escorted|"
-    r"joined|helped|led)\s+(?:the\s+|a\s+|its\s+|their\s+)?$",
-    re.IGNORECASE,
-)
-_LOSS_VERB = re.compile(
-    r"\b(?:abandon\w*|left|leaving|dropp?(?:ed|ing)|lost|los(?:e|ing)|surrender\w*|"
-    r"hand(?:ed|ing)\s+over)\b",
-    re.IGNORECASE,
-)
-_POSSESSIVE_AFTER = re.compile(r"'s?\b", re.IGNORECASE)
-_SKIP_WORDS = frozenset(
-    "the a an its their his her some several many all two three four five six seven eight "
-    "nine ten dozens hundreds local rival nearby other fellow unarmed few".split()
-)
-_OBJECT_CUES = frozenset(
-    "of from against on at near with by to for into in between among upon toward towards "
-    "outside inside around during over targeting attacking raiding ambushing overrunning "
-    "hit struck overran overrun beat".split()
-)
-_SUBJECT_ED_WORDS = frozenset({"armed", "suspected", "alleged", "presumed", "unidentified"})
-
-
-
-@dataclass(frozen=True)
-class Item:
-    start: int
-    end: int
-    index: int
-    count: int | None
-    negated: bool
-    text: str
-
-
-@dataclass(frozen=True)
-class Clause:
-    family: str
-    items: tuple[Item, ...]
-    capturer: str | None
-    loser: str | None
-    evidence: str
-    capturer_text: str = ""
-    loser_text: str = ""
-
-
-@dataclass(frozen=True)
-class _ItemPatterns:
-    items: re.Pattern[str]
-    prefix: re.Pattern[str]
-
-
-@lru_cache(maxsize=8)
-def _item_patterns(patterns: tuple[str, ...]) -> _ItemPatterns:
-    alts = "|".join(f"(?P<x{i}>{p})" for i, p in enumerate(patterns))
-    items = re.compile(rf"\b(?:{alts})\b", re.IGNORECASE)
-    # what may stand before a name: a negation, a determiner, a count and adjectives
-    prefix = re.compile(
-        rf"\b(?:(?P<neg>no|not\s+any|without(?:\s+any)?|none\s+of\s+(?:the|their))\s+)?"
-        rf"(?:{_DET}\s+)?(?:(?P<count>{COUNT_SOURCE})\s+)?(?:{_ADJ}\s+){{0,2}}$",
-        re.IGNORECASE,
-    )
-    return _ItemPatterns(items, prefix)
-
-
-def _items(sentence: str, lex: _ItemPatterns) -> list[Item]:
-    """Lexicon names in a sentence, each with the count, negation and words before it."""
-    out: list[Item] = []
-    previous_end = 0
-    for m in lex.items.finditer(sentence):
-        index = int(m.lastgroup[1:])  # type: ignore[index]
-        lo = max(previous_end, m.start() - 80)
-        pre = lex.prefix.search(sentence, lo, m.start())
-        start = pre.start() if pre and pre.end() == m.start() else m.start()
-        count = parse_count(pre.group("count")) if pre and pre.group("count") else None
-        negated = bool(pre and pre.group("neg"))
-        out.append(Item(start, m.end(), index, count, negated, sentence[start : m.end()]))
-        previous_end = m.end()
-    return out
-
-
-def _previous_word(sentence: str, start: int) -> str:
-    """The first word before ``start`` that is not a determiner, number or adjective."""
-    for word in reversed(re.findall(r"[A-Za-z0-9'-]+|[,;:]", sentence[:start])):
-        low = word.lower()
-        if low in _SKIP_WORDS or low.isdigit():
-            continue
-        return low
-    return ""
-
-
-_APPOSITION_GAP = re.compile(r"[\s(),\-]*", re.IGNORECASE)
-
-
-def _object_positions(sentence: str, mentions: list[Mention]) -> dict[int, bool]:
-    """Whether each mention (by start) is in object position rather than subject position.
-
-    A mention is an object when the word before it (skipping determiners and numbers) is a
-    preposition or an attack verb, or when it is a possessive; a mention that only follows
-    another one after brackets or commas ("Al-Qaeda affiliated (JNIM) militants") is in
-    apposition and takes the position of the first.
-    """
-    out: dict[int, bool] = {}
-    previous: Mention | None = None
-    for m in mentions:
-        if previous is not None and _APPOSITION_GAP.fullmatch(sentence[previous.end : m.start]):
-            out[m.start] = out[previous.start]
-        else:
-            word = _previous_word(sentence, m.start)
-            out[m.start] = (
-                word in _OBJECT_CUES
-                or (word.endswith(("ed", "ing")) and word not in _SUBJECT_ED_WORDS)
-                or bool(_POSSESSIVE_AFTER.match(sentence, m.end))
-            )
-        previous = m
-    return out
-
-
-def _subject(mentions: list[Mention], is_object: dict[int, bool],
-             before: int) -> Mention | None:
-    for m in reversed([m for m in mentions if m.end <= before]):
-        if not is_object[m.start]:
-            return m
-    return None
-
-
-def _clause_end(sentence: str, start: int, next_verb: int) -> int:
-    m = _CLAUSE_END.search(sentence, start)
-    end = m.start() if m else len(sentence)
-    return min(end, next_verb, start + 240)
-
-
-def _loser_in_span(sentence: str, mentions: list[Mention], lo: int, hi: int,
-                   family: str) -> Mention | None:
-    inside = [m for m in mentions if lo <= m.start and m.end <= hi]
-    if family == "rob" and inside:
-        return inside[0]
-    for m in inside:
-        if _LOSER_CUE.search(sentence[max(lo, m.start - 40) : m.start]):
-            return m
-        if _POSSESSIVE_AFTER.match(sentence, m.end):
-            return m
-    return None
-
 
 NamesKey = tuple[tuple[str, str, bool], ...]
 
@@ -575,7 +329,7 @@ def _names_regex(names: NamesKey) -> re.Pattern[str] | None:
     return re.compile("|".join(parts))
 
 
-def _all_mentions(sentence: str, names: NamesKey) -> list[Mention]:
+def all_mentions(sentence: str, names: NamesKey) -> list[Mention]:
     """Static role and group mentions, with the event's own actor names taking precedence."""
     static = find_mentions(sentence)
     regex = _names_regex(names)
@@ -589,113 +343,6 @@ def _all_mentions(sentence: str, names: NamesKey) -> list[Mention]:
         return static
     kept = [m for m in static if not any(m.start < n.end and n.start < m.end for n in named)]
     return sorted(named + kept, key=lambda m: m.start)
-
-
-def _sentence_clauses(sentence: str, names: NamesKey, lex: _ItemPatterns) -> list[Clause]:
-    verbs = [v for v in _VERB.finditer(sentence) if not _EXCLUDED.match(sentence, v.start())]
-    if not verbs:
-        return []
-    items = _items(sentence, lex)
-    if not items:
-        return []
-    mentions = _all_mentions(sentence, names)
-    is_object = _object_positions(sentence, mentions)
-    clauses: list[Clause] = []
-    for k, v in enumerate(verbs):
-        family = v.lastgroup or ""
-        next_verb = verbs[k + 1].start() if k + 1 < len(verbs) else len(sentence)
-        before = sentence[: v.start()]
-        local = _LOCAL_START.sub("", before[-80:])
-        if _NEGATION.search(local) or re.search(
-            r"\b(?:before\s+(?:\w+\s+){0,3}could|prevent\w*\s+(?:\w+\s+){0,3}from)\s*$",
-            before[-60:], re.IGNORECASE):
-            continue
-        end = _clause_end(sentence, v.end(), next_verb)
-        active_objects = [it for it in items if v.end() <= it.start and it.end <= end]
-        passive = False
-        chain: list[Item] = []
-        ends_before = [it for it in items if it.end <= v.start()]
-        # passive: "weapons were seized", or a bare participle after the items ("weapons
-        # seized from the army") when the verb has no object of its own ("gunmen on
-        # motorbikes seized rifles" is active)
-        if family != "nominal" and ends_before:
-            last = ends_before[-1]
-            if _PASSIVE_GAP.fullmatch(sentence[last.end : v.start()]) and (
-                _AUX_BEFORE.search(before)
-                or (not active_objects and _PARTICIPLE.match(v.group()))
-            ):
-                passive = True
-                chain = [last]
-                for prev in reversed(ends_before[:-1]):
-                    if _CHAIN_GAP.fullmatch(sentence[prev.end : chain[0].start]):
-                        chain.insert(0, prev)
-                    else:
-                        break
-        if passive:
-            objects = chain
-            span_lo = chain[0].start
-            agent = next(
-                (m for m in mentions if v.end() <= m.start < end
-                 and _AGENT_CUE.search(sentence[max(v.end(), m.start - 10) : m.start])),
-                None,
-            )
-            capturer = agent
-        else:
-            objects = active_objects
-            span_lo = v.start()
-            capturer = _subject(mentions, is_object, v.start())
-        if _DESTROY_AFTER.match(sentence, end):
-            continue
-        objects = [it for it in objects if not it.negated]
-        if not objects:
-            continue
-        loser = _loser_in_span(sentence, mentions, v.end(), end, family)
-        if loser is None and passive:
-            # "the assailants abandoned weapons, which were recovered": the one who left them
-            owner = _subject(mentions, is_object, span_lo)
-            if owner is not None and _LOSS_VERB.search(sentence, owner.end, objects[0].end):
-                loser = owner
-        if loser is None:
-            loser = next(
-                (m for m in mentions if m is not capturer and is_object[m.start]
-                 and not _ALLY_CUE.search(sentence[max(0, m.start - 40) : m.start])
-                 and (capturer is None or m.target != capturer.target)),
-                None,
-            )
-        if capturer is not None and loser is not None and capturer.target == loser.target:
-            loser = None
-        evidence = sentence[span_lo : max(end, objects[-1].end)].strip(" ,")
-        clauses.append(Clause(family, tuple(objects),
-                               capturer.target if capturer else None,
-                               loser.target if loser else None, evidence,
-                               capturer.text if capturer else "", loser.text if loser else ""))
-    return clauses
-
-
-@lru_cache(maxsize=65536)
-def parse_clauses(text: str, names: NamesKey, patterns: tuple[str, ...]) -> tuple[Clause, ...]:
-    """Capture clauses of one text: the grammar only, without actor resolution (cached).
-
-    Parameters
-    ----------
-    text : str
-        The text (normalised here).
-    names : tuple
-        The event's actor names, from :func:`event_names`.
-    patterns : tuple of str
-        Lexicon regular expressions in priority order (an item's ``index`` refers to it).
-
-    Examples
-    --------
-    >>> [c.evidence for c in parse_clauses("Militants seized two rifles.", (), ("rifles?",))]
-    ['seized two rifles']
-    """
-    lex = _item_patterns(patterns)
-    out: list[Clause] = []
-    for _, sentence in sentences(normalise_text(text)):
-        out.extend(_sentence_clauses(sentence, names, lex))
-    return tuple(out)
-
 
 
 def is_missing(value: Any) -> bool:

@@ -50,7 +50,8 @@ Capturer and loser
 ------------------
 Text patterns come first, then the event's actors. A *mention* is the event's own actor name
 where the text uses it (``actor1_raw``, ``actor2_raw``, or the id read with spaces), else one of
-the curated group and role patterns of :mod:`sahelmodel._text`.
+the curated group and role patterns of :mod:`sahelmodel._text`. The grammar itself is
+:mod:`sahelmodel._grammar` and the lexicon is loaded and checked by :mod:`sahelmodel._materiel`.
 
 1. **Capturer named in the text**: for active verbs, the nearest mention before the verb in
    subject position (not after "of", "from", "on", "against", an attack verb, ...; a mention
@@ -66,9 +67,15 @@ the curated group and role patterns of :mod:`sahelmodel._text`.
 3. **Resolution**: group names give their id (``jnim``; any Islamic State mention gives the IS
    branch among the event's actors, else ``is_sahel``). Roles ("soldiers", "security forces",
    "militants", "villagers", "the Malian army") give the event actor of the matching kind
-   (``actor1_kind``/``actor2_kind``, else the alias table). "The attackers" gives ``actor1`` of
-   a ``directed`` event and is read like "militants" otherwise. A state role with no state
-   actor in the event gives the state force of the named nationality or of ``country``.
+   (``actor1_kind``/``actor2_kind``, else the alias table). Generic role words ("the
+   attackers", "the assailants", "the raiders") name whoever attacked, whatever its kind: the
+   event's initiator ``actor1`` when the event is ``directed``; otherwise the actor the text
+   says attacked, the subject of the last attack verb before the role word ("Soldiers of the
+   Malian army attacked JNIM positions. The attackers made off with rifles" gives the Malian
+   army as capturer) or the agent of a passive attack ("was attacked by soldiers"); otherwise
+   the event's single non-civilian actor, and nobody when there are two ("clashed with" says
+   nothing about who attacked). A state role with no state actor in the event gives the state
+   force of the named nationality or of ``country``.
 4. **Event fallback**: when a role fits both actors (e.g. "militants" in a JNIM–IS Sahel clash)
    and the event is ``directed``, ``actor1`` is the capturer; when the text names only the
    loser, the capturer is the event's other actor; when the text names no capturer, verbs of
@@ -127,17 +134,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sahelmodel._paths import data_dir
-from sahelmodel._text import (
+from sahelmodel._grammar import (
+    ATTACKER_ROLE,
     STATE_VERBS,
     VERB_ANY_SOURCE,
     Clause,
-    NamesKey,
-    event_names,
-    is_missing,
-    normalise_text,
     parse_clauses,
 )
+from sahelmodel._materiel import MATERIEL_CLASSES, compiled_lexicon, materiel_lexicon
+from sahelmodel._text import NamesKey, event_names, is_missing, normalise_text
 from sahelmodel.events import EventTable
 
 __all__ = [
@@ -150,107 +155,10 @@ __all__ = [
     "parse_capture",
 ]
 
-#: Materiel classes of the lexicon, roughly from light to heavy.
-MATERIEL_CLASSES: tuple[str, ...] = (
-    "unspecified_arms",
-    "ammunition",
-    "assault_rifle",
-    "machine_gun",
-    "rocket",
-    "rocket_launcher",
-    "heavy_weapon",
-    "motorcycle",
-    "vehicle",
-)
-
-_LEXICON_COLUMNS = ("name", "class", "weight", "countable", "pattern", "surface", "note")
-
-
-# --------------------------------------------------------------------------------------------
-# lexicon
-# --------------------------------------------------------------------------------------------
-def _check_lexicon(frame: pd.DataFrame, source: str) -> pd.DataFrame:
-    missing = [c for c in _LEXICON_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{source}: missing lexicon column(s) {missing}")
-    out = frame.loc[:, list(_LEXICON_COLUMNS)].copy()
-    for i, rec in enumerate(out.itertuples(index=False), start=2):
-        where = f"{source}, row {i}"
-        if not re.fullmatch(r"[a-z0-9_]+", str(rec.name)):
-            raise ValueError(f"{where}: name must be snake_case, got {rec.name!r}")
-        if rec[1] not in MATERIEL_CLASSES:
-            raise ValueError(f"{where}: class {rec[1]!r} is not one of {MATERIEL_CLASSES}")
-        try:
-            weight = float(rec.weight)
-        except (TypeError, ValueError):
-            raise ValueError(f"{where}: weight must be a number, got {rec.weight!r}") from None
-        if not np.isfinite(weight) or weight <= 0:
-            raise ValueError(f"{where}: weight must be positive and finite, got {rec.weight!r}")
-        if str(rec.countable).lower() not in ("true", "false"):
-            raise ValueError(f"{where}: countable must be true or false, got {rec.countable!r}")
-        try:
-            compiled = re.compile(str(rec.pattern), re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"{where}: pattern does not compile ({exc})") from None
-        if compiled.groups:
-            raise ValueError(f"{where}: pattern must use non-capturing groups (?:...) only")
-        if compiled.fullmatch(""):
-            raise ValueError(f"{where}: pattern matches the empty string")
-    dup = out["name"].duplicated()
-    if dup.any():
-        raise ValueError(f"{source}: lexicon name {out.loc[dup, 'name'].iloc[0]!r} repeats")
-    out["weight"] = out["weight"].astype(float)
-    out["countable"] = out["countable"].astype(str).str.lower().eq("true")
-    return out.reset_index(drop=True)
-
-
-@lru_cache(maxsize=1)
-def _lexicon_frame() -> pd.DataFrame:
-    path = data_dir() / "materiel.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    return _check_lexicon(frame, str(path))
-
-
-def materiel_lexicon() -> pd.DataFrame:
-    """Return the materiel lexicon ``data/materiel.csv`` as a DataFrame (a copy).
-
-    Columns: ``name`` (snake_case id), ``class`` (one of :data:`MATERIEL_CLASSES`),
-    ``weight`` (ordinal capability weight, one rifle = 1), ``countable`` (bool: whether a
-    number in the text multiplies the weight), ``pattern`` (case-insensitive regular
-    expression), ``surface`` (a plural English form, matched by ``pattern``, that text
-    generators may write) and ``note`` (what the entry covers and why it weighs what it does).
-
-    Examples
-    --------
-    >>> lex = materiel_lexicon()
-    >>> row = lex.set_index("name").loc["rpg_7"]
-    >>> row["class"], float(row["weight"]), row["surface"]
-    ('rocket_launcher', 3.0, 'RPG-7 launchers')
-    """
-    return _lexicon_frame().copy()
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    names: tuple[str, ...]
-    classes: tuple[str, ...]
-    weights: tuple[float, ...]
-    countable: tuple[bool, ...]
-    patterns: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def _compiled_lexicon() -> _Lexicon:
-    lex = _lexicon_frame()
-    return _Lexicon(
-        tuple(lex["name"]), tuple(lex["class"]), tuple(lex["weight"]),
-        tuple(bool(c) for c in lex["countable"]), tuple(lex["pattern"]),
-    )
-
 
 def _parse_text(text: str, names: NamesKey = ()) -> tuple[Clause, ...]:
     """Capture clauses of one text with the lexicon of ``data/materiel.csv`` (cached)."""
-    return parse_clauses(text, names, _compiled_lexicon().patterns)
+    return parse_clauses(text, names, compiled_lexicon().patterns)
 
 
 @dataclass(frozen=True)
@@ -345,8 +253,13 @@ def _make_event(actor1: Any, actor2: Any, kind1: Any, kind2: Any, directed: Any,
 
 
 
-def _resolve(target: str | None, event: _Event) -> tuple[str | None, tuple[str, ...]]:
-    """Resolve a mention target to an id; also return the candidates when it is ambiguous."""
+def _resolve(target: str | None, event: _Event,
+             antecedent: str | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """Resolve a mention target to an id; also return the candidates when it is ambiguous.
+
+    ``antecedent`` is the target of whoever the text says attacked, which a generic role word
+    (``@attacker``) refers to when the event is not directed.
+    """
     if target is None:
         return None, ()
     if not target.startswith("@"):
@@ -355,10 +268,15 @@ def _resolve(target: str | None, event: _Event) -> tuple[str | None, tuple[str, 
     if role == "@is":
         family = [a for a in event.ids if a in _IS_FAMILY]
         return (family[0] if len(family) == 1 else "is_sahel"), ()
-    if role == "@attacker":
+    if role == ATTACKER_ROLE:
+        # "the attackers": the initiator of a directed event, whatever its kind; else whoever
+        # the text says attacked; else nobody in particular among the event's armed actors
         if event.directed and event.ids:
             return event.ids[0], ()
-        role = "@armed"
+        if antecedent is not None and antecedent != ATTACKER_ROLE:
+            return _resolve(antecedent, event)
+        candidates = tuple(a for a, k in event.actors if k != "civilians")
+        return (candidates[0], ()) if len(candidates) == 1 else (None, candidates)
     kinds = _ROLE_KINDS[role]
     candidates = tuple(a for a, k in event.actors if k in kinds)
     if role == "@armed" and not candidates:
@@ -431,7 +349,7 @@ _NO_CAPTURE = CaptureResult(capture=False)
 
 
 def _merge_items(clauses: Sequence[Clause]) -> list[CaptureItem]:
-    lex = _compiled_lexicon()
+    lex = compiled_lexicon()
     order: list[int] = []
     counts: dict[int, int | None] = {}
     texts: dict[int, str] = {}
@@ -455,10 +373,14 @@ def _merge_items(clauses: Sequence[Clause]) -> list[CaptureItem]:
 def _code(clauses: tuple[Clause, ...], event: _Event) -> CaptureResult:
     if not clauses:
         return _NO_CAPTURE
-    cap_target = next((c.capturer for c in clauses if c.capturer), None)
-    los_target = next((c.loser for c in clauses if c.loser), None)
-    capturer, cap_cands = _resolve(cap_target, event)
-    loser, los_cands = _resolve(los_target, event)
+    cap_clause = next((c for c in clauses if c.capturer), None)
+    los_clause = next((c for c in clauses if c.loser), None)
+    cap_target = cap_clause.capturer if cap_clause else None
+    los_target = los_clause.loser if los_clause else None
+    cap_attacker = cap_clause.attacker if cap_clause else None
+    los_attacker = los_clause.attacker if los_clause else None
+    capturer, cap_cands = _resolve(cap_target, event, cap_attacker)
+    loser, los_cands = _resolve(los_target, event, los_attacker)
     cap_basis = "text" if capturer else ""
     los_basis = "text" if loser else ""
     if capturer is None and cap_cands and event.directed and event.ids[0] in cap_cands:
@@ -498,8 +420,8 @@ def _code(clauses: tuple[Clause, ...], event: _Event) -> CaptureResult:
         captured_from_basis=los_basis,
         capturer_text=cap_text,
         captured_from_text=los_text,
-        capturer_kind=_kind_of(capturer, cap_target, event),
-        captured_from_kind=_kind_of(loser, los_target, event),
+        capturer_kind=_kind_of(capturer, cap_target, event, cap_attacker),
+        captured_from_kind=_kind_of(loser, los_target, event, los_attacker),
     )
 
 
@@ -507,10 +429,13 @@ _ROLE_KIND = {"@state": "state_force", "@foreign": "foreign_force", "@militia": 
               "@civilians": "civilians", "@is": "jihadist_group"}
 
 
-def _kind_of(actor: str | None, target: str | None, event: _Event) -> str | None:
+def _kind_of(actor: str | None, target: str | None, event: _Event,
+             antecedent: str | None = None) -> str | None:
     if actor is not None:
         kind = dict(event.actors).get(actor)
         return kind if kind is not None else _actor_kind(actor)
+    if target == ATTACKER_ROLE and not event.directed and antecedent is not None:
+        target = antecedent
     if target is not None and target.startswith("@"):
         return _ROLE_KIND.get(target.partition(":")[0])
     return None

@@ -15,7 +15,7 @@ import pandas as pd
 
 from benchmarks.harness import Case
 from sahelmodel import EventTable, code_captures, materiel_lexicon
-from sahelmodel._text import parse_clauses
+from sahelmodel._grammar import parse_clauses
 from sahelmodel.captures import code_captures_slow
 
 _GROUPS = np.array([

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from sahelmodel import materiel_lexicon, parse_capture
-from sahelmodel.captures import MATERIEL_CLASSES, _check_lexicon
+from sahelmodel._materiel import _check_lexicon
+from sahelmodel.captures import MATERIEL_CLASSES
 
 
 def test_lexicon_schema():

@@ -1,0 +1,16 @@
+"""The docstring examples of the capture-coding modules run and give what they show."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["sahelmodel.captures", "sahelmodel._grammar", "sahelmodel._text",
+           "sahelmodel._materiel"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
