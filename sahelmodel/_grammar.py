@@ -296,7 +296,7 @@ def _loser_in_span(sentence: str, mentions: list[Mention], lo: int, hi: int,
 ATTACKER_ROLE = "@attacker"
 _ATTACK_VERB = re.compile(
     r"\b(?:attack(?:ed|ing|s)?|ambush(?:ed|es|ing)?|raid(?:ed|ing|s)?|storm(?:ed|ing|s)?|"
-    r"overr(?:an|un|uns|unning)|assault(?:ed|ing|s)?|target(?:ed|ing|s)?|"
+    r"overr(?:an|un|uns|unning)|assault(?:ed|ing|s)?|target(?:ed|ing)|"
     r"launch(?:ed|es|ing)?\s+(?:an?|their|its|a\s+deadly|a\s+coordinated)\s+(?:\w+\s+){0,2}?"
     r"(?:attack|assault|raid|offensive)|opened\s+fire\s+on)\b",
     re.IGNORECASE,
@@ -304,8 +304,8 @@ _ATTACK_VERB = re.compile(
 # a word before "attack(s)", "raid(s)", ... that makes it a noun ("repelled the attack")
 _NOUN_CUE = re.compile(
     r"\b(?:the|a|an|this|that|these|those|their|its|his|her|another|every|each|of|after|"
-    r"during|in|an?\s+\w+|deadly|coordinated|failed|foiled|complex|suicide|jihadist|"
-    r"terrorist|militant|armed)\s+$",
+    r"during|in|deadly|coordinated|failed|foiled|complex|suicide|jihadist|terrorist|"
+    r"militant|armed|new|fresh|first|second|latest|recent|repeated|simultaneous)\s+$",
     re.IGNORECASE,
 )
 _ATTACK_AUX = re.compile(

@@ -79,6 +79,20 @@ def test_passive_attack_names_the_attacker_after_by(directed):
     assert (result.capturer, result.captured_from) == (ML, "jnim")
 
 
+@pytest.mark.parametrize(
+    ("text", "a", "d"),
+    [("VDP fighters from a nearby village attacked IS Sahel militants near Djibo. The "
+      "attackers made off with rifles.", "vdp", "is_sahel"),
+     ("Soldiers launched a deadly attack on a JNIM camp; the raiders carried off motorbikes.",
+      ML, "jnim"),
+     ("After a new attack by JNIM on the village, Dozo hunters stormed a JNIM camp. The "
+      "assailants took two pick-up trucks.", "dozo", "jnim")],
+)
+def test_the_last_attacker_named_before_the_role_word(text, a, d):
+    result = parse_capture(text, actor1=d, actor2=a, directed=False)
+    assert (result.capturer, result.captured_from) == (a, d)
+
+
 def test_repelled_attack_is_not_an_attack_by_the_subject():
     # "repelled the attack" names the defender; "the attackers" stay the other side
     text = ("JNIM militants clashed with soldiers near Boni. The soldiers repelled the attack. "
