@@ -228,4 +228,7 @@ def test_three_factors_and_an_interacted_factor_match_dummy_glm(panel):
     assert inter.dropped.n_all_zero > 0  # cells of u × t without any count
     kept = df.loc[inter.fitted.index]
     ref = _sm("y ~ x + z + C(u):C(t)", kept, sm.families.Poisson())
-    np.testing.assert_allclose(inter.params, ref.params[["x", "z"]], rtol=1e-5)
+    # statsmodels' IRLS on ~200 singleton-heavy dummies stops short of the optimum (it reports
+    # non-convergence); ours reaches at least its likelihood, with coefficients close to it
+    assert inter.loglik >= ref.llf - 1e-9 * abs(ref.llf)
+    np.testing.assert_allclose(inter.params, ref.params[["x", "z"]], rtol=1e-3)
