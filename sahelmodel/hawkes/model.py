@@ -10,8 +10,11 @@ Every parameter is positive and optimised on the log scale by L-BFGS-B with the 
 (:mod:`sahelmodel.hawkes._loglik`; :mod:`sahelmodel.hawkes.discrete` for daily counts). The
 covariance is the inverse observed information :math:`-\nabla^2\ell(\hat\theta)^{-1}` on the log
 scale, the Hessian obtained by central differences of the analytic gradient; the natural-scale
-covariance follows by the delta method (:math:`J = \operatorname{diag}(e^{\hat\theta})`), and
-intervals are reported on the natural scale.
+covariance follows by the delta method (:math:`J = \operatorname{diag}(e^{\hat\theta})`).
+Confidence intervals respect the boundary at zero: Wald intervals on the log scale, or profile-
+likelihood intervals (:func:`profile_fit` maximises over all other parameters with one held
+fixed) where the estimate is near the boundary; see
+:meth:`~sahelmodel.hawkes.results.HawkesResults.conf_int`.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from sahelmodel.hawkes._sumexp import sumexp_loglik_and_grad
 from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
 from sahelmodel.hawkes.knots import changepoint_knots
 
-__all__ = ["Hawkes", "HawkesFitError", "HawkesWarning"]
+__all__ = ["Hawkes", "HawkesFitError", "HawkesWarning", "profile_fit"]
 
 _LOG_BOUNDS = (-23.0, 12.0)  # exp: about 1e-10 .. 1.6e5 on the natural scale
 
@@ -370,3 +373,62 @@ def _lbfgs(fun, theta0: np.ndarray, n: int, max_iter: int, tol: float, bounds: n
     if not converged:
         warnings.warn(f"Hawkes MLE did not converge: {message}", HawkesWarning, stacklevel=3)
     return np.asarray(res.x, dtype=float), int(res.nit), converged, message
+
+
+def profile_fit(fun, theta_start: np.ndarray, index: int, value: float, bounds: np.ndarray,
+                n: int, tol: float = 1e-10) -> tuple[float, np.ndarray, bool]:
+    """Maximise the log-likelihood over every parameter but ``theta[index]``, held at ``value``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``theta -> (loglik, gradient)`` of the specification (``Hawkes._objective``).
+    theta_start : numpy.ndarray
+        Starting values of the free parameters (warm start; entry ``index`` is ignored).
+    index : int
+        Position of the fixed parameter in ``theta``.
+    value : float
+        Its value on the optimisation scale (the logarithm for positive parameters).
+    bounds : numpy.ndarray
+        ``(p, 2)`` search region (:func:`_bounds`).
+    n : int
+        Number of events (the objective is scaled by ``1 / n`` as in the fit).
+    tol : float
+        Relative tolerance on the log-likelihood.
+
+    Returns
+    -------
+    loglik : float
+        The profile log-likelihood at ``value``.
+    theta : numpy.ndarray
+        The maximiser (with ``theta[index] = value``).
+    converged : bool
+        Whether L-BFGS-B reported success.
+    """
+    base = np.array(theta_start, dtype=float)
+    base[index] = value
+    free = np.ones(base.size, dtype=bool)
+    free[index] = False
+    scale = 1.0 / max(n, 1)
+
+    def obj(z):
+        th = base.copy()
+        th[free] = z
+        ll, g = fun(th)
+        if not np.isfinite(ll) or g is None:
+            return 1e300, np.zeros_like(z)
+        return -ll * scale, -g[free] * scale
+
+    z0 = np.clip(base[free], bounds[free, 0], bounds[free, 1])
+    res = optimize.minimize(obj, z0, jac=True, method="L-BFGS-B",
+                            bounds=[tuple(b) for b in bounds[free]],
+                            options={"maxiter": 1000, "ftol": tol, "gtol": 1e-9, "maxcor": 30})
+    out = base.copy()
+    out[free] = res.x
+    # a line search that cannot improve on a stationary point (e.g. a warm start at the
+    # optimum) is a success: judge by the projected gradient of the scaled objective
+    lo, hi = bounds[free, 0], bounds[free, 1]
+    pg = np.where(((res.x <= lo) & (res.jac > 0)) | ((res.x >= hi) & (res.jac < 0)), 0.0,
+                  res.jac)
+    converged = bool(res.success) or float(np.max(np.abs(pg), initial=0.0)) <= 1e-6
+    return float(fun(out)[0]), out, converged

@@ -8,32 +8,62 @@ r"""Results of a Hawkes fit: estimates with inference, branching ratio, diagnost
 
 Notes
 -----
-Estimates are optimised as :math:`\theta = \log x`. With :math:`H` the Hessian of the
-log-likelihood in :math:`\theta` (central differences of the analytic gradient), the covariance
-is :math:`V_\theta = (-H)^{-1}` and, on the natural scale, :math:`V_x = D V_\theta D` with
-:math:`D = \operatorname{diag}(\hat x)`; Wald intervals are reported on the natural scale. The
-branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar m_k`)
-gets its standard error by the delta method on :math:`\theta`.
+Estimates are optimised as :math:`\theta = \log x` (the log-linear baseline's coefficients
+:math:`\gamma` on their own scale). With :math:`H` the Hessian of the log-likelihood in
+:math:`\theta` (central differences of the analytic gradient), the covariance is
+:math:`V_\theta = (-H)^{-1}` and, on the natural scale, :math:`V_x = D V_\theta D` with
+:math:`D = \operatorname{diag}(\hat x)`; ``std_errors`` are the square roots of its diagonal.
+
+Confidence intervals (:meth:`HawkesResults.conf_int`) never leave the parameter space. With
+:math:`q = \Phi^{-1}((1 + \text{level})/2)` and :math:`s_k = \sqrt{(V_\theta)_{kk}}`:
+
+* **log-scale Wald** for a positive parameter: :math:`[\hat x_k e^{-q s_k},\,
+  \hat x_k e^{q s_k}]` (:math:`s_k = \operatorname{se}(\hat x_k)/\hat x_k`), never negative;
+  coefficients :math:`\gamma` get :math:`\hat\gamma_k \pm q s_k`;
+* **profile likelihood**: :math:`\{x_k : 2\{\hat\ell - \ell_p(x_k)\} \le \chi^2_{1}(\text{level})\}`
+  with :math:`\ell_p(x_k) = \max_{\theta_{-k}} \ell` (all other parameters re-estimated by
+  L-BFGS-B, warm-started from the neighbouring profile point). The end points are roots of
+  the signed root deviance in :math:`\log x_k` (bracketed by steps from the Wald end point,
+  then Brent's method); the lower end is exactly 0 when the deviance at the lower edge of the
+  search region (:math:`x_k = e^{-23}`) is within the critical value, i.e. the boundary is in
+  the set, and the upper end is :math:`\infty` when the set reaches the upper edge.
+
+``conf_int(method="auto")`` (the default, also used by ``to_frame`` and ``summary``) uses the
+profile interval for a positive parameter whose Wald approximation is not trustworthy: the
+estimate is at the edge of the search region, the information is not positive definite, or
+:math:`q s_k \ge 1`, i.e. the natural-scale Wald interval :math:`\hat x_k \pm q\,
+\operatorname{se}(\hat x_k)` would reach zero (the estimate lies within :math:`q` standard
+errors of the boundary, where the likelihood is far from quadratic; a capture multiplier
+estimated from a handful of captures is the typical case). All other parameters get the
+log-scale Wald interval. ``interval_methods(level)`` says which was used for each term.
+
+The branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar
+m_k`) gets its standard error by the delta method on :math:`\theta`, and its interval on the
+log scale, :math:`\hat\rho\, e^{\pm q\,\operatorname{se}(\hat\rho)/\hat\rho}`.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, stats
 
 from sahelmodel._inference import WaldInference, critical_value, delta_method
 from sahelmodel._rng import RNGLike, spawn
 from sahelmodel._summary import Summary
+from sahelmodel._validation import check_choice, check_level
 from sahelmodel.event_times import EventTimes
 from sahelmodel.hawkes import diagnostics as diag
 from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams
 from sahelmodel.hawkes._problem import Layout
 
 __all__ = ["HawkesResults", "build_results"]
+
+_INTERVAL_METHODS = ("auto", "wald", "profile")
 
 
 def _hessian(fun, theta: np.ndarray) -> np.ndarray:
@@ -115,6 +145,7 @@ class HawkesResults(WaldInference):
     at_bound: tuple[str, ...]
     data: HawkesArrays
     layout: Layout
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     # ----------------------------------------------------------------- parameters
     @property
@@ -150,10 +181,17 @@ class HawkesResults(WaldInference):
         return float(res.std_errors[0])
 
     def branching_ratio_interval(self, level: float = 0.95) -> tuple[float, float]:
-        """Delta-method Wald interval ``(lower, upper)`` of the branching ratio."""
+        r"""Log-scale delta-method interval ``(lower, upper)`` of the branching ratio.
+
+        :math:`\hat\rho\,\exp(\pm q\,\operatorname{se}(\hat\rho)/\hat\rho)`: positive,
+        like the branching ratio itself.
+        """
         q = critical_value(level)
         est, se = self.branching_ratio, self.branching_ratio_std_error
-        return est - q * se, est + q * se
+        if est <= 0.0:
+            return 0.0, 0.0
+        half = q * se / est
+        return est * float(np.exp(-half)), est * float(np.exp(min(half, 700.0)))
 
     @property
     def stationary(self) -> bool:
@@ -164,6 +202,169 @@ class HawkesResults(WaldInference):
     def aic(self) -> float:
         """Akaike information criterion."""
         return -2.0 * self.loglik + 2.0 * self.params.size
+
+    # ----------------------------------------------------------------- intervals
+    def conf_int(self, level: float = 0.95, *, method: str = "auto") -> pd.DataFrame:
+        """Confidence intervals that respect the boundary at zero (see the module Notes).
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level in (0, 1).
+        method : {"auto", "wald", "profile"}
+            ``"wald"``: Wald intervals on the log scale for positive parameters (natural scale
+            for baseline coefficients); NaN for a parameter without Wald variance (at the edge
+            of the search region). ``"profile"``: profile-likelihood intervals for every
+            parameter (one constrained refit per profile point; slower). ``"auto"``: profile
+            intervals where the Wald approximation is not trustworthy (at the edge of the
+            search region, information not positive definite, or the estimate within ``q``
+            standard errors of zero), log-scale Wald intervals otherwise.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``lower`` and ``upper`` indexed by term.
+        """
+        level = check_level(level)
+        check_choice("method", method, _INTERVAL_METHODS)
+        q = critical_value(level)
+        se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))
+        th, pos = self.theta, self.layout.positive
+        lower = np.where(pos, np.exp(np.minimum(th - q * se, 700.0)), th - q * se)
+        upper = np.where(pos, np.exp(np.minimum(th + q * se, 700.0)), th + q * se)
+        for k in np.flatnonzero(self._profile_mask(q, method)):
+            lower[k], upper[k] = self._profile_interval(int(k), level)
+        return pd.DataFrame({"lower": lower, "upper": upper}, index=self.params.index)
+
+    def interval_methods(self, level: float = 0.95, *, method: str = "auto") -> pd.Series:
+        """How :meth:`conf_int` makes each interval: ``"profile"``, ``"wald_log"`` or ``"wald"``."""
+        level = check_level(level)
+        check_choice("method", method, _INTERVAL_METHODS)
+        use = self._profile_mask(critical_value(level), method)
+        kind = np.where(use, "profile", np.where(self.layout.positive, "wald_log", "wald"))
+        return pd.Series(kind, index=self.params.index, name="interval")
+
+    def _profile_mask(self, q: float, method: str) -> np.ndarray:
+        if method == "wald":
+            return np.zeros(self.theta.size, dtype=bool)
+        if method == "profile":
+            return np.ones(self.theta.size, dtype=bool)
+        se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))  # NaN stays NaN
+        at_bound = np.isin(np.asarray(self.layout.names), self.at_bound)
+        shaky = at_bound | ~np.isfinite(se) | (q * np.nan_to_num(se, nan=np.inf) >= 1.0)
+        if not self.cov_ok:
+            shaky[:] = True
+        return self.layout.positive & shaky
+
+    def _search_bounds(self) -> np.ndarray:
+        from sahelmodel.hawkes.model import _bounds
+
+        return _bounds(self.layout)
+
+    def _objective(self):
+        return self.model._objective(self.data, self.layout)
+
+    def _profile_point(self, fun, k: int, value: float) -> float:
+        """Profile log-likelihood at ``theta[k] = value``, warm-started from the nearest point."""
+        from sahelmodel.hawkes.model import profile_fit
+
+        points = self._cache.setdefault(("points", k), {float(self.theta[k]): self.theta})
+        if value in points:
+            start = points[value]
+        else:
+            start = points[min(points, key=lambda t: abs(t - value))]
+        ll, theta, ok = profile_fit(fun, start, k, value, self._search_bounds(),
+                                    self.nobs, min(self.model.tol, 1e-10))
+        if not np.isfinite(ll):
+            from sahelmodel.hawkes.model import HawkesFitError
+
+            raise HawkesFitError(f"the profile log-likelihood of {self.layout.names[k]} is not "
+                                 f"finite at {value!r} (optimisation scale)")
+        if not ok:  # a finite point short of the maximum: recorded, reported in the summary
+            self._cache.setdefault("unconverged", set()).add(self.layout.names[k])
+        points[float(value)] = theta
+        return ll
+
+    def profile_loglik(self, term: str, values: Any) -> pd.Series:
+        """Profile log-likelihood of one parameter at natural-scale ``values``.
+
+        Every other parameter is re-estimated with ``term`` held at each value.
+
+        Parameters
+        ----------
+        term : str
+            A name from ``params.index``.
+        values : array_like
+            Values of the parameter (0 for a positive parameter means the lower edge of the
+            search region, :math:`e^{-23}`).
+
+        Returns
+        -------
+        pandas.Series
+            Profile log-likelihood indexed by the values.
+        """
+        names = list(self.layout.names)
+        if term not in names:
+            raise ValueError(f"term {term!r} is not a parameter; choose from {names}")
+        k = names.index(term)
+        v = np.atleast_1d(np.asarray(values, dtype=float))
+        lo, hi = self._search_bounds()[k]
+        if self.layout.positive[k]:
+            if np.any(v < 0):
+                raise ValueError(f"{term} is positive; got negative values")
+            t = np.clip(np.log(np.maximum(v, np.exp(lo))), lo, hi)
+        else:
+            t = np.clip(v, lo, hi)
+        fun = self._objective()
+        return pd.Series([self._profile_point(fun, k, float(x)) for x in t], index=v,
+                         name="profile_loglik")
+
+    def _profile_interval(self, k: int, level: float) -> tuple[float, float]:
+        key = ("interval", k, level)
+        if key not in self._cache:
+            self._cache[key] = self._find_profile_interval(k, level)
+        return self._cache[key]
+
+    def _find_profile_interval(self, k: int, level: float) -> tuple[float, float]:
+        crit = float(stats.chi2.ppf(level, 1))
+        t_hat = float(self.theta[k])
+        lo_b, hi_b = self._search_bounds()[k]
+        # the reference is the best of the fit and the profile at the estimate (a refit from
+        # the estimate can only improve on it)
+        fun = self._objective()
+        ref = max(self.loglik, self._profile_point(fun, k, t_hat))
+
+        def root_dev(t: float) -> float:  # signed-root deviance minus its critical value
+            return np.sqrt(max(2.0 * (ref - self._profile_point(fun, k, t)), 0.0)) - np.sqrt(crit)
+
+        se = float(np.sqrt(self.cov_theta[k, k]))
+        step0 = float(np.clip(se if np.isfinite(se) else 1.0, 0.05, 3.0)) * np.sqrt(crit)
+
+        def end(direction: float, edge: float, probe_edge: bool) -> float | None:
+            inside, step = t_hat, step0
+            while True:
+                t = float(np.clip(inside + direction * step, min(lo_b, hi_b), max(lo_b, hi_b)))
+                if root_dev(t) > 0.0:
+                    if abs(t - inside) < 1e-9:
+                        return t
+                    return float(optimize.brentq(root_dev, min(inside, t), max(inside, t),
+                                                 xtol=1e-4, rtol=1e-8))
+                if t == edge:
+                    return None  # the set reaches the edge of the search region
+                if probe_edge:  # one step did not leave the set: is the boundary in it?
+                    probe_edge = False
+                    if root_dev(edge) <= 0.0:
+                        return None
+                inside, step = t, 2.0 * step
+
+        upper = end(1.0, hi_b, False)
+        # positive parameters: probe x = 0 (the lower edge) early, the common case near it
+        lower = end(-1.0, lo_b, bool(self.layout.positive[k])) if t_hat > lo_b else None
+
+        if self.layout.positive[k]:
+            return (0.0 if lower is None else float(np.exp(lower)),
+                    np.inf if upper is None else float(np.exp(upper)))
+        return (-np.inf if lower is None else lower, np.inf if upper is None else upper)
 
     # ----------------------------------------------------------------- diagnostics
     def _continuous(self, what: str) -> None:
@@ -268,7 +469,7 @@ class HawkesResults(WaldInference):
         return simulate_hawkes(base, par.alpha, decay,
                                float(end_time if end_time is not None else self.data.end),
                                kernel=kernel, marks=marks,
-                               mark_multiplier=kappa if kappa else 1.0,
+                               mark_multiplier=1.0 if kappa is None else kappa,
                                start=self.data.start,
                                dim_names=list(self.event_times.dim_names), rng=rng)
 
@@ -301,6 +502,15 @@ class HawkesResults(WaldInference):
                          "from a pseudo-inverse and unreliable.")
         if self.at_bound:
             notes.append("At the edge of the search region: " + ", ".join(self.at_bound))
+        kinds = self.interval_methods(level)
+        prof = [n for n, m in kinds.items() if m == "profile"]
+        notes.append("Intervals: Wald on the log scale for positive parameters"
+                     + (f"; profile likelihood for {', '.join(prof)} (near the boundary)"
+                        if prof else "") + ".")
+        if self._cache.get("unconverged"):
+            notes.append("Some profile refits stopped short of convergence (their profile "
+                         "log-likelihood is a lower bound): "
+                         + ", ".join(sorted(self._cache["unconverged"])))
         return Summary.from_results("Hawkes process", info, self.to_frame(level), notes)
 
 

@@ -60,6 +60,23 @@ def test_capture_multiplier_coverage():
     assert 0.90 <= np.mean(cover) <= 0.99
 
 
+def test_null_capture_multiplier_coverage_at_sahel_dyad_scale():
+    # kappa = 1 (a capture triggers like any clash), 2% marked, Sahel-dyad scale: baseline
+    # 0.05/day, BR 0.5, 14-day mean lag, 10 years, so ~370 events with ~7 captures. kappa-hat
+    # often sits at the boundary 0, where the natural-scale Wald interval has near-zero width
+    # (coverage ~0.55); conf_int's default profiles kappa there, with lower end 0.
+    cover = []
+    for g in _gens(808, 120):
+        et = simulate_hawkes(0.05, 0.5, 1 / 14, 3650.0, marks=0.02, mark_multiplier=1.0, rng=g)
+        if not np.any(et.marks > 0):
+            continue  # kappa is not identified without a capture (probability ~e^-7)
+        ci = _fit(Hawkes(), et).conf_int(0.95).loc["kappa"]
+        assert ci["lower"] >= 0.0
+        cover.append(ci["lower"] <= 1.0 <= ci["upper"])
+    assert len(cover) >= 115
+    assert 0.90 <= np.mean(cover) <= 0.99
+
+
 def test_no_spurious_excitation_with_flexible_baseline():
     # Poisson rate switching 0.2 <-> 2.0 per day in 60-day blocks over 3,000 days, no excitation
     knots = np.arange(0.0, 3001.0, 60.0)
