@@ -72,14 +72,30 @@ def replicate(rng: np.random.Generator, *, baseline: float, branching_ratio: flo
     with warnings.catch_warnings():  # an unreliable covariance is recorded in cov_ok
         warnings.simplefilter("ignore", UserWarning)
         res = sahelmodel.Hawkes(kernel="exp", baseline="constant").fit(times)
-    ci = res.conf_int(level=level)
+    ci, error = interval_or_error(res.conf_int, level=level)
     names = {"baseline": "mu[0]", "branching_ratio": "alpha[0<-0]", "decay": "decay"}
     out: dict[str, Any] = {"n_events": times.n_events, "converged": res.converged,
-                           "cov_ok": res.cov_ok}
+                           "cov_ok": res.cov_ok, "interval_error": error}
     for key, label in names.items():
         out[key] = float(res.params[label])
-        out[f"{key}_lower"], out[f"{key}_upper"] = (float(v) for v in ci.loc[label])
+        out[f"{key}_lower"], out[f"{key}_upper"] = (
+            (float(v) for v in ci.loc[label]) if ci is not None else (None, None))
     return out
+
+
+def interval_or_error(method: Any, **kwargs: Any) -> tuple[Any, str]:
+    """Call an interval method; on failure return ``None`` and the error, which is recorded.
+
+    A replication whose fit succeeded but whose interval could not be computed is kept with
+    its estimates; it is counted, with the reason, among the replications without an interval
+    and left out of the coverage.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return method(**kwargs), ""
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError, RuntimeError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None = None
@@ -108,15 +124,19 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
         plot_estimates_against_truth(ax, table[key], truth[key], label=labels[key], fence=3.0)
         cov = summary.loc[key, "coverage"]
         ax.set_title(f"{config['level']:.0%} interval coverage {cov:.2f}", fontsize="medium")
+    no_interval = int((table["interval_error"] != "").sum())
     fig.suptitle(f"Hawkes recovery, Mohler et al. (2011) setting: {len(table)} replications "
-                 f"of {config['end_time']:g} days (mean {table['n_events'].mean():.0f} events)",
+                 f"of {config['end_time']:g} days (mean {table['n_events'].mean():.0f} events)"
+                 + (f"; {no_interval} without an interval" if no_interval else ""),
                  fontsize="medium")
     save_figure(fig, out_dir, FIGURE)
     degenerate = int((table["decay"] * config["end_time"] < 1.0).sum())
     return {"n_replications": len(table),
             "coverage": summary["coverage"].round(4).to_dict(),
             "median_estimate": summary["median"].round(4).to_dict(),
-            "degenerate_fits": degenerate}
+            "degenerate_fits": degenerate, "without_interval": no_interval,
+            "interval_errors": sorted(set(table.loc[table["interval_error"] != "",
+                                                     "interval_error"]))}
 
 
 if __name__ == "__main__":

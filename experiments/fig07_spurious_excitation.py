@@ -74,7 +74,14 @@ def replicate(rng: np.random.Generator, *, end_time: float, low_rate: float, hig
         with warnings.catch_warnings():  # an unreliable covariance is recorded in cov_ok
             warnings.simplefilter("ignore", UserWarning)
             res = model.fit(times)
-        lo, hi = res.branching_ratio_interval(level=level)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                lo, hi = res.branching_ratio_interval(level=level)
+            out[f"{name}_interval_error"] = ""
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError, RuntimeError) as exc:
+            lo = hi = None  # recorded: counted among replications without an interval
+            out[f"{name}_interval_error"] = f"{type(exc).__name__}: {exc}"
         out[f"{name}_br"] = res.branching_ratio
         out[f"{name}_lower"], out[f"{name}_upper"] = lo, hi
         out[f"{name}_converged"] = res.converged

@@ -66,21 +66,29 @@ def replicate(rng: np.random.Generator, *, baseline: float, branching_ratio: flo
     out: dict[str, Any] = {"share": share, "kappa_true": kappa, "n_events": times.n_events,
                            "n_captures": n_marked}
     if n_marked == 0:  # kappa is not identified without a single capture
-        out.update(kappa_hat=None, lower=None, upper=None, converged=False, cov_ok=False)
+        out.update(kappa_hat=None, lower=None, upper=None, converged=False, cov_ok=False,
+                   interval_error="no captures: kappa not identified")
         return out
     with warnings.catch_warnings():  # an unreliable covariance is recorded in cov_ok
         warnings.simplefilter("ignore", UserWarning)
         res = sahelmodel.Hawkes(baseline="constant").fit(times)
     label = next(k for k in res.params.index if k.startswith("kappa"))
-    lo, hi = res.conf_int(level=level).loc[label]
-    out.update(kappa_hat=float(res.params[label]), lower=float(lo), upper=float(hi),
-               converged=bool(res.converged), cov_ok=bool(res.cov_ok))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo, hi = (float(v) for v in res.conf_int(level=level).loc[label])
+        error = ""
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError, RuntimeError) as exc:
+        lo = hi = None  # recorded: counted among replications without an interval
+        error = f"{type(exc).__name__}: {exc}"
+    out.update(kappa_hat=float(res.params[label]), lower=lo, upper=hi,
+               converged=bool(res.converged), cov_ok=bool(res.cov_ok), interval_error=error)
     return out
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Coverage of the true kappa and rejection of kappa = 1, per design point."""
-    ok = table.dropna(subset=["kappa_hat"])
+    ok = table.dropna(subset=["kappa_hat", "lower", "upper"])
     rows = []
     for (kappa, share), g in ok.groupby(["kappa_true", "share"], sort=True):
         cover = ((g["lower"] <= kappa) & (kappa <= g["upper"])).to_numpy()
@@ -88,7 +96,7 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
         reject = above | (g["upper"] < 1.0).to_numpy()
         n = len(g)
         rows.append({"kappa_true": kappa, "share": share, "n": n,
-                     "n_without_captures": int((table["share"].eq(share)
+                     "n_without_interval": int((table["share"].eq(share)
                                                 & table["kappa_true"].eq(kappa)).sum() - n),
                      "mean_captures": g["n_captures"].mean(), "mean_events": g["n_events"].mean(),
                      "coverage": cover.mean(), "coverage_mcse": np.sqrt(

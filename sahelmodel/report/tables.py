@@ -54,8 +54,9 @@ def monte_carlo_summary(
     truth : dict
         True value of each parameter (keys = columns of ``estimates``).
     lower, upper : pandas.DataFrame, optional
-        Interval endpoints per replication (same shape); adds coverage and its Monte Carlo
-        standard error.
+        Interval endpoints per replication (same shape; infinite ends are unbounded intervals,
+        NaN marks a replication without an interval, left out of the coverage); adds coverage
+        and its Monte Carlo standard error.
 
     Returns
     -------
@@ -84,7 +85,7 @@ def monte_carlo_summary(
         }
         if lower is not None and upper is not None:
             lo, hi = lower[name].to_numpy(float), upper[name].to_numpy(float)
-            ok = np.isfinite(lo) & np.isfinite(hi)
+            ok = ~np.isnan(lo) & ~np.isnan(hi)  # an infinite end is an unbounded interval
             covered = (lo[ok] <= t) & (t <= hi[ok])
             c = covered.mean() if covered.size else np.nan
             row["coverage"] = c

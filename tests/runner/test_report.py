@@ -35,6 +35,13 @@ def test_monte_carlo_summary_by_hand():
     assert s.loc["a", "coverage"] == 0.75  # [0,2],[1,3],[2,4] cover 2; [5,7] does not
     assert s.loc["a", "coverage_mcse"] == pytest.approx(np.sqrt(0.75 * 0.25 / 4))
     assert s.loc["b", "n"] == 3 and s.loc["b", "coverage"] == 1.0
+    upper.loc[3, "a"] = np.inf  # an unbounded interval [5, inf) still does not cover 2
+    lower.loc[0, "a"] = np.nan  # no interval: left out
+    s = monte_carlo_summary(est, {"a": 2.0, "b": 0.5}, lower=lower, upper=upper)
+    assert s.loc["a", "coverage"] == pytest.approx(2 / 3)
+    lower.loc[3, "a"] = -np.inf
+    s = monte_carlo_summary(est, {"a": 2.0, "b": 0.5}, lower=lower, upper=upper)
+    assert s.loc["a", "coverage"] == 1.0
 
 
 def test_compare_results_side_by_side():
