@@ -52,6 +52,7 @@ import pandas as pd
 from scipy import stats
 
 from sahelmodel._inference import critical_value
+from sahelmodel._summary import Summary
 from sahelmodel.regression.models import NegativeBinomial, Poisson
 from sahelmodel.regression.results import CountResults
 
@@ -200,6 +201,31 @@ class EventStudyResults:
     def irr(self) -> pd.DataFrame:
         """Rate ratios by horizon with the interval at ``level``."""
         return self.table[["irr", "lower", "upper"]]
+
+    def __repr__(self) -> str:
+        return (f"<EventStudyResults: {self.method}, window {self.window}, "
+                f"{self.fit.nobs} observations, level {self.level}>")
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
+
+    def summary(self) -> Summary:
+        """Rate ratios by horizon, the placebo (pre-trend) test and the fit, as a Summary."""
+        info: list[tuple[str, object]] = [
+            ("Method", self.method),
+            ("Window", f"{self.window[0]} to {self.window[1]} (endpoints binned)"),
+            ("Observations", self.fit.nobs),
+            ("Covariance", self.fit.cov_type),
+            ("Baseline rate", self.baseline_rate),
+        ]
+        notes = list(self.fit.dropped.notes())
+        if (self.cov.index < -1).any():
+            test = self.pretrend_test()
+            notes.append(f"Pre-trend (placebo) test that all leads are zero: chi2 = "
+                         f"{test['statistic']:.3f} on {test['df']} df, p = "
+                         f"{test['p_value']:.4f}.")
+        return Summary("Event study of rate ratios by horizon", tuple(info),
+                       (("Horizons", self.table),), tuple(notes))
 
     def pretrend_test(self) -> dict[str, float]:
         """Joint Wald test that all lead (pre-period) coefficients are zero (placebo test).

@@ -156,6 +156,15 @@ class CountResults(LogLinkInference):
         return pd.Series(np.exp(eta) if kind == "mean" else eta, index=data.index,
                          name="mu" if kind == "mean" else "eta")
 
+    def __repr__(self) -> str:
+        return (f"<CountResults: {self.family}, {self.nobs} observations, "
+                f"{self.params.size} terms, fixed effects: "
+                f"{', '.join(self.fixed_effects) or 'none'}, cov: {self.cov_type}, "
+                f"loglik {self.loglik:.4f}>")
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
+
     def summary(self, level: float = 0.95) -> Summary:
         """Coefficients, rate ratios and fit information as a :class:`Summary`."""
         names = {"poisson": "Poisson", "nb2": "Negative binomial (NB2)",
