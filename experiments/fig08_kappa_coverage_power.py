@@ -14,12 +14,14 @@ What it reproduces
 The design question of the paper: with a Sahel dyad's event rate (baseline 0.05 events/day,
 branching ratio 0.5, mean lag 14 days, 10 years: a few hundred events) and 1-10% of events
 being captures, can a doubling of productivity after captures (kappa = 2) be detected? What the
-paper configuration (200 replications per point) must show: coverage within [0.90, 0.99] once
-there are about twenty captures or more (0.945 and 0.965 with 19 and 39 captures), and below
-it with a handful (0.78 with 4); the Wald test of kappa = 1 over-rejects with few captures
-(size 0.35 with 4 captures, 0.05 with 36); and the power to detect kappa = 2 stays low (under
-0.1 with 20-40 captures among about 380 events): at the scale of one dyad a doubling of a
-capture's triggering is not detectable, which is why the paper pools dyads.
+paper configuration (200 replications per point) shows, with the package's intervals for kappa
+(log-scale Wald, or profile likelihood near the boundary at 0): coverage between 0.92 and 0.96
+at every capture share, also with only 4 captures; a size of the test of kappa = 1 between 0.04
+and 0.085; and power to detect kappa = 2 rising with the number of captures, from 0.07 with 4
+captures to 0.34 with 19 and 0.48 with 39 (among about 380 events): at the scale of one dyad a
+doubling of a capture's triggering is found about half the time at best, which is why the
+paper pools dyads. A replication without any capture (kappa not identified) or whose interval
+cannot be computed is recorded with the reason and left out of the rates.
 
 Outputs: ``fig08_kappa_coverage_power.png/.pdf``, ``fig08_kappa_coverage_power.csv`` (one row
 per replication) and ``fig08_kappa_coverage_power_summary.csv`` (coverage, power and their
