@@ -22,11 +22,14 @@ Confidence intervals (:meth:`HawkesResults.conf_int`) never leave the parameter 
   coefficients :math:`\gamma` get :math:`\hat\gamma_k \pm q s_k`;
 * **profile likelihood**: :math:`\{x_k : 2\{\hat\ell - \ell_p(x_k)\} \le \chi^2_{1}(\text{level})\}`
   with :math:`\ell_p(x_k) = \max_{\theta_{-k}} \ell` (all other parameters re-estimated by
-  L-BFGS-B, warm-started from the neighbouring profile point). The end points are roots of
-  the signed root deviance in :math:`\log x_k` (bracketed by steps from the Wald end point,
-  then Brent's method); the lower end is exactly 0 when the deviance at the lower edge of the
+  L-BFGS-B, continued from the neighbouring profile point on the estimate's side). The end
+  points are roots of the signed root deviance in :math:`\log x_k`, bracketed by stepping out
+  from the estimate (factors of at most :math:`e^2`) and then found by Brent's method; the
+  lower end is exactly 0 when the deviance at the lower edge of the
   search region (:math:`x_k = e^{-23}`) is within the critical value, i.e. the boundary is in
-  the set, and the upper end is :math:`\infty` when the set reaches the upper edge.
+  the set, and the upper end is :math:`\infty` when the set reaches the upper edge (or the
+  edge of the region where the likelihood can be evaluated: the daily model's decay beyond
+  a few per day, where all offspring fall on the next day and the likelihood is flat).
 
 ``conf_int(method="auto")`` (the default, also used by ``to_frame`` and ``summary``) uses the
 profile interval for a positive parameter whose Wald approximation is not trustworthy: the
@@ -118,7 +121,8 @@ class HawkesResults(WaldInference):
         pseudo-inverse and intervals are unreliable).
     at_bound : tuple of str
         Parameters at the edge of the search region (e.g. a branching ratio shrinking to 0);
-        they get no Wald variance (NaN) and are listed in the summary's notes.
+        they get no Wald variance (NaN), a profile-likelihood interval from ``conf_int()``,
+        and are listed in the summary's notes.
 
     Examples
     --------
@@ -268,18 +272,19 @@ class HawkesResults(WaldInference):
         """Profile log-likelihood at ``theta[k] = value``, warm-started from the nearest point."""
         from sahelmodel.hawkes.model import profile_fit
 
-        points = self._cache.setdefault(("points", k), {float(self.theta[k]): self.theta})
-        if value in points:
-            start = points[value]
-        else:
-            start = points[min(points, key=lambda t: abs(t - value))]
-        ll, theta, ok = profile_fit(fun, start, k, value, self._search_bounds(),
-                                    self.nobs, min(self.model.tol, 1e-10))
-        if not np.isfinite(ll):
-            from sahelmodel.hawkes.model import HawkesFitError
-
-            raise HawkesFitError(f"the profile log-likelihood of {self.layout.names[k]} is not "
-                                 f"finite at {value!r} (optimisation scale)")
+        t_hat = float(self.theta[k])
+        points = self._cache.setdefault(("points", k), {t_hat: self.theta})
+        # continuation from the estimate: start from the nearest point between the estimate
+        # and ``value`` (never from one beyond it, which may sit in a degenerate optimum such
+        # as an excitation shrunk to zero, where the log-scale gradient vanishes)
+        between = [t for t in points if (t - t_hat) * (value - t_hat) >= 0.0
+                   and abs(t - t_hat) <= abs(value - t_hat)]
+        start = points[min(between, key=lambda t: abs(t - value))]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below
+            ll, theta, ok = profile_fit(fun, start, k, value, self._search_bounds(),
+                                        self.nobs, min(self.model.tol, 1e-10))
+        if not np.isfinite(ll):  # the model cannot be evaluated there (overflow)
+            return -np.inf
         if not ok:  # a finite point short of the maximum: recorded, reported in the summary
             self._cache.setdefault("unconverged", set()).add(self.layout.names[k])
         points[float(value)] = theta
@@ -301,7 +306,8 @@ class HawkesResults(WaldInference):
         Returns
         -------
         pandas.Series
-            Profile log-likelihood indexed by the values.
+            Profile log-likelihood indexed by the values (``-inf`` where the likelihood cannot
+            be evaluated, e.g. a daily-model kernel that overflows at an extreme decay).
         """
         names = list(self.layout.names)
         if term not in names:
@@ -335,27 +341,39 @@ class HawkesResults(WaldInference):
         ref = max(self.loglik, self._profile_point(fun, k, t_hat))
 
         def root_dev(t: float) -> float:  # signed-root deviance minus its critical value
-            return np.sqrt(max(2.0 * (ref - self._profile_point(fun, k, t)), 0.0)) - np.sqrt(crit)
+            ll = self._profile_point(fun, k, t)
+            if not np.isfinite(ll):
+                return np.nan
+            return np.sqrt(max(2.0 * (ref - ll), 0.0)) - np.sqrt(crit)
 
         se = float(np.sqrt(self.cov_theta[k, k]))
-        step0 = float(np.clip(se if np.isfinite(se) else 1.0, 0.05, 3.0)) * np.sqrt(crit)
+        step0 = float(np.clip(se if np.isfinite(se) else 1.0, 0.05, 1.0)) * np.sqrt(crit)
+        max_step = 2.0  # on the log scale: profile points at most a factor e^2 apart
 
         def end(direction: float, edge: float, probe_edge: bool) -> float | None:
-            inside, step = t_hat, step0
+            # root on one side; None when the set reaches the edge of the search region or of
+            # the region where the likelihood can be evaluated (a daily kernel that overflows)
+            inside, step, far = t_hat, step0, edge
             while True:
-                t = float(np.clip(inside + direction * step, min(lo_b, hi_b), max(lo_b, hi_b)))
-                if root_dev(t) > 0.0:
+                t = float(np.clip(inside + direction * step, min(inside, far), max(inside, far)))
+                r = root_dev(t)
+                if np.isnan(r):  # not computable: the region ends before t
+                    far, step = t, 0.5 * abs(t - inside)
+                    if step < 1e-3:
+                        return None
+                    continue
+                if r > 0.0:
                     if abs(t - inside) < 1e-9:
                         return t
                     return float(optimize.brentq(root_dev, min(inside, t), max(inside, t),
                                                  xtol=1e-4, rtol=1e-8))
-                if t == edge:
+                if t == far:
                     return None  # the set reaches the edge of the search region
                 if probe_edge:  # one step did not leave the set: is the boundary in it?
                     probe_edge = False
-                    if root_dev(edge) <= 0.0:
+                    if root_dev(edge) <= 0.0:  # (NaN: unknown, keep stepping)
                         return None
-                inside, step = t, 2.0 * step
+                inside, step = t, min(2.0 * step, max_step)
 
         upper = end(1.0, hi_b, False)
         # positive parameters: probe x = 0 (the lower edge) early, the common case near it

@@ -156,3 +156,34 @@ def test_fitted_multiplier_of_zero_simulates_as_zero():
     expect_one = 0.2 * 2000.0 / (1 - 0.8)
     assert n_zero == pytest.approx(expect_zero, rel=0.1)
     assert n_one == pytest.approx(expect_one, rel=0.15)
+
+
+def test_daily_decay_profile_open_above_where_the_kernel_overflows():
+    # mean lag 2/3 day: the daily model sees only that offspring come the next day, so the
+    # likelihood is flat for large decays, up to where the day-lag kernel overflows
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = Hawkes(timing="daily").fit(simulate_hawkes(0.3, 0.5, 1.5, 1000.0, rng=2))
+    assert res.interval_methods()["decay"] == "profile"
+    lo, hi = res.conf_int().loc["decay"]
+    assert 0 < lo < res.params["decay"] and hi == np.inf
+    prof = res.profile_loglik("decay", [50.0, 1e5])
+    assert 2 * (res.loglik - prof.iloc[0]) <= CRIT
+    assert prof.iloc[1] == -np.inf  # not computable, reported as such
+
+
+def test_profile_continues_from_the_estimate_side(null_kappa):
+    # at kappa = e^12 the refit shrinks the excitation to the edge (alpha ~ 1e-10), where the
+    # log-scale gradient vanishes: a refit at kappa = 1 started there would stay stuck
+    from sahelmodel.hawkes.model import _bounds, profile_fit
+
+    res = dataclasses.replace(null_kappa)  # a fresh copy: no cached profile points
+    fun = res._objective()
+    far_ll, far, _ = profile_fit(fun, res.theta, 3, 12.0, _bounds(res.layout), res.nobs)
+    assert far[1] < -20.0  # the degenerate optimum
+    stuck, _, _ = profile_fit(fun, far, 3, 0.0, _bounds(res.layout), res.nobs)
+    fresh, _, _ = profile_fit(fun, res.theta, 3, 0.0, _bounds(res.layout), res.nobs)
+    assert stuck < fresh - 5.0
+    prof = res.profile_loglik("kappa", [np.exp(12.0), 1.0])  # far point first
+    assert prof.iloc[0] == pytest.approx(far_ll, abs=1e-6)
+    assert prof.iloc[1] == pytest.approx(fresh, abs=1e-6)
