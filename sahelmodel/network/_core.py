@@ -196,10 +196,13 @@ def aggregate_ties(
     count = sp.csr_matrix(
         (np.ones(keys.size, dtype=np.int64), (row, period)), shape=shape, dtype=np.int64
     )
-    total = sp.csr_matrix(
-        (np.asarray(weight, dtype=np.float64), (row, period)), shape=shape, dtype=np.float64
-    )
     count.sum_duplicates()
+    weight = np.asarray(weight, dtype=np.float64)
+    if np.all(weight == 1.0):
+        # unit weights: the summed weight is the count (exact in float64 below 2**53), with
+        # the same sparsity pattern, so the second COO -> CSR conversion is skipped
+        return unique_keys, count, count.astype(np.float64)
+    total = sp.csr_matrix((weight, (row, period)), shape=shape, dtype=np.float64)
     total.sum_duplicates()
     return unique_keys, count, total
 

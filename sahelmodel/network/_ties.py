@@ -137,14 +137,36 @@ def is_civilian(names: np.ndarray, civilian_ids: set[str]) -> np.ndarray:
     return named | np.isin(text, np.array(sorted(civilian_ids), dtype=str))
 
 
-def _civilian_ids(frame: pd.DataFrame) -> set[str]:
+def _civilian_ids(
+    frame: pd.DataFrame, coded: tuple[tuple[np.ndarray, np.ndarray], ...]
+) -> set[str]:
+    """Names of actor1/actor2 whose kind is ``civilians`` on some row.
+
+    ``coded`` holds the ``(codes, uniques)`` of actor1 and actor2 from :func:`_codes`, so the
+    names are read from the distinct codes instead of hashing the strings again.
+    """
     ids: set[str] = set()
-    for side in ("actor1", "actor2"):
+    for side, (col_codes, uniques) in zip(("actor1", "actor2"), coded, strict=True):
         hit = frame[f"{side}_kind"].isin(["civilians"]).to_numpy(dtype=bool)
         if hit.any():
-            names = frame[side].to_numpy(dtype=object)[hit]
-            ids.update(str(x) for x in pd.unique(names) if not pd.isna(x))
+            picked = col_codes[hit]
+            picked = picked[picked >= 0]
+            ids.update(uniques[distinct(picked, uniques.size)].tolist())
     return ids
+
+
+def _bool_column(column: pd.Series) -> np.ndarray:
+    """A nullable boolean column as a numpy bool array with missing values read as False."""
+    return column.to_numpy(dtype=bool, na_value=False)
+
+
+def _category_mask(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    """``column.isin(values)`` as a numpy bool array, through the category codes when possible."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        hit = np.append(np.asarray(column.cat.categories.isin(values), dtype=bool), False)
+        codes = column.cat.codes.to_numpy()
+        return hit[np.where(codes >= 0, codes, hit.size - 1)]
+    return column.isin(values).to_numpy(dtype=bool)
 
 
 def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -248,7 +270,7 @@ def extract_ties(
     inside = (period >= 0) & (period < n_periods)
 
     # Factorise names: actor1/actor2 over all rows, capturer/loser over capture rows only.
-    cap_flag = frame["capture"].fillna(False).to_numpy(dtype=bool)
+    cap_flag = _bool_column(frame["capture"])
     cap_rows = np.flatnonzero(cap_flag)
     c1, u1 = _codes(frame["actor1"])
     c2, u2 = _codes(frame["actor2"])
@@ -263,7 +285,7 @@ def extract_ties(
     m_codes, m_uniq = pd.factorize(m_names)
     m_uniq = np.asarray(m_uniq, dtype=object).astype(str)
 
-    civ_ids = _civilian_ids(frame)
+    civ_ids = _civilian_ids(frame, ((c1, u1), (c2, u2)))
     # Node set: every name on an inside row (civilians only when asked for).
     present = [
         u1[distinct(c1[inside & (c1 >= 0)], u1.size)],
@@ -298,11 +320,11 @@ def extract_ties(
     nc[cap_rows], nl[cap_rows] = to_nodes(cc, uc), to_nodes(cl, ul)
 
     cap = cap_flag & (nc != -1) & (nl != -1)
-    hostile_type = frame["event_type"].isin(HOSTILE_TYPES).to_numpy(dtype=bool)
+    hostile_type = _category_mask(frame["event_type"], HOSTILE_TYPES)
     has_a2 = n2 != -1
     src = np.where(cap, nc, n1)
     dst = np.where(cap, nl, n2)
-    directed = cap | frame["directed"].fillna(False).to_numpy(dtype=bool)
+    directed = cap | _bool_column(frame["directed"])
     candidate = inside & (cap | (hostile_type & has_a2))
     civ = (src == -2) | (dst == -2)
     self_loop = (src == dst) & (src >= 0)
@@ -312,14 +334,20 @@ def extract_ties(
     keep = candidate & ~civ & ~self_loop
     _check_known(frame, keep, src, dst, len(node_index))
 
-    reason = np.full(n_rows, REASONS.index("hostile"), dtype=np.int64)
-    reason[~keep & self_loop] = REASONS.index("self_loop")
-    reason[~keep & civ] = REASONS.index("civilians")
-    reason[~cap & hostile_type & ~has_a2] = REASONS.index("one_sided")
-    reason[~cap & ~hostile_type] = REASONS.index("not_hostile_type")
-    reason[~inside] = REASONS.index("outside_window")
+    # Each event gets the first reason that applies, in the order of REASONS.
+    not_cap = inside & ~cap
+    n_kept = int(np.count_nonzero(keep))
+    n_civ = int(np.count_nonzero(candidate & civ))
+    tally = [
+        n_rows - int(np.count_nonzero(inside)),
+        int(np.count_nonzero(not_cap & ~hostile_type)),
+        int(np.count_nonzero(not_cap & hostile_type & ~has_a2)),
+        n_civ,
+        int(np.count_nonzero(candidate)) - n_civ - n_kept,
+        n_kept,
+    ]
     accounting = pd.Series(
-        np.bincount(reason, minlength=len(REASONS)).astype(np.int64),
+        np.array(tally, dtype=np.int64),
         index=pd.Index(list(REASONS), name="reason"),
         name="events",
     )
