@@ -169,8 +169,12 @@ def _category_mask(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
     return column.isin(values).to_numpy(dtype=bool)
 
 
-def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Explode ``;``-joined names of the given rows: (row of each name, name)."""
+def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Explode ``;``-joined names of the given rows without making a string per occurrence.
+
+    Returns ``(row, position, table)``: the row of each name, its position in ``table``, and
+    ``table``, the non-empty stripped pieces of the distinct strings (a name may repeat).
+    """
     codes, uniques = pd.factorize(column.to_numpy(dtype=object)[rows], use_na_sentinel=True)
     text = np.asarray(uniques, dtype=str)
     # one C-level split of all distinct strings joined, then vectorised strip
@@ -179,33 +183,46 @@ def _split_names(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.nd
     n_pieces = np.strings.count(text, ";") + 1
     owner = np.repeat(np.arange(text.size), n_pieces)
     keep = np.strings.str_len(pieces) > 0
-    flat = pieces[keep].astype(object)
+    table = pieces[keep]
     lengths = np.append(np.bincount(owner[keep], minlength=text.size), 0)  # last: missing
     offsets = np.concatenate([[0], np.cumsum(lengths[:-1])])
     per_row = lengths[codes]
     total = int(per_row.sum())
     if total == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), table
     starts = np.repeat(np.cumsum(per_row) - per_row, per_row)
     within = np.arange(total) - starts
     take = np.repeat(offsets[np.maximum(codes, 0)], per_row) + within
-    return np.repeat(rows, per_row), flat[take]
+    return np.repeat(rows, per_row), take.astype(np.int64), table
 
 
-def _side_members(frame: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, ...]:
-    """``(row, side, name)`` of every actor named on each side of the given events."""
-    parts_row, parts_side, parts_name = [], [], []
-    for side, main, assoc in ((1, "actor1", "assoc_actor1"), (2, "actor2", "assoc_actor2")):
-        main_names = frame[main].to_numpy(dtype=object)[rows]
-        extra_rows, extra_names = _split_names(frame[assoc], rows)
-        parts_row += [rows, extra_rows]
-        parts_side += [np.full(rows.size + extra_rows.size, side, dtype=np.int64)]
-        parts_name += [main_names, extra_names]
-    names = np.concatenate(parts_name)
-    row = np.concatenate(parts_row)
-    side = np.concatenate(parts_side)
-    known = ~pd.isna(names)
-    return row[known], side[known], names[known]
+def _side_members(
+    frame: pd.DataFrame, rows: np.ndarray, mains: tuple[tuple[np.ndarray, np.ndarray], ...]
+) -> tuple[np.ndarray, ...]:
+    """``(row, side, code, table)`` of every actor named on each side of the given events.
+
+    ``mains`` holds the ``(codes, uniques)`` of actor1 and actor2 over all rows; ``code``
+    indexes ``table`` (the names, possibly repeated), so no string is made per occurrence.
+    """
+    parts_row, parts_side, parts_code, tables = [], [], [], []
+    offset = 0
+    for side, (main_codes, main_names), assoc in zip(
+        (1, 2), mains, ("assoc_actor1", "assoc_actor2"), strict=True
+    ):
+        main = main_codes[rows]
+        known = main >= 0  # a missing actor2 is not a member
+        extra_rows, extra_pos, extra_names = _split_names(frame[assoc], rows)
+        parts_row += [rows[known], extra_rows]
+        parts_code += [main[known] + offset, extra_pos + (offset + main_names.size)]
+        parts_side.append(np.full(int(known.sum()) + extra_rows.size, side, dtype=np.int64))
+        tables += [np.asarray(main_names, dtype=str), np.asarray(extra_names, dtype=str)]
+        offset += main_names.size + extra_names.size
+    return (
+        np.concatenate(parts_row).astype(np.int64),
+        np.concatenate(parts_side),
+        np.concatenate(parts_code).astype(np.int64),
+        np.concatenate(tables),
+    )
 
 
 def _window(
@@ -281,9 +298,7 @@ def extract_ties(
     assoc_rows = np.flatnonzero(
         inside & (frame["assoc_actor1"].notna() | frame["assoc_actor2"].notna()).to_numpy()
     )
-    m_row, m_side, m_names = _side_members(frame, assoc_rows)
-    m_codes, m_uniq = pd.factorize(m_names)
-    m_uniq = np.asarray(m_uniq, dtype=object).astype(str)
+    m_row, m_side, m_codes, m_table = _side_members(frame, assoc_rows, ((c1, u1), (c2, u2)))
 
     civ_ids = _civilian_ids(frame, ((c1, u1), (c2, u2)))
     # Node set: every name on an inside row (civilians only when asked for).
@@ -293,7 +308,7 @@ def extract_ties(
         uc[distinct(cc[inside[cap_rows] & (cc >= 0)], uc.size)],
         ul[distinct(cl[inside[cap_rows] & (cl >= 0)], ul.size)],
     ]
-    present.append(m_uniq)
+    present.append(m_table[distinct(m_codes, m_table.size)])
     names = np.unique(np.concatenate([np.asarray(p, dtype=str) for p in present]))
     civ_name = is_civilian(names, civ_ids)
     if not include_civilians:
@@ -362,7 +377,7 @@ def extract_ties(
     hostile = (s_code, d_code, h_dir, period[rows], w_all[rows], rows)
 
     cooperative = _cooperative_ties(
-        frame, m_row, m_side, m_codes, to_nodes(np.arange(m_uniq.size), m_uniq), m_uniq,
+        frame, m_row, m_side, m_codes, to_nodes(np.arange(m_table.size), m_table), m_table,
         len(node_index), period, w_all,
     )
     crow = np.flatnonzero(cap_flag & inside & (nc >= 0))
@@ -390,7 +405,7 @@ def _cooperative_ties(
     if outside.size:
         k = int(outside[0])
         raise EventDataError(
-            f"actor {names[codes[k]]!r} is not in the given actors",
+            f"actor {str(names[codes[k]])!r} is not in the given actors",
             column="assoc_actor1" if side[k] == 1 else "assoc_actor2",
             source=f"event {frame['event_id'].iloc[int(row[k])]!r}",
         )
