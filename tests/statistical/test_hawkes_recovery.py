@@ -63,8 +63,11 @@ def test_capture_multiplier_coverage():
 def test_null_capture_multiplier_coverage_at_sahel_dyad_scale():
     # kappa = 1 (a capture triggers like any clash), 2% marked, Sahel-dyad scale: baseline
     # 0.05/day, BR 0.5, 14-day mean lag, 10 years, so ~370 events with ~7 captures. kappa-hat
-    # often sits at the boundary 0, where the natural-scale Wald interval has near-zero width
-    # (coverage ~0.55); conf_int's default profiles kappa there, with lower end 0.
+    # sits at the boundary 0 in ~1/4 of replications, where the natural-scale Wald interval has
+    # near-zero width; conf_int's default profiles kappa there (lower end 0 in ~90%).
+    # Measured over 200 replications (SeedSequence(11)): natural-scale Wald 0.76, log-scale
+    # Wald 0.92, default (profile where needed) 0.98; daily model (SeedSequence(21)) 0.74,
+    # 0.92, 0.96. This seed set: 115 of 120 covered (0.958).
     cover = []
     for g in _gens(808, 120):
         et = simulate_hawkes(0.05, 0.5, 1 / 14, 3650.0, marks=0.02, mark_multiplier=1.0, rng=g)
