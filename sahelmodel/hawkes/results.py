@@ -228,6 +228,21 @@ class HawkesResults(WaldInference):
         -------
         pandas.DataFrame
             Columns ``lower`` and ``upper`` indexed by term.
+
+        Examples
+        --------
+        >>> from sahelmodel import Hawkes, simulate_hawkes
+        >>> et = simulate_hawkes(0.05, 0.5, 1 / 14, 3650.0, marks=0.02, mark_multiplier=1.0,
+        ...                      rng=0)
+        >>> res = Hawkes().fit(et)  # seven captures: kappa-hat at the boundary 0
+        >>> res.interval_methods()["kappa"]
+        'profile'
+        >>> lower, upper = res.conf_int().loc["kappa"]
+        >>> float(lower), bool(1.0 < upper)
+        (0.0, True)
+        >>> prof = res.profile_loglik("kappa", [1.0])
+        >>> bool(2 * (res.loglik - prof.iloc[0]) <= 3.84)  # kappa = 1 is in the 95% set
+        True
         """
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
