@@ -15,6 +15,9 @@ import pandas as pd
 
 __all__ = ["Summary", "format_value"]
 
+#: Widest text layout of the info block before it falls back to one column.
+_MAX_WIDTH = 100
+
 
 def format_value(value: object, digits: int = 4) -> str:
     """Format one cell: floats to ``digits`` significant decimals, p-values kept readable.
@@ -99,10 +102,11 @@ class Summary:
         if info:
             wk = max(len(k) for k, _ in info)
             wv = max(len(v) for _, v in info)
-            half = (len(info) + 1) // 2
+            two_columns = 2 * (wk + 1 + wv) + 5 <= _MAX_WIDTH
+            half = (len(info) + 1) // 2 if two_columns else len(info)
             left, right = info[:half], info[half:]
             for i, (k, v) in enumerate(left):
-                line = f"{k + ':':<{wk + 1}} {v:>{wv}}"
+                line = f"{k + ':':<{wk + 1}} " + (f"{v:>{wv}}" if two_columns else v)
                 if i < len(right):
                     k2, v2 = right[i]
                     line += f"    {k2 + ':':<{wk + 1}} {v2:>{wv}}"

@@ -83,3 +83,10 @@ def test_summary_renders_everywhere():
     assert r"\begin{tabular}" in latex and r"std\_error" in latex
     assert format_value(1e-9) == "1.000e-09"
     assert format_value(float("nan")) == ""
+
+
+def test_summary_falls_back_to_one_column_when_info_is_wide():
+    s = Summary("T", [("Model", "x" * 80), ("Events", 3)])
+    lines = s.as_text().splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert any(line.startswith("Events:") for line in lines)

@@ -515,6 +515,14 @@ class HawkesResults(WaldInference):
                                 level=level)
 
     # ----------------------------------------------------------------- summary
+    def __repr__(self) -> str:
+        return (f"<HawkesResults: {self.model.kernel} kernel, {self.model.baseline} baseline, "
+                f"{self.nobs} events in {self.data.n_dims} dimensions, branching ratio "
+                f"{self.branching_ratio:.4f}, loglik {self.loglik:.4f}>")
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
+
     def summary(self, level: float = 0.95) -> Summary:
         """Summary of the fit (text / HTML / LaTeX)."""
         lo, hi = self.branching_ratio_interval(level)
