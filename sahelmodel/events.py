@@ -241,6 +241,18 @@ class ReadReport:
         return "\n".join(lines)
 
 
+def _whole_non_negative(col: pd.Series, name: str) -> pd.Series:
+    """``col`` as int64, refusing missing, fractional, negative or non-numeric values."""
+    values = pd.to_numeric(col, errors="coerce").astype("float64")
+    bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise EventDataError(
+            f"expected a whole number >= 0, got {col.iloc[pos]!r} (index {pos})", column=name
+        )
+    return values.astype("int64")
+
+
 def _coerce(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly the canonical columns, in order, with canonical dtypes."""
     n = len(frame)
@@ -255,6 +267,8 @@ def _coerce(frame: pd.DataFrame) -> pd.DataFrame:
             col = pd.Series([missing] * n, index=frame.index, dtype=object)
         if name == "date":
             col = pd.to_datetime(col).dt.normalize().astype("datetime64[ns]")
+        elif name == "fatalities":
+            col = _whole_non_negative(col, name)
         elif name == "event_type":
             bad = col.notna() & ~col.isin(EVENT_TYPES)
             if bad.any():

@@ -81,3 +81,14 @@ def test_csv_round_trip(tmp_path):
     back = pd.read_csv(path)
     assert back.loc[0, "notes"] == 'a, "quoted" note'
     assert np.isclose(back.loc[0, "latitude"], 12.5)
+
+
+@pytest.mark.parametrize("value", [2.7, -0.5, None, "many", float("inf")])
+def test_fatalities_must_be_whole_non_negative_numbers(value):
+    with pytest.raises(EventDataError, match="whole number >= 0") as info:
+        EventTable.from_records([_rec(fatalities=value)])
+    assert info.value.column == "fatalities"
+
+
+def test_whole_float_fatalities_are_kept():
+    assert EventTable.from_records([_rec(fatalities=3.0)]).frame["fatalities"].tolist() == [3]
