@@ -117,7 +117,8 @@ _UNITS = {
 }
 #: Regex source of a count written before a materiel name ("two", "12", "a dozen", "1,200").
 COUNT_SOURCE = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+|a\s+dozen|one\s+dozen|a\s+hundred|one\s+hundred|"
+    r"(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+(?![\d,.])|\d+|"
+    r"a\s+dozen|one\s+dozen|a\s+hundred|one\s+hundred|"
     r"a\s+pair\s+of|a\s+couple\s+of|" + "|".join(sorted(
         (k for k in _UNITS if " " not in k), key=len, reverse=True)) + r")"
 )
@@ -130,10 +131,12 @@ def parse_count(word: str) -> int | None:
     --------
     >>> parse_count("two"), parse_count("1,200"), parse_count("a dozen"), parse_count("some")
     (2, 1200, 12, None)
+    >>> parse_count("1 000"), parse_count("1.000")
+    (1000, 1000)
     """
     key = _SPACE.sub(" ", word.strip().lower())
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", key):
-        return int(key.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+", key):
+        return int(re.sub(r"[,.\u00a0 ]", "", key))
     return _UNITS.get(key)
 
 
