@@ -105,6 +105,11 @@ def _decode(data: bytes, source: str, encoding: str) -> str:
         raise ValueError(f"unknown encoding {encoding!r}") from None
 
 
+def _whole_numbers(values: pd.Series) -> bool:
+    arr = values.to_numpy(dtype=float)
+    return bool(np.isfinite(arr).all() and (arr == np.floor(arr)).all())
+
+
 def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
     """A user DataFrame as strings, as if it had been written to CSV and read back."""
     out = {}
@@ -112,6 +117,10 @@ def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame[name]
         if pd.api.types.is_datetime64_any_dtype(col):
             text = col.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(col) and _whole_numbers(col.dropna()):
+            # whole numbers stored as floats because of a blank (pandas' NaN): write them as
+            # a CSV would hold them, so ids read from a frame equal ids read from the file
+            text = col.astype("Int64").astype(object).map(str)
         else:
             text = col.astype(object).map(str)
         out[str(name).strip()] = text.where(col.notna(), "").astype(object)
