@@ -523,7 +523,9 @@ class EventTimes:
         start_t = 0.0 if start is None else (_as_day(start) - t0) / step
         if end is None:
             # the window is the table's, even when some events were dropped
-            end_t = (all_dates.max() - t0) / step + 1.0 if len(all_dates) else start_t
+            # the last day is observed in full, whatever the time unit
+            end_t = ((all_dates.max() + pd.Timedelta(days=1) - t0) / step
+                     if len(all_dates) else start_t)
         else:
             end_t = (_as_day(end) - t0) / step
         outside = (times < start_t) | (times > end_t)
