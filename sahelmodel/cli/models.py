@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from sahelmodel._validation import check_level
 
 __all__ = ["FIT_KEYS", "read_event_file", "register"]
 
@@ -75,6 +78,9 @@ def _simulate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.kind == "hawkes":
+        if not 0 <= args.branching_ratio < 1:
+            raise _user_error(f"simulate: --branching-ratio must be in [0, 1) for a stationary "
+                              f"process, got {args.branching_ratio}")
         times = sahelmodel.simulate_hawkes(args.baseline, args.branching_ratio, args.decay,
                                            float(args.days), rng=args.seed)
         times.to_frame().to_csv(out, index=False)
@@ -110,6 +116,10 @@ def _load_fit_config(path: Path) -> dict[str, Any]:
                               f"got {cfg[key]!r}")
     if cfg["model"] != "hawkes" and not cfg["formula"]:
         raise _user_error(f"{path}: a {cfg['model']} model needs a formula")
+    try:
+        check_level(cfg["level"])
+    except (TypeError, ValueError) as exc:
+        raise _user_error(f"{path}: {exc}") from None
     return cfg
 
 
@@ -163,7 +173,7 @@ def _fit(args: argparse.Namespace) -> int:
             kwargs["cluster"] = cluster
         result = _fit_or_explain(args.model, fit, cfg["formula"], panel, **kwargs)
         panel.to_csv(out / "panel.csv", index=False)
-    summary = str(result.summary())
+    summary = str(result.summary(level=cfg["level"]))
     (out / "summary.txt").write_text(summary + "\n")
     result.to_frame(level=cfg["level"]).to_csv(out / "estimates.csv")
     print(summary)
@@ -208,6 +218,24 @@ def _network(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user_values(handler: Any) -> Any:
+    """Run a command whose numbers, dates and settings come straight from the user.
+
+    The library checks them and raises ``ValueError`` naming what is wrong; here that message
+    becomes a one-line error (exit status 2) instead of a traceback.
+    """
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ValueError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise _user_error(f"{args.command}: {first}") from None
+
+    return run
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``simulate``, ``fit`` and ``network`` to the command's subparsers."""
     fmt_help = "event file format: auto (from the header), ucdp, acled or csv (canonical)"
@@ -225,7 +253,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--branching-ratio", type=float, default=0.5, help="hawkes: branching ratio")
     p.add_argument("--decay", type=float, default=1.0, help="hawkes: kernel decay per day")
     p.add_argument("--days", type=float, default=1000.0, help="hawkes: length in days")
-    p.set_defaults(handler=_simulate)
+    p.set_defaults(handler=_user_values(_simulate), command='simulate')
 
     p = sub.add_parser("fit", help="fit a model from a TOML file to an event file",
                        description="Fit a count regression (fepois, fenegbin) on a dyad or actor "
@@ -238,7 +266,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=fmt_help)
     p.add_argument("--out", default="fit", metavar="DIR",
                    help="folder for summary.txt and estimates.csv (default: fit)")
-    p.set_defaults(handler=_fit)
+    p.set_defaults(handler=_user_values(_fit), command='fit')
 
     p = sub.add_parser("network", help="rivalry network tables and a figure for an event file",
                        description="Build the time-varying rivalry network of an event file and "
@@ -254,4 +282,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=25, help="actors drawn (default 25)")
     p.add_argument("--out", default="network", metavar="DIR",
                    help="output folder (default: network)")
-    p.set_defaults(handler=_network)
+    p.set_defaults(handler=_user_values(_network), command='network')
