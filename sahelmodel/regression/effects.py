@@ -79,7 +79,9 @@ def capture_effects(
     pandas.DataFrame
         Indexed by ``h`` (1, 2, ...), columns ``irr, irr_lower, irr_upper`` (rate ratio at
         horizon :math:`k = h - 1`), ``p_with, p_with_lower, p_with_upper, p_without,
-        p_diff, p_diff_lower, p_diff_upper``.
+        p_diff, p_diff_lower, p_diff_upper``. Probability intervals are delta-method Wald
+        intervals clipped to the range a probability (or a difference from ``p_without``) can
+        take.
 
     Examples
     --------
@@ -95,7 +97,10 @@ def capture_effects(
     level = check_level(level)
     if isinstance(result, EventStudyResults):
         hi = result.window[1]
-        last = hi - 1 if hi >= 1 else 0
+        if hi < 1:
+            raise ValueError(f"the event study's window ends at {hi}, whose coefficient bins "
+                             f"every later period; refit with a window ending at 1 or later")
+        last = hi - 1
         horizons = list(range(0, (max_horizon if max_horizon is not None else last + 1)))
         if horizons and horizons[-1] >= hi and hi > 0:
             raise ValueError(f"max_horizon {max_horizon} reaches the binned end point {hi}")
@@ -134,9 +139,12 @@ def capture_effects(
             "irr": float(np.exp(params[h - 1])),
             "irr_lower": float(np.exp(params[h - 1] - q * se[h - 1])),
             "irr_upper": float(np.exp(params[h - 1] + q * se[h - 1])),
-            "p_with": p1, "p_with_lower": p1 - q * s1, "p_with_upper": p1 + q * s1,
+            "p_with": p1,
+            "p_with_lower": max(p1 - q * s1, 0.0), "p_with_upper": min(p1 + q * s1, 1.0),
             "p_without": p0,
-            "p_diff": p1 - p0, "p_diff_lower": p1 - p0 - q * s1, "p_diff_upper": p1 - p0 + q * s1,
+            "p_diff": p1 - p0,
+            "p_diff_lower": max(p1 - p0 - q * s1, -p0),
+            "p_diff_upper": min(p1 - p0 + q * s1, 1.0 - p0),
         })
     return pd.DataFrame(rows).set_index("h")
 

@@ -187,6 +187,13 @@ class _CountModel:
             raise ValueError(f"names has {len(names)} entries for {xx.shape[1]} columns")
         fes = ([] if fixed_effects is None else [np.asarray(fixed_effects)]
                if np.ndim(fixed_effects) == 1 else [np.asarray(f) for f in fixed_effects])
+        named = isinstance(self.cluster, str) or (
+            isinstance(self.cluster, (list, tuple)) and len(self.cluster) > 0
+            and all(isinstance(c, str) for c in self.cluster))
+        if cluster is None and named:
+            raise ValueError("cluster names in the specification need fit(data); fit_arrays "
+                             "takes the cluster variable(s) as arrays: fit_arrays(..., "
+                             "cluster=codes)")
         clu = cluster if cluster is not None else self.cluster
         clusters = ([] if clu is None else [np.asarray(clu)] if np.ndim(clu) == 1
                     else [np.asarray(c) for c in clu])
@@ -452,7 +459,10 @@ class Poisson(_CountModel):
     offset, exposure : str or array_like, optional
         Column name or array; ``exposure`` enters as ``log(exposure)``.
     weights : str or array_like, optional
-        Prior (frequency) weights.
+        Prior (analytic) weights, as R's ``glm`` and fixest treat them: each row's
+        log-likelihood contribution is multiplied by its weight. The robust and cluster
+        covariances count rows, not the sum of the weights, so these are not frequency
+        weights (to weight by frequency, repeat the rows).
     cov : {"iid", "robust", "cluster"}
         Covariance estimator (see :mod:`sahelmodel.regression.covariance`).
     cluster : str, sequence of str, or array(s), optional
