@@ -56,11 +56,15 @@ def _multicolumn(ncol: int, text: str) -> str:
     return rf"\multicolumn{{{ncol}}}{{l}}{{{text}}} \\"
 
 
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+
+
 def _latex_escape(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
-                 ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}")):
-        text = text.replace(a, b)
-    return text
+    """Escape LaTeX's special characters in one pass (so escapes are not escaped again)."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
 @dataclass(frozen=True)

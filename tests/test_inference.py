@@ -90,3 +90,11 @@ def test_summary_falls_back_to_one_column_when_info_is_wide():
     lines = s.as_text().splitlines()
     assert max(len(line) for line in lines) <= 100
     assert any(line.startswith("Events:") for line in lines)
+
+
+def test_latex_escapes_every_special_character_once():
+    from sahelmodel._summary import _latex_escape
+
+    assert _latex_escape("a\\b") == r"a\textbackslash{}b"
+    assert _latex_escape("y ~ x_1 | g^t") == r"y \textasciitilde{} x\_1 | g\textasciicircum{}t"
+    assert _latex_escape("{50%}") == r"\{50\%\}"
