@@ -6,8 +6,11 @@ For a fitted Hawkes process and one marked event (a capture, category :math:`c`,
 * **expected extra clashes** in target :math:`d` within :math:`h` days: the expected number of
   its descendants (all generations) in :math:`d` on :math:`(0, h]`,
   :math:`E_d(h) = \kappa_c\, N_d(h)`, where :math:`N(h)` solves the linear system of the
-  expected response. With :math:`x_{ab}(t)` the decayed expected activity of source :math:`b`
-  seen by target :math:`a`,
+  expected response. Descendants are themselves captures at the rates seen in the data, so
+  every generation after the first excites with :math:`\alpha_{ab}\bar m_b`, where
+  :math:`\bar m_b` is the mean productivity multiplier of the events of dimension :math:`b`
+  (the same scaling as the branching ratio). With :math:`x_{ab}(t)` the decayed expected
+  activity of source :math:`b` seen by target :math:`a`,
 
   .. math::
 
@@ -40,6 +43,7 @@ from scipy.linalg import expm
 
 from sahelmodel._inference import critical_value, delta_method
 from sahelmodel._validation import check_level, check_positive
+from sahelmodel.hawkes.results import _mean_multiplier
 
 __all__ = ["capture_response", "expected_descendants"]
 
@@ -139,7 +143,11 @@ def capture_response(res: Any, h: float, *, source: int | str = 0, target: int |
     def fun(theta: np.ndarray) -> np.ndarray:
         par = layout.unpack(theta)
         kappa = float(par.kappa[int(category) - 1]) if n_cats else 1.0
-        n_h = expected_descendants(par.alpha, par.beta, k, h, par.mix)[d]
+        # descendants carry marks too, at the shares seen in the data: later generations
+        # excite with alpha * mean multiplier of their source; the first generation's
+        # multiplier is kappa (applied below), so the unit start is divided by m_k
+        m = _mean_multiplier(res.data, par.kappa)
+        n_h = expected_descendants(par.alpha * m[None, :], par.beta, k, h, par.mix)[d] / m[k]
         mu_bar = float(par.mu[d] @ lengths / lengths.sum())
         if par.mix is None:
             direct = par.alpha[d, k] * -np.expm1(-par.beta[d, k] * h)

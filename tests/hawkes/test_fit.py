@@ -159,7 +159,9 @@ def test_capture_response_closed_form():
     a, b, k = res.params["alpha[0<-0]"], res.params["decay"], res.params["kappa"]
     mu = res.params["mu[0]"]
     tab = res.capture_response(7.0)
-    n7 = a / (1 - a * 1.0) * (1 - np.exp(-b * (1 - a) * 7.0))
+    # descendants are captures at the observed share, so later generations excite with a * m
+    m = 1.0 + np.mean(et.marks > 0) * (k - 1.0)
+    n7 = a / (1 - a * m) * (1 - np.exp(-b * (1 - a * m) * 7.0))
     assert tab.loc["extra_clashes", "estimate"] == pytest.approx(k * n7, rel=1e-8)
     assert tab.loc["extra_vs_ordinary", "estimate"] == pytest.approx((k - 1) * n7, rel=1e-8)
     p = 1 - np.exp(-mu * 7 - k * a * (1 - np.exp(-b * 7)))
