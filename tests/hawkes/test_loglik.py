@@ -70,21 +70,26 @@ def test_vectorised_matches_reference(problem):
     np.testing.assert_allclose(_flat(g), _flat(g_ref), rtol=1e-9, atol=1e-9)
 
 
-@pytest.mark.properties
-@settings(max_examples=40)
-@given(problems())
-def test_gradient_matches_finite_differences(problem):
-    data, par = problem
-    _, g, _ = loglik_and_grad(data, par)
-    x = _flat(par)
+def _central_gradient(fun, x):
+    """Central finite differences of a scalar function, step 1e-6 * max(1, |x_k|)."""
     fd = np.empty_like(x)
     for k in range(x.size):
         h = 1e-6 * max(1.0, abs(x[k]))
         up, dn = x.copy(), x.copy()
         up[k] += h
         dn[k] -= h
-        fd[k] = (loglik_and_grad(data, _unflat(up, par), want_grad=False)[0]
-                 - loglik_and_grad(data, _unflat(dn, par), want_grad=False)[0]) / (2 * h)
+        fd[k] = (fun(up) - fun(dn)) / (2 * h)
+    return fd
+
+
+@pytest.mark.properties
+@settings(max_examples=40)
+@given(problems())
+def test_gradient_matches_finite_differences(problem):
+    data, par = problem
+    _, g, _ = loglik_and_grad(data, par)
+    fd = _central_gradient(
+        lambda x: loglik_and_grad(data, _unflat(x, par), want_grad=False)[0], _flat(par))
     np.testing.assert_allclose(_flat(g), fd, rtol=1e-5, atol=1e-5)
 
 
@@ -111,15 +116,8 @@ def test_daily_gradient_matches_finite_differences(problem):
                           data.edges)
     ll, g, _ = daily_loglik_and_grad(counts, par)
     assert np.isfinite(ll)
-    x = _flat(par)
-    fd = np.empty_like(x)
-    for k in range(x.size):
-        h = 1e-6 * max(1.0, abs(x[k]))
-        up, dn = x.copy(), x.copy()
-        up[k] += h
-        dn[k] -= h
-        fd[k] = (daily_loglik_and_grad(counts, _unflat(up, par), want_grad=False)[0]
-                 - daily_loglik_and_grad(counts, _unflat(dn, par), want_grad=False)[0]) / (2 * h)
+    fd = _central_gradient(
+        lambda x: daily_loglik_and_grad(counts, _unflat(x, par), want_grad=False)[0], _flat(par))
     np.testing.assert_allclose(_flat(g), fd, rtol=1e-5, atol=1e-5)
 
 
