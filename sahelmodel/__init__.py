@@ -7,8 +7,15 @@ captures excite clashes, and a generative simulator of rival groups.
 
 from sahelmodel import simulate
 from sahelmodel._rng import as_generator
-from sahelmodel.actors import actor_id, alias_table
-from sahelmodel.captures import CaptureResult, code_captures, materiel_lexicon, parse_capture
+from sahelmodel import coding
+from sahelmodel.coding import (
+    CaptureResult,
+    actor_id,
+    alias_table,
+    code_captures,
+    materiel_lexicon,
+    parse_capture,
+)
 from sahelmodel.event_times import EventTimes
 from sahelmodel.events import EventDataError, EventTable, ReadReport
 from sahelmodel.hawkes.model import Hawkes
@@ -69,6 +76,7 @@ __all__ = [
     "betweenness",
     "capability_shifts",
     "capture_effects",
+    "coding",
     "code_captures",
     "communities",
     "degree",

@@ -26,7 +26,7 @@ import pandas as pd
 from benchmarks.harness import Case
 from sahelmodel import read_acled, read_ucdp_ged
 from sahelmodel._paths import shared_dir
-from sahelmodel.actors import resolve_actors, resolve_actors_slow
+from sahelmodel.coding.actors import resolve_actors, resolve_actors_slow
 
 _NAMES = np.array(["JNIM", "Government of Mali", "Civilians", "IS", "Government of Burkina Faso",
                    "Government of Niger", "Dozos (Mali)", "Dan na Ambassagou", "AQIM",

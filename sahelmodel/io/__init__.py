@@ -1,7 +1,7 @@
 """Readers of event data: ACLED, UCDP GED and any CSV with a column mapping.
 
 Every reader returns an :class:`~sahelmodel.events.EventTable` in the canonical schema, maps
-actor names to canonical ids through :mod:`sahelmodel.actors`, and accounts for every row in
+actor names to canonical ids through :mod:`sahelmodel.coding.actors`, and accounts for every row in
 ``table.report`` (``n_read == n_kept + n_rejected``). With ``errors="raise"`` the first bad row
 raises :class:`~sahelmodel.events.EventDataError` naming the file, the 1-based spreadsheet row
 (the header is row 1), the column and what was expected; with ``errors="report"`` bad rows are

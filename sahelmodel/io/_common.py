@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from sahelmodel._validation import check_choice
-from sahelmodel.actors import normalise_name, resolve_actors
+from sahelmodel.coding.actors import normalise_name, resolve_actors
 from sahelmodel.events import EventDataError, EventTable, ReadReport
 from sahelmodel.io._fields import field_counts
 

@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from sahelmodel._validation import check_choice
-from sahelmodel.actors import normalise_name
+from sahelmodel.coding.actors import normalise_name
 from sahelmodel.events import EventTable
 from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, check_columns, load_raw
 

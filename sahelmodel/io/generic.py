@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sahelmodel._validation import check_choice
-from sahelmodel.actors import normalise_name, resolve_actors
+from sahelmodel.coding.actors import normalise_name, resolve_actors
 from sahelmodel.events import COLUMNS, EVENT_TYPES, EventDataError, EventTable
 from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, load_raw
 from sahelmodel.io.acled import ACLED_EVENT_TYPES

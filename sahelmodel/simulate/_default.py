@@ -29,12 +29,12 @@ def calibration() -> dict[str, Any]:
 def _lexicon_materiel() -> tuple[Materiel, ...]:
     """The default materiel with weights from the package's materiel lexicon where it has them.
 
-    The lexicon (``sahelmodel.captures.materiel_lexicon``) gives a weight per materiel name;
+    The lexicon (``sahelmodel.coding.materiel_lexicon``) gives a weight per materiel name;
     the weight of a class is the median over its names. Classes the lexicon lacks keep the
     weights of :data:`DEFAULT_MATERIEL`.
     """
     try:
-        from sahelmodel.captures import materiel_lexicon
+        from sahelmodel.coding import materiel_lexicon
     except ImportError:  # the lexicon is optional for the simulator
         return DEFAULT_MATERIEL
     lex = materiel_lexicon()

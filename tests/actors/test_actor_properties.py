@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sahelmodel.actors import actor_id, alias_table, resolve_actors, resolve_actors_slow
+from sahelmodel.coding.actors import actor_id, alias_table, resolve_actors, resolve_actors_slow
 
 pytestmark = pytest.mark.properties
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sahelmodel.actors import (
+from sahelmodel.coding.actors import (
     ActorRegistry,
     actor_id,
     actor_kind,

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["sahelmodel.actors", "sahelmodel.io._common", "sahelmodel.io._fields",
+MODULES = ["sahelmodel.coding.actors", "sahelmodel.io._common", "sahelmodel.io._fields",
            "sahelmodel.io.acled", "sahelmodel.io.ucdp", "sahelmodel.io.generic"]
 
 

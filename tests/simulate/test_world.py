@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sahelmodel.actors import alias_table
+from sahelmodel.coding.actors import alias_table
 from sahelmodel.events import COLUMNS, EventTable
 from sahelmodel.simulate import Group, Materiel, Rivalry, Unit, World
 
@@ -31,7 +31,7 @@ def test_default_world_uses_canonical_actor_ids_and_real_places():
 
 
 def test_default_world_names_resolve_to_their_ids():
-    from sahelmodel.actors import actor_id
+    from sahelmodel.coding.actors import actor_id
 
     for g in World.default().groups:
         assert actor_id(g.name) == g.id, g.name

@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sahelmodel._paths import data_dir
+from pathlib import Path
 
 __all__ = ["MATERIEL_CLASSES", "compiled_lexicon", "materiel_lexicon"]
 
@@ -75,7 +75,7 @@ def _check_lexicon(frame: pd.DataFrame, source: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _lexicon_frame() -> pd.DataFrame:
-    path = data_dir() / "materiel.csv"
+    path = Path(__file__).with_name("materiel.csv")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     return _check_lexicon(frame, str(path))
 

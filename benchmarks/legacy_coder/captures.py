@@ -134,15 +134,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sahelmodel._grammar import (
+from benchmarks.legacy_coder._grammar import (
     ATTACKER_ROLE,
     STATE_VERBS,
     VERB_ANY_SOURCE,
     Clause,
     parse_clauses,
 )
-from sahelmodel._materiel import MATERIEL_CLASSES, compiled_lexicon, materiel_lexicon
-from sahelmodel._text import NamesKey, event_names, is_missing, normalise_text
+from benchmarks.legacy_coder._materiel import MATERIEL_CLASSES, compiled_lexicon, materiel_lexicon
+from benchmarks.legacy_coder._text import NamesKey, event_names, is_missing, normalise_text
 from sahelmodel.events import EventTable
 
 __all__ = [
@@ -203,7 +203,7 @@ _IS_FAMILY = ("is_sahel", "iswap", "islamic_state")
 @lru_cache(maxsize=4096)
 def _actor_kind(actor: str) -> str | None:
     try:
-        from sahelmodel.actors import actor_kind
+        from sahelmodel.coding.actors import actor_kind
     except ImportError:  # pragma: no cover - actors.py ships with the package
         return None
     kind = actor_kind(actor)
@@ -214,7 +214,7 @@ def _actor_kind(actor: str) -> str | None:
 def _state_force_of(country: str) -> str | None:
     """Canonical id of the state force of ``country`` in the alias table, if there is one."""
     try:
-        from sahelmodel.actors import alias_table
+        from sahelmodel.coding.actors import alias_table
     except ImportError:  # pragma: no cover
         return None
     table = alias_table()

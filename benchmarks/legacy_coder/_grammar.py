@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sahelmodel._text import (
+from benchmarks.legacy_coder._text import (
     COUNT_SOURCE,
     Mention,
     NamesKey,

@@ -30,6 +30,14 @@ dropped, every other run of punctuation or whitespace made one space. Lookup the
 5. the longest alias of at least two words that is a prefix of the key
    (``"Police Forces of Burkina Faso (2022-) Gendarmerie"`` → ``military_burkina_faso``).
 
+ACLED writes an actor it cannot attribute as ``"X and/or Y"`` ("JNIM: Group for Support of
+Islam and Muslims and/or Islamic State (West Africa) - Greater Sahara Faction"). Such a name
+resolves to a distinct *ambiguous* id joining the parts' ids with ``_or_`` (``jnim_or_iswap``,
+then ``jnim_or_is_sahel`` after the place rules, which apply to each part), never to X alone:
+an event that may be JNIM's or IS Sahel's must not be counted in the JNIM–IS rivalry as
+either. Its kind is the parts' common kind (``unidentified`` when they differ), and
+:func:`ambiguous_parts` splits it back.
+
 A name that matches nothing keeps a normalised snake_case form of itself as its id (for
 example ``"New Front (Mali)"`` → ``new_front_mali``) and is reported as unknown; it is never
 dropped.
@@ -68,6 +76,7 @@ __all__ = [
     "actor_kind",
     "actor_rules",
     "alias_table",
+    "ambiguous_parts",
     "default_registry",
     "normalise_name",
     "resolve_actors",
@@ -91,6 +100,8 @@ _PLACE_WORDS = frozenset(
     {"region", "department", "province", "state", "prefecture", "cercle", "commune", "circle"}
 )
 _RESULT_COLUMNS = ["actor", "assoc", "kind", "known", "rule"]
+_AND_OR = re.compile(r"\s+and\s*/\s*or\s+", re.IGNORECASE)
+_OR = "_or_"
 
 
 def normalise_name(name: Any) -> str:
@@ -307,7 +318,13 @@ class ActorRegistry:
             return cache[name]
         hit = self._lookup(name)
         result: tuple[Any, Any, bool]
-        if hit:
+        parts = _AND_OR.split(name)
+        if len(parts) > 1:
+            ids = [self.resolve_name(p)[0] for p in parts]
+            known = all(self.resolve_name(p)[2] for p in parts)
+            unique = list(dict.fromkeys(i for i in ids if isinstance(i, str)))
+            result = (_OR.join(unique), pd.NA, known) if unique else (_slug(name), pd.NA, False)
+        elif hit:
             result = (hit, pd.NA, True)
         else:
             parts = [p for p in name.split(",") if p.strip()]
@@ -326,8 +343,48 @@ class ActorRegistry:
         return self.resolve_name(name)[0]
 
     def kind(self, actor: Any) -> Any:
-        """Actor kind of a canonical id, or ``pd.NA`` when the id is not in the table."""
-        return self._kinds.get(actor, pd.NA)  # type: ignore[attr-defined]
+        """Actor kind of a canonical id, or ``pd.NA`` when the id is not in the table.
+
+        An ambiguous id (``"jnim_or_is_sahel"``) has its parts' common kind, else
+        ``"unidentified"``.
+        """
+        kinds: dict[str, str] = self._kinds  # type: ignore[attr-defined]
+        if actor in kinds or not isinstance(actor, str) or _OR not in actor:
+            return kinds.get(actor, pd.NA)
+        parts = self.parts(actor)
+        if not parts:
+            return pd.NA
+        found = {kinds[p] for p in parts}
+        return found.pop() if len(found) == 1 else "unidentified"
+
+    def parts(self, actor: str) -> tuple[str, ...]:
+        """The known ids an ambiguous id joins (``()`` for any other id)."""
+        if _OR not in actor:
+            return ()
+        pieces = tuple(actor.split(_OR))
+        kinds: dict[str, str] = self._kinds  # type: ignore[attr-defined]
+        return pieces if all(p in kinds for p in pieces) else ()
+
+    def apply_rules(self, actor: str, *, source: str | None = None, country: Any = None,
+                    admin1: Any = None, date: Any = None, longitude: Any = None,
+                    latitude: Any = None) -> str:
+        """The id ``actor`` becomes under the place/time rules for one event (scalar form).
+
+        An ambiguous id has the rules applied to each part. The column form is
+        :func:`resolve_actors`; both apply the first matching rule.
+        """
+        parts = self.parts(actor)
+        if parts:
+            done = [self.apply_rules(p, source=source, country=country, admin1=admin1,
+                                     date=date, longitude=longitude, latitude=latitude)
+                    for p in parts]
+            return _OR.join(dict.fromkeys(done))
+        rec = {"country": country, "admin1": admin1, "date": date, "longitude": longitude,
+               "latitude": latitude}
+        for rule in self.rule_list:
+            if rule.actor == actor and _rule_applies_slow(rule, rec, source):
+                return rule.becomes
+        return actor
 
     @property
     def rule_list(self) -> tuple[_Rule, ...]:
@@ -383,6 +440,17 @@ def actor_id(name: Any) -> Any:
     ('is_sahel', 'vdp', 'dozo')
     """
     return default_registry().actor_id(name)
+
+
+def ambiguous_parts(actor: str) -> tuple[str, ...]:
+    """The ids an ambiguous actor id joins, ``()`` for any other id.
+
+    Examples
+    --------
+    >>> ambiguous_parts("jnim_or_is_sahel"), ambiguous_parts("jnim")
+    (('jnim', 'is_sahel'), ())
+    """
+    return default_registry().parts(actor) if isinstance(actor, str) else ()
 
 
 def actor_kind(actor: str) -> Any:
@@ -506,13 +574,25 @@ def resolve_actors(
             current[mask] = rule.becomes
             rule_hit[mask] = rule.name
             done |= mask
+    has_or = pd.Series(current, dtype=object).str.contains(_OR, regex=False).fillna(False)
+    ambiguous = [i for i in np.flatnonzero(has_or.to_numpy(dtype=bool)) if reg.parts(current[i])]
+    for i in ambiguous:
+        def ctx(values: Any, i: int = i) -> Any:
+            return None if values is None else values.iloc[i]
+
+        new = reg.apply_rules(current[i], source=source, country=ctx(ctx_country),
+                              admin1=ctx(ctx_admin1), date=ctx(ctx_date),
+                              longitude=ctx(ctx_lon), latitude=ctx(ctx_lat))
+        if new != current[i]:
+            current[i] = new
+            rule_hit.iloc[i] = "per_part"
     actor = pd.Series(current, index=index, dtype="string").replace("", pd.NA)
-    kinds = reg._kinds  # type: ignore[attr-defined]
     return pd.DataFrame(
         {
             "actor": actor,
             "assoc": pd.Series(picked[:, 1], index=index, dtype="string"),
-            "kind": actor.map(kinds).astype("string"),
+            "kind": actor.map({a: reg.kind(a) for a in actor.dropna().unique()})
+                         .astype("string"),
             "known": pd.Series(picked[:, 2], index=index).astype(bool),
             "rule": rule_hit,
         },
@@ -582,6 +662,9 @@ def resolve_actors_slow(
         actor, assoc, known = reg.resolve_name(name)
         rec = {k: v[i] for k, v in columns.items()}
         applied: Any = pd.NA
+        if actor is not pd.NA and reg.parts(actor):
+            new = reg.apply_rules(actor, source=source, **rec)
+            actor, applied = (new, "per_part") if new != actor else (actor, applied)
         for rule in reg.rule_list:
             if actor is not pd.NA and actor == rule.actor and _rule_applies_slow(rule, rec, source):
                 actor, applied = rule.becomes, rule.name
