@@ -213,10 +213,11 @@ _ARREST = re.compile(
 # positions of mentions: subject or object
 # --------------------------------------------------------------------------------------------
 _SKIP_WORDS = frozenset(
-    "the a an its their his her some several many all two three four five six seven eight "
-    "nine ten dozens hundreds local rival nearby other fellow unarmed few presumed suspected "
+    "the a an its their his her some several many all one two three four five six seven eight "
+    "nine ten eleven twelve fifteen twenty dozens hundreds local rival nearby other another "
+    "fellow unarmed few presumed suspected female male young "
     "alleged unidentified unknown heavily armed about around over least more than scores "
-    "dozen number of".split()
+    "dozen".split()
 )
 _OBJECT_CUES = frozenset(
     "of from against on at near with by to for into in between among upon toward towards "
@@ -256,7 +257,12 @@ def _object_positions(sentence: str, mentions: list[Mention]) -> dict[int, bool]
     out: dict[int, bool] = {}
     previous: Mention | None = None
     for m in mentions:
-        if previous is not None and _APPOSITION_GAP.fullmatch(sentence[previous.end : m.start]):
+        head = sentence[: m.start]
+        if head.count("(") > head.count(")") or head.count("[") > head.count("]"):
+            # "killed 8 'terrorists' (suspected to be JNIM)": a bracket qualifies what precedes
+            out[m.start] = True if previous is None else out[previous.start]
+        elif previous is not None and _APPOSITION_GAP.fullmatch(
+                sentence[previous.end : m.start]):
             out[m.start] = out[previous.start]
         else:
             word = _previous_word(sentence, m.start)
@@ -332,6 +338,7 @@ _CASUALTY_BEFORE = re.compile(
     r"overpower(?:ed|ing))\s+(?:\w+\s+){0,4}$",
     re.IGNORECASE,
 )
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 _LOSER_CUE = re.compile(
     r"(?:\bfrom|\bbelonging\s+to|\babandoned\s+by|\bleft\s+(?:behind\s+)?by|\bowned\s+by|"
     r"\bused\s+by|\bof)\s+(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$",
@@ -445,18 +452,28 @@ def _claimant(s: _Sentence, before: int) -> Mention | None:
 
 
 def _casualties(s: _Sentence, before: int) -> Mention | None:
-    """The last party named as killed, arrested or routed before ``before`` in the sentence."""
-    found = None
+    """The last party named as killed, arrested or routed before ``before`` in the sentence.
+
+    None when the last casualties listed are of both sides ("200 militiamen and two security
+    operatives were killed").
+    """
+    found: list[Mention] = []
     for m in s.mentions:
         if m.end > before or m.target in ("@civilians", "@they"):
             continue
         after = s.text[m.end : before]
         ahead = s.text[max(0, m.start - 60) : m.start]
         if _CASUALTY_AFTER.match(after) and not s.is_object[m.start]:
-            found = m
-        elif s.is_object[m.start] and _CASUALTY_BEFORE.search(ahead):
-            found = m
-    return found
+            found.append(m)
+        elif (s.is_object[m.start] and _CASUALTY_BEFORE.search(ahead)
+              and not _BY_BEFORE.search(ahead)):
+            found.append(m)
+    if not found:
+        return None
+    last = found[-1]
+    rival = next((m for m in reversed(found[:-1]) if last.start - m.end <= 80
+                  and m.target != last.target), None)
+    return None if rival is not None else last
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,6 +503,9 @@ def _loser_in(s: _Sentence, lo: int, hi: int, family: str,
     return None, ""
 
 
+_NO_OBJECT_AFTER = re.compile(
+    r"\s*(?:[,.;:)\]]|(?:and|or|by|from|in|at|on|during|near|after|when|while|as|"
+    r"according|before|following)\b|$)", re.IGNORECASE)
 _ATTRIBUTIVE = re.compile(r"\b(?:the|these|those|such|this|its|their)\s+$", re.IGNORECASE)
 _LISTED = re.compile(
     r"\s*,?\s*(?:of|including|comprising|containing|such\s+as|consisting\s+of|made\s+up\s+of|"
@@ -540,9 +560,11 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
         elif family == "arrest":
             voice, objects = "arrest", active
         else:
-            passive = bool(_AUX_BEFORE.search(before)) or (
+            aux = bool(_AUX_BEFORE.search(before))
+            passive = aux or (
                 _PARTICIPLE.search(word.split()[0]) is not None
-                and not [it for it in active if it.start - ve <= 30]
+                and (_NO_OBJECT_AFTER.match(text, ve) is not None
+                     or not [it for it in active if it.start - ve <= 30])
             )
             if passive:
                 lo = _passive_span(text, vs)
@@ -557,6 +579,8 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
                     chain = [it for it in items if it.end <= lo][-1:]
                 if chain:
                     voice, objects, span_lo = "passive", chain, chain[0].start
+                elif aux:
+                    continue  # "two militants were captured": no materiel is the subject
             if voice == "active":
                 objects = active
         if voice == "attributive":

@@ -484,6 +484,11 @@ def _code(clauses: tuple[Clause, ...], event: _Event, interactions: bool = True
         key = (r.capturer, r.loser)
         votes[key] = votes.get(key, 0.0) + r.strength + 0.1 * (r.capturer is not None) + 0.1 * (
             r.loser is not None)
+    if event.ids:
+        # captures both ways: the source's first actor is the side its report is about
+        for key in votes:
+            if key[0] == event.ids[0] and (key[1], key[0]) in votes:
+                votes[key] += 1.0
     best_key = max(votes, key=lambda k: (votes[k], -list(votes).index(k)))
     main = next(r for r in firm if (r.capturer, r.loser) == best_key)
     reverse = next((r for r in firm if r.capturer is not None and r.loser is not None
