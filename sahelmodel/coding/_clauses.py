@@ -156,7 +156,7 @@ VERB_ANY_SOURCE = r"\b(?:" + "|".join(src for _, src in _VERB_FAMILIES) + r"|arr
 STATE_VERBS = frozenset({"recover", "discover"})
 _EXCLUDED = re.compile(
     r"(?:took|take|takes|taking|taken)\s+(?:up\s+arms|place|part|control|over|refuge|position|"
-    r"hostage|captive|to\b)|captur(?:e|ed|ing)\s+(?:the\s+)?(?:town|village|city|locality|"
+    r"hostages?|captives?|prisoners?|to\b|into\s+custody)|captur(?:e|ed|ing)\s+(?:the\s+)?(?:town|village|city|locality|"
     r"area|camp|base)\b",
     re.IGNORECASE,
 )
@@ -222,18 +222,30 @@ _SKIP_WORDS = frozenset(
 _OBJECT_CUES = frozenset(
     "of from against on at near with by to for into in between among upon toward towards "
     "outside inside around during over targeting attacking raiding ambushing overrunning "
-    "hit struck overran overrun beat engaged engaging repelled repulsed and or".split()
+    "hit struck overran overrun beat engaged engaging repelled repulsed and or be as "
+    "including".split()
 )
 _SUBJECT_ED_WORDS = frozenset({"armed", "suspected", "alleged", "presumed", "unidentified",
                                "affiliated", "linked", "led", "backed", "based", "aligned"})
 _WORD = re.compile(r"[A-Za-z0-9'/-]+|[,;:()]")
 
 
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_QUANTIFIER_OF = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|some|several|many|most|all|"
+    r"none|dozens|scores|hundreds|number|rest|remainder|members)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE)
+
+
 def _previous_word(sentence: str, start: int) -> str:
     """The first word before ``start`` that is not a determiner, number, name or adjective."""
-    for word in reversed(_WORD.findall(sentence[max(0, start - 120) : start])):
+    window = _BRACKETS.sub(" ", sentence[max(0, start - 120) : start])
+    window = _QUANTIFIER_OF.sub(" ", window)  # "four of the assailants" is "the assailants"
+    window = re.sub(r"\b(?:at\s+least|more\s+than|up\s+to|as\s+many\s+as)\s*$", " ", window,
+                    flags=re.IGNORECASE)
+    for word in reversed(_WORD.findall(window)):
         low = word.lower().strip("'")
-        if low in _SKIP_WORDS or low.isdigit() or not low:
+        if low in _SKIP_WORDS or low.isdigit() or not low or low in "()":
             continue
         if word[0].isupper() and word.lower() not in ("on", "in", "around", "between"):
             continue  # part of a proper name ("two Dana Ambassagou militiamen")
@@ -241,6 +253,9 @@ def _previous_word(sentence: str, start: int) -> str:
     return ""
 
 
+_PLACE_HEAD = re.compile(
+    r"\b(?:positions?|bases?|camps?|posts?|outposts?|barracks|checkpoints?|stations?|"
+    r"hideouts?|detachments?|garrisons?|headquarters|strongholds?)$", re.IGNORECASE)
 _APPOSITION_GAP = re.compile(r"[\s(),'\-]*(?:\(\s*)?", re.IGNORECASE)
 _POSSESSIVE_AFTER = re.compile(r"'(?:s\b|(?=\s))", re.IGNORECASE)
 
@@ -260,7 +275,10 @@ def _object_positions(sentence: str, mentions: list[Mention]) -> dict[int, bool]
         head = sentence[: m.start]
         if head.count("(") > head.count(")") or head.count("[") > head.count("]"):
             # "killed 8 'terrorists' (suspected to be JNIM)": a bracket qualifies what precedes
-            out[m.start] = True if previous is None else out[previous.start]
+            # and is never the subject of a verb outside it
+            out[m.start] = True
+        elif _PLACE_HEAD.search(m.text):
+            out[m.start] = True  # "a military position", "a Boko Haram camp" do not act
         elif previous is not None and _APPOSITION_GAP.fullmatch(
                 sentence[previous.end : m.start]):
             out[m.start] = out[previous.start]
@@ -312,11 +330,14 @@ _PASSIVE_AUX = re.compile(
     re.IGNORECASE,
 )
 _CLAIM = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|said|says|stated|announced|reported|asserted|boasted|"
+    r"\b(?:claim(?:ed|s|ing)?|said|says|say|stated|states|announced|announces|reported|"
+    r"reports|asserted|boasted|"
     r"show(?:ed|ing|s)|display(?:ed|ing|s)|publish(?:ed|ing)|releas(?:ed|ing)\s+(?:a\s+)?"
     r"(?:video|photos?|images?|pictures?|photoset))\b",
     re.IGNORECASE,
 )
+_NOT_CLAIMANT = re.compile(
+    r"\b(?:were|was|deaths?|casualties|injuries|killed|fatalities|dead)\b", re.IGNORECASE)
 _ACCORDING = re.compile(
     r"\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<who>[^,.;]{0,60})", re.IGNORECASE
 )
@@ -326,22 +347,30 @@ _OFFICIAL = re.compile(
     re.IGNORECASE,
 )
 _CASUALTY_AFTER = re.compile(
-    r"^[^.;:]{0,40}?\b(?:(?:were|was|had\s+been|have\s+been)\s+)?(?:reportedly\s+|also\s+)?"
-    r"(?:killed|neutrali[sz]ed|arrested|captured|wounded|injured|fled|detained|routed|"
-    r"repelled|repulsed|dislodged|immobili[sz]ed|surrendered|taken\s+prisoners?|"
-    r"(?:gone|went)\s+missing|dead)\b",
+    r"^[^.;:]{0,40}?\b(?:(?:(?P<aux>were|was|had\s+been|have\s+been)\s+)?(?:reportedly\s+|"
+    r"also\s+|all\s+)?(?:killed|neutrali[sz]ed|arrested|captured|wounded|injured|fled|"
+    r"detained|routed|repelled|repulsed|dislodged|immobili[sz]ed|surrendered|"
+    r"taken\s+prisoners?|(?:gone|went)\s+missing|dead)|(?P<noun>deaths?|casualties|"
+    r"fatalities|dead|killed\s+in\s+action))\b",
     re.IGNORECASE,
 )
+_NO_OBJECT = re.compile(
+    r"\s*(?:[,.;:)\]]|(?:and|in|at|on|during|while|when|after|before|by|with|near|as|"
+    r"following|according|across)\b|$)", re.IGNORECASE)
 _CASUALTY_BEFORE = re.compile(
     r"\b(?:kill(?:ed|ing)|neutrali[sz](?:ed|ing)|arrest(?:ed|ing)|captur(?:ed|ing)|"
     r"wound(?:ed|ing)|injur(?:ed|ing)|repell?(?:ed|ing)|rout(?:ed|ing)|dislodg(?:ed|ing)|"
     r"overpower(?:ed|ing))\s+(?:\w+\s+){0,4}$",
     re.IGNORECASE,
 )
+_VERBISH = re.compile(
+    r"\b(?:\w+ed|were|was|had|has|have|are|is|ambush\w*|attack\w*|clash\w*|kill\w*|"
+    r"fought|overran|shot|hit|struck|took|seiz\w*)\b", re.IGNORECASE)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 _LOSER_CUE = re.compile(
-    r"(?:\bfrom|\bbelonging\s+to|\babandoned\s+by|\bleft\s+(?:behind\s+)?by|\bowned\s+by|"
-    r"\bused\s+by|\bof)\s+(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$",
+    r"(?:\bfrom|\bbelong(?:ing|s|ed)?\s+to|\babandoned\s+by|\bleft\s+(?:behind\s+)?by|"
+    r"\bowned\s+by|\bused\s+by|\bof|\bfor|\bbound\s+for|\bdestined\s+for)\s+"
+    r"(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 _AGENT_CUE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -439,7 +468,9 @@ def _claimant(s: _Sentence, before: int) -> Mention | None:
         claim = c
     if claim is not None:
         who = _subject(s.mentions, s.is_object, claim.start())
-        if who is not None and who.target != "@civilians":
+        if (who is not None and who.target != "@civilians"
+                and claim.start() - who.end <= 80
+                and not _NOT_CLAIMANT.search(s.text[who.end : claim.start()])):
             return who
     for acc in _ACCORDING.finditer(s.text):
         words = acc.group("who")
@@ -463,16 +494,21 @@ def _casualties(s: _Sentence, before: int) -> Mention | None:
             continue
         after = s.text[m.end : before]
         ahead = s.text[max(0, m.start - 60) : m.start]
-        if _CASUALTY_AFTER.match(after) and not s.is_object[m.start]:
-            found.append(m)
+        hit = _CASUALTY_AFTER.match(after)
+        if hit is not None and not s.is_object[m.start] and (
+                hit.group("aux") or hit.group("noun")
+                or _NO_OBJECT.match(after, hit.end()) is not None):
+            found.append(m)  # "militants were killed", "militants killed," (not "X killed Y")
         elif (s.is_object[m.start] and _CASUALTY_BEFORE.search(ahead)
               and not _BY_BEFORE.search(ahead)):
             found.append(m)
     if not found:
         return None
     last = found[-1]
-    rival = next((m for m in reversed(found[:-1]) if last.start - m.end <= 80
-                  and m.target != last.target), None)
+    rival = next((m for m in reversed(s.mentions) if m.end <= last.start
+                  and last.start - m.end <= 80 and m.target != last.target
+                  and m.target not in ("@civilians", "@they")
+                  and not _VERBISH.search(s.text[m.end : last.start])), None)
     return None if rival is not None else last
 
 
@@ -497,6 +533,8 @@ def _loser_in(s: _Sentence, lo: int, hi: int, family: str,
     for m in inside:
         if _LOSER_CUE.search(s.text[max(lo, m.start - 40) : m.start]):
             return m, "from"
+        if any(0 <= it.start - m.end <= 1 for it in items) and not m.target.startswith("@"):
+            return m, "possessive"  # "recovering ISWAP weapons"
         if _POSSESSIVE_AFTER.match(s.text, m.end) and any(
                 m.end < it.start <= m.end + 40 for it in items):
             return m, "possessive"
@@ -510,6 +548,33 @@ _ATTRIBUTIVE = re.compile(r"\b(?:the|these|those|such|this|its|their)\s+$", re.I
 _LISTED = re.compile(
     r"\s*,?\s*(?:of|including|comprising|containing|such\s+as|consisting\s+of|made\s+up\s+of|"
     r"with)\b", re.IGNORECASE)
+
+
+_SUBORDINATE = re.compile(
+    r"\b(?:after|as|when|while|before|because|since|until|following|once|where|whereas|"
+    r"who|which|that)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+_ADVERBS = re.compile(r"^\s*(?:(?:also|then|later|reportedly|allegedly|eventually|"
+                      r"successfully|subsequently)\s+)*$", re.IGNORECASE)
+
+
+def _agent_of(s: _Sentence, vs: int, word: str) -> Mention | None:
+    """The subject of an active capture verb at ``vs``.
+
+    A mention right before the verb is its subject ("with troops also recovering weapons");
+    a participle phrase (", killing five and seizing rifles") belongs to the main clause, whose
+    subject is the first subject of the sentence outside subordinate clauses; otherwise the
+    nearest mention in subject position.
+    """
+    near = next((m for m in reversed(s.mentions) if m.end <= vs), None)
+    if near is not None and _ADVERBS.match(s.text[near.end : vs]) and not _PLACE_HEAD.search(
+            near.text) and s.text[:near.start].count("(") <= s.text[:near.start].count(")"):
+        return near
+    if word.lower().endswith("ing"):
+        main = next((m for m in s.mentions if m.end <= vs and not s.is_object[m.start]
+                     and not _SUBORDINATE.search(s.text[max(0, m.start - 40) : m.start])), None)
+        if main is not None:
+            return main
+    return _subject(s.mentions, s.is_object, vs)
 
 
 def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
@@ -579,7 +644,7 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
                     chain = [it for it in items if it.end <= lo][-1:]
                 if chain:
                     voice, objects, span_lo = "passive", chain, chain[0].start
-                elif aux:
+                else:
                     continue  # "two militants were captured": no materiel is the subject
             if voice == "active":
                 objects = active
@@ -600,13 +665,14 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
             if agent is not None:
                 capturer, cap_basis = agent, "agent"
         elif voice in ("active", "arrest"):
-            subj = _subject(s.mentions, s.is_object, vs)
+            subj = _agent_of(s, vs, word)
             if subj is not None:
                 capturer, cap_basis = subj, "subject"
         elif voice == "nominal":
-            subj = _subject(s.mentions, s.is_object, vs)
-            if subj is not None and not _CLAIM.search(text, subj.end, vs):
-                capturer, cap_basis = subj, "subject"
+            agent = next((m for m in s.mentions if ve <= m.start < max(end, ve + 40)
+                          and _AGENT_CUE.search(text[max(ve, m.start - 12) : m.start])), None)
+            if agent is not None:
+                capturer, cap_basis = agent, "agent"
         if capturer is None:
             claimant = _claimant(s, vs)
             if claimant is not None:
@@ -616,7 +682,8 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
         if loser is None and voice == "passive":
             # "the assailants abandoned weapons, which were recovered": whoever left them
             owner = _subject(s.mentions, s.is_object, span_lo)
-            if owner is not None and _LOSS_VERB.search(text, owner.end, objects[0].end):
+            if owner is not None and _LOSS_VERB.search(
+                    text, max(owner.end, objects[0].start - 40), objects[0].start + 1):
                 loser, los_basis = owner, "abandoned"
             else:
                 owner, _ = _loser_in(s, span_lo, vs, family, objects)

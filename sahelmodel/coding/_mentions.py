@@ -60,7 +60,7 @@ _POSITION_NOUNS = (
 _FIGHTERS = (
     r"(?:\s+(?:fighters|militants|jihadists|elements|combatants|members|insurgents|men|"
     r"forces|positions?|militias?|militiamen|units?|camps?|bases?|hideouts?|cells?|"
-    r"commanders?|suspects))?"
+    r"commanders?|suspects|soldiers|bombers|loyalists))?"
 )
 
 #: ``(target, regex source)`` pairs, tried in order (specific names before roles).
@@ -70,6 +70,8 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                  r"greater\s+sahara(?:\s+faction)?)" + _FIGHTERS),
     ("iswap", r"(?:iswap|iswa|islamic\s+state\s+(?:in\s+)?west\s+africa(?:\s+province)?|"
               r"is\s+west\s+africa)" + _FIGHTERS),
+    ("is_somalia", r"(?:islamic\s+state\s+(?:in\s+)?somalia(?:\s+province)?|is[\s-]?somalia|"
+                   r"isis[\s-]?somalia|(?-i:ISSP?)\s+somalia)" + _FIGHTERS),
     ("@is", r"(?:islamic\s+state|(?-i:IS)|isis|isil|daesh|(?-i:EI)|eigs|isgs|issp|is-gs|"
             r"is-sahel|etat\s+islamique)"
             r"(?:[\s-]+(?:in\s+the\s+|of\s+the\s+|in\s+)?(?:greater\s+sahara|sahel)"
@@ -83,8 +85,6 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
     ("ansaroul_islam", r"ansar(?:oul|ul|ul)\s+islam" + _FIGHTERS),
     ("jas", r"(?:boko\s+haram|jas)(?:\s*\(\s*jas\s*\))?" + _FIGHTERS),
     ("al_shabaab", r"(?:al[\s-]?shabaa?b|harakat\s+al[\s-]shabaab)" + _FIGHTERS),
-    ("is_somalia", r"(?:islamic\s+state\s+(?:in\s+)?somalia(?:\s+province)?|is[\s-]?somalia|"
-                   r"isis[\s-]?somalia|(?-i:ISSP?)\s+somalia)" + _FIGHTERS),
     ("ipob", r"(?:ipob|indigenous\s+peoples?\s+of\s+biafra|esn|eastern\s+security\s+network)"
              r"(?:\s*/\s*(?:ipob|esn))?" + _FIGHTERS),
     ("civilian_jtf", r"(?:civilian\s+jtf|cjtf|civilian\s+joint\s+task\s+force)"
@@ -119,7 +119,7 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"national|regular|joint\s+security|military)\s+(?:forces|operatives|agents|"
                r"personnel)|(?:joint\s+)?(?:military\s+)?task\s+force|soldiers?|troops|"
                r"servicemen|army(?:\s+(?:unit|units|patrol|troops|soldiers))?|gendarmes?|navy(?:\s+"
-               r"personnel)?|air\s+force|(?-i:NAF|DSS)|operatives|dervish\s+forces?|"
+               r"personnel)?|air\s*force|guards?|officers|(?-i:NAF|DSS)|operatives|dervish\s+forces?|"
                r"(?:puntland\s+)?maritime\s+police(?:\s+force)?|(?-i:PMPF|SNA)|"
                r"gendarmerie|police(?:men|\s+officers?|\s+forces)?|(?-i:FAMa|FAMA|FDS|FAN|FAB|"
                r"FAT|FDSI)|national\s+guard(?:smen)?|customs\s+(?:officers?|agents?|post)|"
@@ -226,6 +226,8 @@ def _name_variants(name: Any) -> list[str]:
     raw = normalise_text(name)
     out = [raw, re.sub(r"\s*\([^()]*\)\s*$", "", raw)]
     out.extend(part.strip() for part in raw.split(":"))
+    # "Police Forces of Niger (2011-) National Guard": the unit after the years
+    out.extend(part.strip() for part in re.split(r"\(\d{4}-\d{0,4}\)", raw)[1:])
     return [v for v in dict.fromkeys(out) if len(v) >= 3]
 
 
