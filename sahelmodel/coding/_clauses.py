@@ -37,7 +37,7 @@ How a clause is read
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from sahelmodel.coding._mentions import Mention, NamesKey, all_mentions
@@ -156,8 +156,7 @@ VERB_ANY_SOURCE = r"\b(?:" + "|".join(src for _, src in _VERB_FAMILIES) + r"|arr
 STATE_VERBS = frozenset({"recover", "discover"})
 _EXCLUDED = re.compile(
     r"(?:took|take|takes|taking|taken)\s+(?:up\s+arms|place|part|control|over|refuge|position|"
-    r"hostages?|captives?|prisoners?|to\b|into\s+custody)|captur(?:e|ed|ing)\s+(?:the\s+)?(?:town|village|city|locality|"
-    r"area|camp|base)\b",
+    r"hostages?|captives?|prisoners?|to\b|into\s+custody|out)",
     re.IGNORECASE,
 )
 _PARTICIPLE = re.compile(r"(?:ed|en|ole|ound|aken|ook|ied)$", re.IGNORECASE)
@@ -412,7 +411,9 @@ class Clause:
     :mod:`sahelmodel.coding._mentions`) or None; ``*_basis`` says what in the text gave them
     (``"agent"``, ``"subject"``, ``"claim"``, ``"casualties"``, ``"attack"`` for the capturer;
     ``"from"``, ``"possessive"``, ``"object"``, ``"casualties"``, ``"attack"``, ``"abandoned"``
-    for the loser). ``hedged`` marks "seized or destroyed" and "possibly seized".
+    for the loser). ``hedged`` marks "seized or destroyed" and "possibly seized"; ``civilian``
+    marks goods said to be civilian: taken from a shop or market, or stolen property
+    recovered ("recovering looted vehicles").
     """
 
     family: str
@@ -427,6 +428,7 @@ class Clause:
     loser_basis: str = ""
     hedged: bool = False
     sentence: int = 0
+    civilian: bool = False
 
 
 @dataclass
@@ -436,7 +438,7 @@ class _Sentence:
     text: str
     mentions: list[Mention]
     is_object: dict[int, bool]
-    subject: Mention | None  # the first subject mention: what "they" in the next refers to
+    agent: Mention | None  # the first subject of an active verb: what "they" next refers to
 
 
 def _attacks(s: _Sentence) -> list[tuple[int, Mention | None, Mention | None]]:
@@ -544,12 +546,20 @@ def _loser_in(s: _Sentence, lo: int, hi: int, family: str,
 _NO_OBJECT_AFTER = re.compile(
     r"\s*(?:[,.;:)\]]|(?:and|or|by|from|in|at|on|during|near|after|when|while|as|"
     r"according|before|following)\b|$)", re.IGNORECASE)
+_CIVILIAN_GOODS = re.compile(
+    r"\b(?:shops?|stores?|markets?|warehouses?|dealers?(?:hip)?|showrooms?|garages?|"
+    r"businesses|traders?'|merchants?')\b", re.IGNORECASE)
+_STOLEN_BEFORE = re.compile(r"\b(?:looted|stolen|hijacked|rustled|snatched|robbed|carjacked)\s+"
+                            r"(?:\w+\s+)?\w*$", re.IGNORECASE)
 _ATTRIBUTIVE = re.compile(r"\b(?:the|these|those|such|this|its|their)\s+$", re.IGNORECASE)
 _LISTED = re.compile(
     r"\s*,?\s*(?:of|including|comprising|containing|such\s+as|consisting\s+of|made\s+up\s+of|"
     r"with)\b", re.IGNORECASE)
 
 
+_PASSIVE_NEXT = re.compile(r"\s*(?:(?:were|was|had\s+been|have\s+been|are|is)\b|"
+                           r"(?:\w+\s+){0,2}(?:killed|wounded|injured|captured|arrested)\b)",
+                           re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"\b(?:after|as|when|while|before|because|since|until|following|once|where|whereas|"
     r"who|which|that)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
@@ -607,12 +617,13 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
         hedged = bool(_HEDGE.search(text[max(0, vs - 40) : min(len(text), ve + 30)])
                       or _HEDGE.search(before[-40:]))
         active = [it for it in items if ve <= it.start and it.end <= end]
+        shares = False
         if not active and shared is not None:
             # "seized and destroyed ten motorbikes": the object is shared with the next verb
             m2 = _CLAUSE_END.search(text, shared.end())
             end2 = min(m2.start() if m2 else len(text), shared.end() + 240)
             active = [it for it in items if shared.end() <= it.start and it.end <= end2]
-            end = end2 if active else end
+            end, shares = (end2, True) if active else (end, False)
         voice = "active"
         objects: list[Item] = []
         span_lo = vs
@@ -627,9 +638,8 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
         else:
             aux = bool(_AUX_BEFORE.search(before))
             passive = aux or (
-                _PARTICIPLE.search(word.split()[0]) is not None
-                and (_NO_OBJECT_AFTER.match(text, ve) is not None
-                     or not [it for it in active if it.start - ve <= 30])
+                _PARTICIPLE.search(word.split()[0]) is not None and not shares
+                and _NO_OBJECT_AFTER.match(text, ve) is not None
             )
             if passive:
                 lo = _passive_span(text, vs)
@@ -715,11 +725,14 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
         if capturer is not None and loser is not None and capturer.target == loser.target:
             loser, los_basis = None, ""
         evidence = text[min(span_lo, vs) : max(end, objects[-1].end)].strip(" ,")
+        civilian = bool(_CIVILIAN_GOODS.search(text)) or any(
+            _STOLEN_BEFORE.search(text[max(0, it.start - 25) : it.start + len(it.text) // 2])
+            for it in objects)
         clauses.append(Clause(
             family, voice, tuple(objects),
             capturer.target if capturer else None, loser.target if loser else None, evidence,
             capturer.text if capturer else "", loser.text if loser else "", cap_basis,
-            los_basis, hedged, k,
+            los_basis, hedged, k, civilian,
         ))
     return clauses
 
@@ -753,8 +766,8 @@ def _with_context(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
                 break
     if cap == los:
         los, los_text, los_basis = None, "", ""
-    return Clause(clause.family, clause.voice, clause.items, cap, los, clause.evidence,
-                  cap_text, los_text, cap_basis, los_basis, clause.hedged, clause.sentence)
+    return replace(clause, capturer=cap, loser=los, capturer_text=cap_text, loser_text=los_text,
+                   capturer_basis=cap_basis, loser_basis=los_basis)
 
 
 def _resolve_they(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
@@ -762,21 +775,17 @@ def _resolve_they(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
     if clause.capturer != "@they":
         return clause
     for prev in reversed(parsed[:k]):
-        if prev.subject is not None and prev.subject.target != "@they":
-            return Clause(clause.family, clause.voice, clause.items, prev.subject.target,
-                          clause.loser, clause.evidence, prev.subject.text, clause.loser_text,
-                          clause.capturer_basis, clause.loser_basis, clause.hedged,
-                          clause.sentence)
-    return Clause(clause.family, clause.voice, clause.items, None, clause.loser,
-                  clause.evidence, "", clause.loser_text, "", clause.loser_basis,
-                  clause.hedged, clause.sentence)
+        if prev.agent is not None and prev.agent.target != "@they":
+            return replace(clause, capturer=prev.agent.target, capturer_text=prev.agent.text)
+    return replace(clause, capturer=None, capturer_text="", capturer_basis="")
 
 
 def _parse_sentence(text: str, names: NamesKey) -> _Sentence:
     mentions = all_mentions(text, names)
     is_object = _object_positions(text, mentions)
-    subject = next((m for m in mentions if not is_object[m.start]), None)
-    return _Sentence(text, mentions, is_object, subject)
+    agent = next((m for m in mentions if not is_object[m.start]
+                  and not _PASSIVE_NEXT.match(text, m.end)), None)
+    return _Sentence(text, mentions, is_object, agent)
 
 
 @lru_cache(maxsize=65536)

@@ -119,7 +119,7 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"national|regular|joint\s+security|military)\s+(?:forces|operatives|agents|"
                r"personnel)|(?:joint\s+)?(?:military\s+)?task\s+force|soldiers?|troops|"
                r"servicemen|army(?:\s+(?:unit|units|patrol|troops|soldiers))?|gendarmes?|navy(?:\s+"
-               r"personnel)?|air\s*force|guards?|officers|(?-i:NAF|DSS)|operatives|dervish\s+forces?|"
+               r"personnel)?|air\s*force|guards?|officers?|(?-i:NAF|DSS)|operatives|dervish\s+forces?|"
                r"(?:puntland\s+)?maritime\s+police(?:\s+force)?|(?-i:PMPF|SNA)|"
                r"gendarmerie|police(?:men|\s+officers?|\s+forces)?|(?-i:FAMa|FAMA|FDS|FAN|FAB|"
                r"FAT|FDSI)|national\s+guard(?:smen)?|customs\s+(?:officers?|agents?|post)|"
@@ -148,7 +148,9 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
     ("@civilians", r"(?:civilians|villagers|residents|inhabitants|traders|merchants|herders|"
                    r"herdsmen|pastoralists|farmers|passengers|travell?ers|shop\s?keepers|"
                    r"drivers|(?:local\s+)?population|gold\s+miners|worshippers|idps|students|"
-                   r"teachers|road\s+users|motorists|commuters|worshippers|a\s+(?:trader|merchant|"
+                   r"teachers|road\s+users|motorists|business\s?m[ae]n|shop\s?owners?|smugglers|traffickers|"
+                   r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|"
+                   r"several|many|dozens\s+of)\s+people|commuters|worshippers|a\s+(?:trader|merchant|"
                    r"herder|farmer|civilian|driver|villager|road\s+user|motorist|man|woman|"
                    r"young\s+man|resident))"),
 )

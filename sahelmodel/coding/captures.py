@@ -501,7 +501,8 @@ def _code(clauses: tuple[Clause, ...], event: _Event, interactions: bool = True
         None, main.clause.loser, event)
     items = _merge_items([r.clause for r in same])
     classes = {it.materiel_class for it in items}
-    if loser_kind == "civilians":
+    if loser_kind == "civilians" or (classes <= CIVILIAN_CLASSES
+                                     and any(r.clause.civilian for r in same)):
         return _result(readings, main, reverse, event, "looting", items)
     if main.loser is None:
         others = [k for _, k in event.actors if k != "civilians"]
