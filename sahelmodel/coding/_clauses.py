@@ -283,9 +283,15 @@ def _object_positions(sentence: str, mentions: list[Mention]) -> dict[int, bool]
             out[m.start] = out[previous.start]
         else:
             word = _previous_word(sentence, m.start)
-            if word in ("and", "or"):
+            if word in ("and", "or") and previous is not None and m.start - previous.end <= 40:
                 # "A and B clashed": B is a subject as A; "killed A and B": an object as A
-                out[m.start] = previous is not None and out.get(previous.start, False)
+                out[m.start] = out[previous.start]
+            elif word in ("and", "or"):
+                # "abducted between 5 and 13 people": what stands before the conjunction decides
+                conj = sentence.lower().rfind(f" {word} ", 0, m.start)
+                before = _previous_word(sentence, conj) if conj > 0 else ""
+                out[m.start] = before in _OBJECT_CUES or (
+                    before.endswith(("ed", "ing")) and before not in _SUBJECT_ED_WORDS)
             else:
                 out[m.start] = (
                     word in _OBJECT_CUES
@@ -311,6 +317,8 @@ def _subject(mentions: list[Mention], is_object: dict[int, bool], before: int,
 # --------------------------------------------------------------------------------------------
 _ATTACK_VERB = re.compile(
     r"\b(?:attack(?:ed|ing|s)?|ambush(?:ed|es|ing)?|raid(?:ed|ing|s)?|storm(?:ed|ing|s)?|"
+    r"kill(?:ed|ing)|abduct(?:ed|ing)|kidnapp?(?:ed|ing)|arrest(?:ed|ing)|detain(?:ed|ing)|"
+    r"intercept(?:ed|ing)|stopp(?:ed|ing)|overpower(?:ed|ing)|disarm(?:ed|ing)|"
     r"overr(?:an|un|uns|unning)|assault(?:ed|ing|s)?|target(?:ed|ing)|invad(?:ed|ing)|"
     r"launch(?:ed|es|ing)?\s+(?:an?\s+|their\s+|its\s+)?(?:\w+\s+){0,2}?"
     r"(?:attack|assault|raid|offensive)\s+(?:on|against)|opened\s+fire\s+(?:on|at)|"
@@ -618,7 +626,7 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
                       or _HEDGE.search(before[-40:]))
         active = [it for it in items if ve <= it.start and it.end <= end]
         shares = False
-        if not active and shared is not None:
+        if not active and shared is not None and family != "discover":
             # "seized and destroyed ten motorbikes": the object is shared with the next verb
             m2 = _CLAUSE_END.search(text, shared.end())
             end2 = min(m2.start() if m2 else len(text), shared.end() + 240)

@@ -147,12 +147,12 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                   r"attacking\s+(?:forces?|groups?|units?))"),
     ("@civilians", r"(?:civilians|villagers|residents|inhabitants|traders|merchants|herders|"
                    r"herdsmen|pastoralists|farmers|passengers|travell?ers|shop\s?keepers|"
-                   r"drivers|(?:local\s+)?population|gold\s+miners|worshippers|idps|students|"
-                   r"teachers|road\s+users|motorists|business\s?m[ae]n|shop\s?owners?|smugglers|traffickers|"
-                   r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|"
-                   r"several|many|dozens\s+of)\s+people|commuters|worshippers|a\s+(?:trader|merchant|"
-                   r"herder|farmer|civilian|driver|villager|road\s+user|motorist|man|woman|"
-                   r"young\s+man|resident))"),
+                   r"(?:\w+\s+)?drivers?|(?:local\s+)?population|gold\s+miners|worshippers|idps|"
+                   r"students|teachers|road\s+users|motorists|commuters|business\s?m[ae]n|"
+                   r"shop\s?owners?|smugglers|traffickers|(?:\d+|two|three|four|five|six|seven|"
+                   r"eight|nine|ten|twenty|thirty|forty|fifty|several|many|dozens\s+of)\s+people|"
+                   r"a\s+(?:trader|merchant|herder|farmer|civilian|villager|road\s+user|motorist|"
+                   r"man|woman|young\s+man|resident))"),
 )
 
 _NAT_RES = [(re.compile(k, re.IGNORECASE), v) for k, v in _NAT.items()]
