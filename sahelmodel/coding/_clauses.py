@@ -214,7 +214,7 @@ _ARREST = re.compile(
 _SKIP_WORDS = frozenset(
     "the a an its their his her some several many all one two three four five six seven eight "
     "nine ten eleven twelve fifteen twenty dozens hundreds local rival nearby other another "
-    "fellow unarmed few presumed suspected female male young "
+    "fellow unarmed few presumed suspected female male young single lone only "
     "alleged unidentified unknown heavily armed about around over least more than scores "
     "dozen".split()
 )
@@ -371,7 +371,7 @@ _CASUALTY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _VERBISH = re.compile(
-    r"\b(?:\w+ed|were|was|had|has|have|are|is|ambush\w*|attack\w*|clash\w*|kill\w*|"
+    r"\b(?:\w+ed|\w+ing|were|was|had|has|have|are|is|ambush\w*|attack\w*|clash\w*|kill\w*|"
     r"fought|overran|shot|hit|struck|took|seiz\w*)\b", re.IGNORECASE)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 _LOSER_CUE = re.compile(
@@ -718,11 +718,12 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
                            and s.is_object[m.start] and m is not capturer), None)
             if victim is not None:
                 loser, los_basis = victim, "possessive"
-        if loser is None and capturer is not None and cap_basis == "subject":
+        if loser is None and (capturer is None or cap_basis == "subject") and voice != "passive":
             if attacks is None:
                 attacks = _attacks(s)
             hit = next((whom for pos, who, whom in reversed(attacks)
-                        if pos < vs and who is capturer and whom is not None), None)
+                        if pos < vs and whom is not None and whom is not capturer
+                        and (who is capturer or capturer is None)), None)
             if hit is not None and not _ALLY_CUE.search(text[max(0, hit.start - 40):hit.start]):
                 loser, los_basis = hit, "object"
         if capturer is None or loser is None:
@@ -733,7 +734,8 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
         if capturer is not None and loser is not None and capturer.target == loser.target:
             loser, los_basis = None, ""
         evidence = text[min(span_lo, vs) : max(end, objects[-1].end)].strip(" ,")
-        civilian = bool(_CIVILIAN_GOODS.search(text)) or any(
+        civilian = bool(_CIVILIAN_GOODS.search(text, max(0, vs - 40), min(len(text), end + 20))
+                        ) or any(
             _STOLEN_BEFORE.search(text[max(0, it.start - 25) : it.start + len(it.text) // 2])
             for it in objects)
         clauses.append(Clause(

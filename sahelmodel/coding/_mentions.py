@@ -138,7 +138,7 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"assailants|bandits|gangs?)|gunmen|militants?|jihadists?|jihadis|islamists?|"
                r"extremists?|terrorists?|insurgents?|fighters|combatants|"
                r"rebels|bandits|(?-i:HANI)|kidnappers|cultists|cult\s+(?:group\s+)?members|"
-               r"armed\s+(?:men|individuals)|(?:six\s+|\d+\s+)?suspects|"
+               r"armed\s+(?:men|individuals)|(?:an?\s+)?(?:unknown|unidentified|armed)\s+individual|(?:six\s+|\d+\s+)?suspects|"
                r"(?:members\s+of\s+)?(?:the|this|that)\s+(?:armed\s+)?group|"
                r"'terrorists?'|the\s+'terrorist\s+armed\s+group')" + _POSITION_NOUNS),
     ("@they", r"(?-i:They|they)"),

@@ -40,7 +40,13 @@ either. Its kind is the parts' common kind (``unidentified`` when they differ), 
 
 A name that matches nothing keeps a normalised snake_case form of itself as its id (for
 example ``"New Front (Mali)"`` → ``new_front_mali``) and is reported as unknown; it is never
-dropped.
+dropped. Two of ACLED's naming conventions are read even for names not in the table
+(ACLED codebook, actor naming): ``"Military Forces of X"``, ``"Police Forces of X"`` and
+``"Government of X"`` with a unit after the years are X's state forces (the state force of
+X in the table, else ``military_<x>``), and the kind of an unknown name follows its form:
+"... Communal Militia", "... Clan Militia", "Vigilante Group", "Hunters Group" are
+militias; "Labour Group", "Pastoralists", "Farmers", "Aid Workers", "... Ethnic Group" are
+civilians (ACLED's inter code 7).
 
 Examples
 --------
@@ -100,6 +106,17 @@ _PLACE_WORDS = frozenset(
     {"region", "department", "province", "state", "prefecture", "cercle", "commune", "circle"}
 )
 _RESULT_COLUMNS = ["actor", "assoc", "kind", "known", "rule"]
+_STATE_NAME = re.compile(
+    r"^(?:military|police)\s+forces\s+of\s+(?:the\s+)?(?P<country>[^()]+?)\s*(?:\(|$)|"
+    r"^government\s+of\s+(?:the\s+)?(?P<gov>[^()]+?)\s*(?:\(|$)", re.IGNORECASE)
+_MILITIA_NAME = re.compile(
+    r"\b(?:militias?|vigilan\w+|hunters\s+group|self[\s-]defen[cs]e|civilian\s+jtf)\b",
+    re.IGNORECASE)
+_CIVILIAN_NAME = re.compile(
+    r"^(?:civilians?|labou?r\s+group|pastoralists|farmers|women|aid\s+workers|"
+    r"health\s+workers|students|taxi\s+drivers|teachers|prisoners|refugees|journalists|"
+    r"lawyers|traders)\b|\b(?:ethnic|religious|christian|muslim|catholic|communal|clan)\s+"
+    r"group\b|\bunion\s+of\b", re.IGNORECASE)
 _AND_OR = re.compile(r"\s+and\s*/\s*or\s+", re.IGNORECASE)
 _OR = "_or_"
 
@@ -227,6 +244,14 @@ class ActorRegistry:
         object.__setattr__(self, "_prefixes", prefixes)
         object.__setattr__(self, "_rules", self._parse_rules(self.rules, kinds))
         object.__setattr__(self, "_cache", {})
+        object.__setattr__(self, "_inferred", {})
+        states = {}
+        for rec in actors.itertuples(index=False):
+            if rec.kind == "state_force":
+                for scope in _split_list(rec.country_scope):
+                    states.setdefault(normalise_name(scope), rec.actor_id)
+        states.update({"ivory coast": states.get("cote divoire", "military_cote_divoire")})
+        object.__setattr__(self, "_states", states)
 
     def _parse_rules(self, rules: pd.DataFrame, kinds: dict[str, str]) -> tuple[_Rule, ...]:
         missing = [c for c in ("actor", "becomes") if c not in rules.columns]
@@ -333,10 +358,31 @@ class ActorRegistry:
                 rest = [i for i in dict.fromkeys(ids[1:]) if i != ids[0]]
                 result = (ids[0], ";".join(rest) if rest else pd.NA, True)  # type: ignore[arg-type]
             else:
-                hit = self._prefix(name)
+                hit = self._prefix(name) or self._state_by_name(name)
                 result = (hit, pd.NA, True) if hit else (_slug(name), pd.NA, False)
+                if not hit:
+                    inferred: dict[str, str] = self._inferred  # type: ignore[attr-defined]
+                    if _MILITIA_NAME.search(name):
+                        inferred[result[0]] = "militia"
+                    elif _CIVILIAN_NAME.search(name.strip()):
+                        inferred[result[0]] = "civilians"
         cache[name] = result
         return result
+
+    def _state_by_name(self, name: str) -> str | None:
+        """The state force that ACLED's "Military Forces of X (years) Unit" names."""
+        m = _STATE_NAME.match(_YEARS.sub(" (", name).strip())
+        if m is None:
+            return None
+        country = normalise_name(m.group("country") or m.group("gov"))
+        states: dict[str, str] = self._states  # type: ignore[attr-defined]
+        if country in states:
+            return states[country]
+        new = "military_" + country.replace(" ", "_")
+        kinds: dict[str, str] = self._kinds  # type: ignore[attr-defined]
+        if new not in kinds:
+            self._inferred[new] = "state_force"  # type: ignore[attr-defined]
+        return new
 
     def actor_id(self, name: Any) -> Any:
         """Canonical id of ``name`` (a normalised form of it when unknown; NA when blank)."""
@@ -350,7 +396,7 @@ class ActorRegistry:
         """
         kinds: dict[str, str] = self._kinds  # type: ignore[attr-defined]
         if actor in kinds or not isinstance(actor, str) or _OR not in actor:
-            return kinds.get(actor, pd.NA)
+            return kinds.get(actor, self._inferred.get(actor, pd.NA))  # type: ignore[attr-defined]
         parts = self.parts(actor)
         if not parts:
             return pd.NA

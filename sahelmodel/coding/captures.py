@@ -373,8 +373,8 @@ class _Reading:
 
 def _read(clause: Clause, event: _Event) -> _Reading:
     capturer, cap_cands = _resolve(clause.capturer, event)
-    if capturer is not None and event.kind(capturer) == "civilians":
-        capturer = None  # civilians do not capture arms: the words named a victim
+    if clause.capturer == "@civilians":
+        capturer = None  # "villagers", "traders": the words named a victim, not a captor
     loser, los_cands = _resolve(clause.loser, event)
     cap_basis = f"text:{clause.capturer_basis}" if capturer else ""
     los_basis = f"text:{clause.loser_basis}" if loser else ""
