@@ -229,6 +229,10 @@ _SUBJECT_ED_WORDS = frozenset({"armed", "suspected", "alleged", "presumed", "uni
 _WORD = re.compile(r"[A-Za-z0-9'/-]+|[,;:()]")
 
 
+_NUMBER = re.compile(
+    r"\d[\d,.]*|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred)(?:-\w+)?")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _QUANTIFIER_OF = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|some|several|many|most|all|"
@@ -240,11 +244,11 @@ def _previous_word(sentence: str, start: int) -> str:
     """The first word before ``start`` that is not a determiner, number, name or adjective."""
     window = _BRACKETS.sub(" ", sentence[max(0, start - 120) : start])
     window = _QUANTIFIER_OF.sub(" ", window)  # "four of the assailants" is "the assailants"
-    window = re.sub(r"\b(?:at\s+least|more\s+than|up\s+to|as\s+many\s+as)\s*$", " ", window,
+    window = re.sub(r"\b(?:at\s+least|more\s+than|up\s+to|as\s+many\s+as)\b", " ", window,
                     flags=re.IGNORECASE)
     for word in reversed(_WORD.findall(window)):
         low = word.lower().strip("'")
-        if low in _SKIP_WORDS or low.isdigit() or not low or low in "()":
+        if low in _SKIP_WORDS or _NUMBER.fullmatch(low) or not low or low in "()":
             continue
         if word[0].isupper() and word.lower() not in ("on", "in", "around", "between"):
             continue  # part of a proper name ("two Dana Ambassagou militiamen")
@@ -338,7 +342,7 @@ _PASSIVE_AUX = re.compile(
 )
 _CLAIM = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|said|says|say|stated|states|announced|announces|reported|"
-    r"reports|asserted|boasted|"
+    r"reports?|asserted|boasted|"
     r"show(?:ed|ing|s)|display(?:ed|ing|s)|publish(?:ed|ing)|releas(?:ed|ing)\s+(?:a\s+)?"
     r"(?:video|photos?|images?|pictures?|photoset))\b",
     re.IGNORECASE,
@@ -367,7 +371,9 @@ _NO_OBJECT = re.compile(
 _CASUALTY_BEFORE = re.compile(
     r"\b(?:kill(?:ed|ing)|neutrali[sz](?:ed|ing)|arrest(?:ed|ing)|captur(?:ed|ing)|"
     r"wound(?:ed|ing)|injur(?:ed|ing)|repell?(?:ed|ing)|rout(?:ed|ing)|dislodg(?:ed|ing)|"
-    r"overpower(?:ed|ing))\s+(?:\w+\s+){0,4}$",
+    r"overpower(?:ed|ing))\s+(?:(?:\d+|the|a|an|some|several|many|scores|dozens|of|at|least|"
+    r"over|about|around|more|than|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"[a-z]+-[a-z]+|suspected|presumed|alleged|'?several'?|female|male|armed)\s+){0,4}$",
     re.IGNORECASE,
 )
 _VERBISH = re.compile(
@@ -619,6 +625,9 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
             continue
         m_end = _CLAUSE_END.search(text, ve)
         end = min(m_end.start() if m_end else len(text), ve + 240)
+        if family == "carry":
+            comma = text.find(",", ve)
+            end = min(end, comma if comma >= 0 else end)
         if family != "arrest":
             end = min(end, next_verb)
         shared = _SHARED_OBJECT.match(text, ve)

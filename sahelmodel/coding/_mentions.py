@@ -130,7 +130,7 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                + _POSITION_NOUNS),
     ("@militia", r"(?:(?:self[\s-]defen[cs]e|vigilante|community|ethnic|communal|local|clan)\s+"
                  r"(?:groups?|militias?|militiamen|fighters|forces|brigades?|members)|"
-                 r"militia(?:men|s)?(?:\s+members)?|vigilantes?(?:\s+members)?|volunteers|"
+                 r"militia(?:men|man|s)?(?:\s+members)?|vigilantes?(?:\s+members)?|volunteers|"
                  r"(?:local\s+)?hunters)"),
     ("@armed", r"(?:(?:suspected|unidentified|unknown|heavily|presumed|alleged|rival)\s+)*"
                r"(?:(?:islamist|jihadist|terrorist|armed|extremist|insurgent|rebel|militant|"

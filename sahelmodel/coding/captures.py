@@ -348,6 +348,8 @@ def _resolve(target: str | None, event: _Event) -> tuple[str | None, tuple[str, 
         return None, candidates
     if role == "@state" and event.country:
         return _state_force_of(event.country), ()
+    if role == "@civilians":
+        return "civilians", ()  # "traders", "smugglers" not among the event's actors
     return None, ()
 
 
@@ -490,7 +492,7 @@ def _code(clauses: tuple[Clause, ...], event: _Event, interactions: bool = True
         # captures both ways: the source's first actor is the side its report is about
         for key in votes:
             if key[0] == event.ids[0] and (key[1], key[0]) in votes:
-                votes[key] += 1.0
+                votes[key] += 100.0
     best_key = max(votes, key=lambda k: (votes[k], -list(votes).index(k)))
     main = next(r for r in firm if (r.capturer, r.loser) == best_key)
     reverse = next((r for r in firm if r.capturer is not None and r.loser is not None
