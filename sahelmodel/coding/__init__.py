@@ -33,7 +33,14 @@ from sahelmodel.coding.captures import (
     code_captures,
     code_captures_slow,
     materiel_lexicon,
+    capture_results,
     parse_capture,
+)
+from sahelmodel.coding.review import (
+    apply_corrections,
+    read_corrections,
+    review_table,
+    write_review,
 )
 
 __all__ = [
@@ -45,10 +52,15 @@ __all__ = [
     "actor_kind",
     "actor_rules",
     "alias_table",
+    "apply_corrections",
+    "capture_results",
     "code_captures",
     "code_captures_slow",
     "default_registry",
     "materiel_lexicon",
     "parse_capture",
+    "read_corrections",
     "resolve_actors",
+    "review_table",
+    "write_review",
 ]

@@ -40,7 +40,18 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sahelmodel.coding._mentions import Mention, NamesKey, all_mentions
+from sahelmodel.coding._context import (
+    AGENT_CUE,
+    POSSESSIVE_AFTER,
+    Sentence,
+    agent_of,
+    attacks,
+    casualties,
+    claimant,
+    parse_sentence,
+    subject_before,
+)
+from sahelmodel.coding._mentions import Mention, NamesKey
 from sahelmodel.coding._text import COUNT_SOURCE, normalise_text, parse_count, sentences
 
 __all__ = ["STATE_VERBS", "VERB_ANY_SOURCE", "Clause", "Item", "parse_clauses"]
@@ -208,185 +219,12 @@ _ARREST = re.compile(
     re.IGNORECASE,
 )
 
-# --------------------------------------------------------------------------------------------
-# positions of mentions: subject or object
-# --------------------------------------------------------------------------------------------
-_SKIP_WORDS = frozenset(
-    "the a an its their his her some several many all one two three four five six seven eight "
-    "nine ten eleven twelve fifteen twenty dozens hundreds local rival nearby other another "
-    "fellow unarmed few presumed suspected female male young single lone only "
-    "alleged unidentified unknown heavily armed about around over least more than scores "
-    "dozen".split()
-)
-_OBJECT_CUES = frozenset(
-    "of from against on at near with by to for into in between among upon toward towards "
-    "outside inside around during over targeting attacking raiding ambushing overrunning "
-    "hit struck overran overrun beat engaged engaging repelled repulsed and or be as "
-    "including".split()
-)
-_SUBJECT_ED_WORDS = frozenset({"armed", "suspected", "alleged", "presumed", "unidentified",
-                               "affiliated", "linked", "led", "backed", "based", "aligned"})
-_WORD = re.compile(r"[A-Za-z0-9'/-]+|[,;:()]")
-
-
-_NUMBER = re.compile(
-    r"\d[\d,.]*|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred)(?:-\w+)?")
-_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_QUANTIFIER_OF = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|some|several|many|most|all|"
-    r"none|dozens|scores|hundreds|number|rest|remainder|members)\s+of\s+(?:the\s+)?$",
-    re.IGNORECASE)
-
-
-def _previous_word(sentence: str, start: int) -> str:
-    """The first word before ``start`` that is not a determiner, number, name or adjective."""
-    window = _BRACKETS.sub(" ", sentence[max(0, start - 120) : start])
-    window = _QUANTIFIER_OF.sub(" ", window)  # "four of the assailants" is "the assailants"
-    window = re.sub(r"\b(?:at\s+least|more\s+than|up\s+to|as\s+many\s+as)\b", " ", window,
-                    flags=re.IGNORECASE)
-    for word in reversed(_WORD.findall(window)):
-        low = word.lower().strip("'")
-        if low in _SKIP_WORDS or _NUMBER.fullmatch(low) or not low or low in "()":
-            continue
-        if word[0].isupper() and word.lower() not in ("on", "in", "around", "between"):
-            continue  # part of a proper name ("two Dana Ambassagou militiamen")
-        return low
-    return ""
-
-
-_PLACE_HEAD = re.compile(
-    r"\b(?:positions?|bases?|camps?|posts?|outposts?|barracks|checkpoints?|stations?|"
-    r"hideouts?|detachments?|garrisons?|headquarters|strongholds?)$", re.IGNORECASE)
-_APPOSITION_GAP = re.compile(r"[\s(),'\-]*(?:\(\s*)?", re.IGNORECASE)
-_POSSESSIVE_AFTER = re.compile(r"'(?:s\b|(?=\s))", re.IGNORECASE)
-
-
-def _object_positions(sentence: str, mentions: list[Mention]) -> dict[int, bool]:
-    """Whether each mention (by start) is in object position rather than subject position.
-
-    A mention is an object when the word before its noun phrase (skipping determiners,
-    numbers, adjectives and the words of a proper name) is a preposition, a conjunction that
-    joins it to an earlier object, or a verb; a mention that only follows another one after
-    brackets or commas ("Al-Qaeda affiliated (JNIM) militants") is in apposition and takes the
-    position of the first.
-    """
-    out: dict[int, bool] = {}
-    previous: Mention | None = None
-    for m in mentions:
-        head = sentence[: m.start]
-        if head.count("(") > head.count(")") or head.count("[") > head.count("]"):
-            # "killed 8 'terrorists' (suspected to be JNIM)": a bracket qualifies what precedes
-            # and is never the subject of a verb outside it
-            out[m.start] = True
-        elif _PLACE_HEAD.search(m.text):
-            out[m.start] = True  # "a military position", "a Boko Haram camp" do not act
-        elif previous is not None and _APPOSITION_GAP.fullmatch(
-                sentence[previous.end : m.start]):
-            out[m.start] = out[previous.start]
-        else:
-            word = _previous_word(sentence, m.start)
-            if word in ("and", "or") and previous is not None and m.start - previous.end <= 40:
-                # "A and B clashed": B is a subject as A; "killed A and B": an object as A
-                out[m.start] = out[previous.start]
-            elif word in ("and", "or"):
-                # "abducted between 5 and 13 people": what stands before the conjunction decides
-                conj = sentence.lower().rfind(f" {word} ", 0, m.start)
-                before = _previous_word(sentence, conj) if conj > 0 else ""
-                out[m.start] = before in _OBJECT_CUES or (
-                    before.endswith(("ed", "ing")) and before not in _SUBJECT_ED_WORDS)
-            else:
-                out[m.start] = (
-                    word in _OBJECT_CUES
-                    or (word.endswith(("ed", "ing")) and word not in _SUBJECT_ED_WORDS)
-                    or word in ("killed", "overran", "shot", "hit", "beat", "struck", "fought")
-                    or bool(_POSSESSIVE_AFTER.match(sentence, m.end))
-                )
-        previous = m
-    return out
-
-
-def _subject(mentions: list[Mention], is_object: dict[int, bool], before: int,
-             after: int = 0) -> Mention | None:
-    """The nearest mention in subject position in ``[after, before)``."""
-    for m in reversed(mentions):
-        if after <= m.start and m.end <= before and not is_object[m.start]:
-            return m
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# sentence context: attacks, claims and casualties
-# --------------------------------------------------------------------------------------------
-_ATTACK_VERB = re.compile(
-    r"\b(?:attack(?:ed|ing|s)?|ambush(?:ed|es|ing)?|raid(?:ed|ing|s)?|storm(?:ed|ing|s)?|"
-    r"kill(?:ed|ing)|abduct(?:ed|ing)|kidnapp?(?:ed|ing)|arrest(?:ed|ing)|detain(?:ed|ing)|"
-    r"intercept(?:ed|ing)|stopp(?:ed|ing)|overpower(?:ed|ing)|disarm(?:ed|ing)|"
-    r"overr(?:an|un|uns|unning)|assault(?:ed|ing|s)?|target(?:ed|ing)|invad(?:ed|ing)|"
-    r"launch(?:ed|es|ing)?\s+(?:an?\s+|their\s+|its\s+)?(?:\w+\s+){0,2}?"
-    r"(?:attack|assault|raid|offensive)\s+(?:on|against)|opened\s+fire\s+(?:on|at)|"
-    r"engag(?:ed|ing)|clash(?:ed|ing)\s+with|fought)\b",
-    re.IGNORECASE,
-)
-_NOUN_CUE = re.compile(
-    r"\b(?:the|a|an|this|that|these|those|their|its|his|her|another|every|each|of|after|"
-    r"during|in|deadly|coordinated|failed|foiled|complex|suicide|jihadist|terrorist|"
-    r"militant|armed|new|fresh|first|second|latest|recent|repeated|simultaneous|claimed)\s+$",
-    re.IGNORECASE,
-)
-_PASSIVE_AUX = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|got|came\s+under)\s+(?:(?:reportedly|also|"
-    r"allegedly|then|later)\s+)?$",
-    re.IGNORECASE,
-)
-_CLAIM = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|said|says|say|stated|states|announced|announces|reported|"
-    r"reports?|asserted|boasted|"
-    r"show(?:ed|ing|s)|display(?:ed|ing|s)|publish(?:ed|ing)|releas(?:ed|ing)\s+(?:a\s+)?"
-    r"(?:video|photos?|images?|pictures?|photoset))\b",
-    re.IGNORECASE,
-)
-_NOT_CLAIMANT = re.compile(
-    r"\b(?:were|was|deaths?|casualties|injuries|killed|fatalities|dead)\b", re.IGNORECASE)
-_ACCORDING = re.compile(
-    r"\baccording\s+to\s+(?:an?\s+|the\s+)?(?P<who>[^,.;]{0,60})", re.IGNORECASE
-)
-_OFFICIAL = re.compile(
-    r"\b(?:government|official|army|military|defen[cs]e|ministry|authorit|police|"
-    r"headquarters|spokesm|commissioner|governor|state|communiqu|fama|fds)",
-    re.IGNORECASE,
-)
-_CASUALTY_AFTER = re.compile(
-    r"^[^.;:]{0,40}?\b(?:(?:(?P<aux>were|was|had\s+been|have\s+been)\s+)?(?:reportedly\s+|"
-    r"also\s+|all\s+)?(?:killed|neutrali[sz]ed|arrested|captured|wounded|injured|fled|"
-    r"detained|routed|repelled|repulsed|dislodged|immobili[sz]ed|surrendered|"
-    r"taken\s+prisoners?|(?:gone|went)\s+missing|dead)|(?P<noun>deaths?|casualties|"
-    r"fatalities|dead|killed\s+in\s+action))\b",
-    re.IGNORECASE,
-)
-_NO_OBJECT = re.compile(
-    r"\s*(?:[,.;:)\]]|(?:and|in|at|on|during|while|when|after|before|by|with|near|as|"
-    r"following|according|across)\b|$)", re.IGNORECASE)
-_CASUALTY_BEFORE = re.compile(
-    r"\b(?:kill(?:ed|ing)|neutrali[sz](?:ed|ing)|arrest(?:ed|ing)|captur(?:ed|ing)|"
-    r"wound(?:ed|ing)|injur(?:ed|ing)|repell?(?:ed|ing)|rout(?:ed|ing)|dislodg(?:ed|ing)|"
-    r"overpower(?:ed|ing))\s+(?:(?:\d+|the|a|an|some|several|many|scores|dozens|of|at|least|"
-    r"over|about|around|more|than|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"[a-z]+-[a-z]+|suspected|presumed|alleged|'?several'?|female|male|armed)\s+){0,4}$",
-    re.IGNORECASE,
-)
-_VERBISH = re.compile(
-    r"\b(?:\w+ed|\w+ing|were|was|had|has|have|are|is|ambush\w*|attack\w*|clash\w*|kill\w*|"
-    r"fought|overran|shot|hit|struck|took|seiz\w*)\b", re.IGNORECASE)
-_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 _LOSER_CUE = re.compile(
     r"(?:\bfrom|\bbelong(?:ing|s|ed)?\s+to|\babandoned\s+by|\bleft\s+(?:behind\s+)?by|"
     r"\bowned\s+by|\bused\s+by|\bof|\bfor|\bbound\s+for|\bdestined\s+for)\s+"
     r"(?:the\s+|their\s+|its\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
-_AGENT_CUE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 _ALLY_CUE = re.compile(
     r"\b(?:alongside|along\s+with|together\s+with|jointly\s+with|(?:in\s+)?(?:cooperation|"
     r"coordination|collaboration)\s+with|supported\s+by|backed\s+by|assisted\s+by|"
@@ -445,89 +283,6 @@ class Clause:
     civilian: bool = False
 
 
-@dataclass
-class _Sentence:
-    """One sentence with its mentions and what the grammar reads around them."""
-
-    text: str
-    mentions: list[Mention]
-    is_object: dict[int, bool]
-    agent: Mention | None  # the first subject of an active verb: what "they" next refers to
-
-
-def _attacks(s: _Sentence) -> list[tuple[int, Mention | None, Mention | None]]:
-    """``(position, attacker, attacked)`` of each attack clause of a sentence."""
-    out = []
-    for v in _ATTACK_VERB.finditer(s.text):
-        before = s.text[max(0, v.start() - 30) : v.start()]
-        word = v.group().lower()
-        if _NOUN_CUE.search(before) and not word.startswith(("launch", "opened")):
-            continue
-        if _PASSIVE_AUX.search(before):
-            who = next((m for m in s.mentions if v.end() <= m.start <= v.end() + 15
-                        and _AGENT_CUE.search(s.text[v.end() : m.start])), None)
-            whom = _subject(s.mentions, s.is_object, v.start())
-        else:
-            who = _subject(s.mentions, s.is_object, v.start())
-            whom = next((m for m in s.mentions if v.end() <= m.start < v.end() + 60), None)
-            if word.startswith(("clash", "fought", "engag")) and whom is not None and (
-                    "with" in s.text[v.end() : whom.start].lower() or word.startswith("clash")):
-                whom = whom if who is not None else None
-        out.append((v.start(), who, whom))
-    return out
-
-
-def _claimant(s: _Sentence, before: int) -> Mention | None:
-    """The party whose claim or statement covers a seizure at ``before`` in the sentence."""
-    claim = None
-    for c in _CLAIM.finditer(s.text, 0, before):
-        claim = c
-    if claim is not None:
-        who = _subject(s.mentions, s.is_object, claim.start())
-        if (who is not None and who.target != "@civilians"
-                and claim.start() - who.end <= 80
-                and not _NOT_CLAIMANT.search(s.text[who.end : claim.start()])):
-            return who
-    for acc in _ACCORDING.finditer(s.text):
-        words = acc.group("who")
-        inside = [m for m in s.mentions if acc.start("who") <= m.start < acc.end("who")]
-        if inside and inside[0].target != "@civilians":
-            return inside[0]
-        if _OFFICIAL.search(words):
-            return Mention(acc.start("who"), acc.end("who"), "@state", words)
-    return None
-
-
-def _casualties(s: _Sentence, before: int) -> Mention | None:
-    """The last party named as killed, arrested or routed before ``before`` in the sentence.
-
-    None when the last casualties listed are of both sides ("200 militiamen and two security
-    operatives were killed").
-    """
-    found: list[Mention] = []
-    for m in s.mentions:
-        if m.end > before or m.target in ("@civilians", "@they"):
-            continue
-        after = s.text[m.end : before]
-        ahead = s.text[max(0, m.start - 60) : m.start]
-        hit = _CASUALTY_AFTER.match(after)
-        if hit is not None and not s.is_object[m.start] and (
-                hit.group("aux") or hit.group("noun")
-                or _NO_OBJECT.match(after, hit.end()) is not None):
-            found.append(m)  # "militants were killed", "militants killed," (not "X killed Y")
-        elif (s.is_object[m.start] and _CASUALTY_BEFORE.search(ahead)
-              and not _BY_BEFORE.search(ahead)):
-            found.append(m)
-    if not found:
-        return None
-    last = found[-1]
-    rival = next((m for m in reversed(s.mentions) if m.end <= last.start
-                  and last.start - m.end <= 80 and m.target != last.target
-                  and m.target not in ("@civilians", "@they")
-                  and not _VERBISH.search(s.text[m.end : last.start])), None)
-    return None if rival is not None else last
-
-
 # --------------------------------------------------------------------------------------------
 # clauses
 # --------------------------------------------------------------------------------------------
@@ -541,7 +296,7 @@ def _passive_span(sentence: str, verb_start: int) -> int:
     return lo + (last.end() if last is not None else 0)
 
 
-def _loser_in(s: _Sentence, lo: int, hi: int, family: str,
+def _loser_in(s: Sentence, lo: int, hi: int, family: str,
               items: list[Item]) -> tuple[Mention | None, str]:
     inside = [m for m in s.mentions if lo <= m.start and m.end <= hi]
     if family == "rob" and inside:
@@ -551,7 +306,7 @@ def _loser_in(s: _Sentence, lo: int, hi: int, family: str,
             return m, "from"
         if any(0 <= it.start - m.end <= 1 for it in items) and not m.target.startswith("@"):
             return m, "possessive"  # "recovering ISWAP weapons"
-        if _POSSESSIVE_AFTER.match(s.text, m.end) and any(
+        if POSSESSIVE_AFTER.match(s.text, m.end) and any(
                 m.end < it.start <= m.end + 40 for it in items):
             return m, "possessive"
     return None, ""
@@ -571,37 +326,7 @@ _LISTED = re.compile(
     r"with)\b", re.IGNORECASE)
 
 
-_PASSIVE_NEXT = re.compile(r"\s*(?:(?:were|was|had\s+been|have\s+been|are|is)\b|"
-                           r"(?:\w+\s+){0,2}(?:killed|wounded|injured|captured|arrested)\b)",
-                           re.IGNORECASE)
-_SUBORDINATE = re.compile(
-    r"\b(?:after|as|when|while|before|because|since|until|following|once|where|whereas|"
-    r"who|which|that)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
-_ADVERBS = re.compile(r"^\s*(?:(?:also|then|later|reportedly|allegedly|eventually|"
-                      r"successfully|subsequently)\s+)*$", re.IGNORECASE)
-
-
-def _agent_of(s: _Sentence, vs: int, word: str) -> Mention | None:
-    """The subject of an active capture verb at ``vs``.
-
-    A mention right before the verb is its subject ("with troops also recovering weapons");
-    a participle phrase (", killing five and seizing rifles") belongs to the main clause, whose
-    subject is the first subject of the sentence outside subordinate clauses; otherwise the
-    nearest mention in subject position.
-    """
-    near = next((m for m in reversed(s.mentions) if m.end <= vs), None)
-    if near is not None and _ADVERBS.match(s.text[near.end : vs]) and not _PLACE_HEAD.search(
-            near.text) and s.text[:near.start].count("(") <= s.text[:near.start].count(")"):
-        return near
-    if word.lower().endswith("ing"):
-        main = next((m for m in s.mentions if m.end <= vs and not s.is_object[m.start]
-                     and not _SUBORDINATE.search(s.text[max(0, m.start - 40) : m.start])), None)
-        if main is not None:
-            return main
-    return _subject(s.mentions, s.is_object, vs)
-
-
-def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
+def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
                       containers: frozenset[int]) -> list[Clause]:
     """Capture clauses of one sentence (targets from this sentence only)."""
     text = s.text
@@ -615,7 +340,7 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
     if not items:
         return []
     verbs.sort()
-    attacks: list[tuple[int, Mention | None, Mention | None]] | None = None
+    found: list[tuple[int, Mention | None, Mention | None]] | None = None
     clauses: list[Clause] = []
     for j, (vs, ve, family, word) in enumerate(verbs):
         next_verb = verbs[j + 1][0] if j + 1 < len(verbs) else len(text)
@@ -688,27 +413,27 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
         cap_basis = ""
         if voice == "passive":
             agent = next((m for m in s.mentions if ve <= m.start < max(end, ve + 40)
-                          and _AGENT_CUE.search(text[max(ve, m.start - 12) : m.start])), None)
+                          and AGENT_CUE.search(text[max(ve, m.start - 12) : m.start])), None)
             if agent is not None:
                 capturer, cap_basis = agent, "agent"
         elif voice in ("active", "arrest"):
-            subj = _agent_of(s, vs, word)
+            subj = agent_of(s, vs, word)
             if subj is not None:
                 capturer, cap_basis = subj, "subject"
         elif voice == "nominal":
             agent = next((m for m in s.mentions if ve <= m.start < max(end, ve + 40)
-                          and _AGENT_CUE.search(text[max(ve, m.start - 12) : m.start])), None)
+                          and AGENT_CUE.search(text[max(ve, m.start - 12) : m.start])), None)
             if agent is not None:
                 capturer, cap_basis = agent, "agent"
         if capturer is None:
-            claimant = _claimant(s, vs)
-            if claimant is not None:
-                capturer, cap_basis = claimant, "claim"
+            author = claimant(s, vs)
+            if author is not None:
+                capturer, cap_basis = author, "claim"
         loser, los_basis = _loser_in(s, ve if voice != "passive" else span_lo,
                                      max(end, ve), family, objects)
         if loser is None and voice == "passive":
             # "the assailants abandoned weapons, which were recovered": whoever left them
-            owner = _subject(s.mentions, s.is_object, span_lo)
+            owner = subject_before(s.mentions, s.is_object, span_lo)
             if owner is not None and _LOSS_VERB.search(
                     text, max(owner.end, objects[0].start - 40), objects[0].start + 1):
                 loser, los_basis = owner, "abandoned"
@@ -728,15 +453,15 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
             if victim is not None:
                 loser, los_basis = victim, "possessive"
         if loser is None and (capturer is None or cap_basis == "subject") and voice != "passive":
-            if attacks is None:
-                attacks = _attacks(s)
-            hit = next((whom for pos, who, whom in reversed(attacks)
+            if found is None:
+                found = attacks(s)
+            hit = next((whom for pos, who, whom in reversed(found)
                         if pos < vs and whom is not None and whom is not capturer
                         and (who is capturer or capturer is None)), None)
             if hit is not None and not _ALLY_CUE.search(text[max(0, hit.start - 40):hit.start]):
                 loser, los_basis = hit, "object"
         if capturer is None or loser is None:
-            victims = _casualties(s, span_lo if voice == "passive" else vs)
+            victims = casualties(s, span_lo if voice == "passive" else vs)
             if victims is not None:
                 if loser is None and (capturer is None or victims.target != capturer.target):
                     loser, los_basis = victims, "casualties"
@@ -756,20 +481,20 @@ def _sentence_clauses(s: _Sentence, lex: _ItemPatterns, k: int,
     return clauses
 
 
-def _with_context(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
+def _with_context(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
     """Fill a clause's missing sides from earlier sentences: claims, casualties, attacks."""
     cap, los = clause.capturer, clause.loser
     cap_text, los_text = clause.capturer_text, clause.loser_text
     cap_basis, los_basis = clause.capturer_basis, clause.loser_basis
     if cap is None and los is None:
         for prev in reversed(parsed[max(0, k - 2) : k]):
-            victims = _casualties(prev, len(prev.text))
+            victims = casualties(prev, len(prev.text))
             if victims is not None:
                 los, los_text, los_basis = victims.target, victims.text, "casualties"
                 break
     if cap is not None and los is None:
         for prev in reversed(parsed[: k + 1]):
-            hit = next((whom for _, who, whom in reversed(_attacks(prev))
+            hit = next((whom for _, who, whom in reversed(attacks(prev))
                         if who is not None and whom is not None and who.target == cap
                         and whom.target != cap), None)
             if hit is not None:
@@ -777,7 +502,7 @@ def _with_context(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
                 break
     if cap is None and los is None:
         for prev in reversed(parsed[: k + 1]):
-            hit = next(((who, whom) for _, who, whom in reversed(_attacks(prev))
+            hit = next(((who, whom) for _, who, whom in reversed(attacks(prev))
                         if who is not None and whom is not None), None)
             if hit is not None:
                 cap, cap_text, cap_basis = hit[0].target, hit[0].text, "attack"
@@ -789,7 +514,7 @@ def _with_context(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
                    capturer_basis=cap_basis, loser_basis=los_basis)
 
 
-def _resolve_they(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
+def _resolve_they(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
     """A pronoun ("they", "the group") as capturer names the previous sentence's subject."""
     if clause.capturer != "@they":
         return clause
@@ -797,14 +522,6 @@ def _resolve_they(clause: Clause, parsed: list[_Sentence], k: int) -> Clause:
         if prev.agent is not None and prev.agent.target != "@they":
             return replace(clause, capturer=prev.agent.target, capturer_text=prev.agent.text)
     return replace(clause, capturer=None, capturer_text="", capturer_basis="")
-
-
-def _parse_sentence(text: str, names: NamesKey) -> _Sentence:
-    mentions = all_mentions(text, names)
-    is_object = _object_positions(text, mentions)
-    agent = next((m for m in mentions if not is_object[m.start]
-                  and not _PASSIVE_NEXT.match(text, m.end)), None)
-    return _Sentence(text, mentions, is_object, agent)
 
 
 @lru_cache(maxsize=65536)
@@ -835,10 +552,10 @@ def parse_clauses(text: str, names: NamesKey, patterns: tuple[str, ...],
     """
     lex = _item_patterns(patterns)
     parts = [sentence for _, sentence in sentences(normalise_text(text))]
-    parsed: list[_Sentence] = []
+    parsed: list[Sentence] = []
     out: list[Clause] = []
     for k, sentence in enumerate(parts):
-        parsed.append(_parse_sentence(sentence, names))
+        parsed.append(parse_sentence(sentence, names))
         for clause in _sentence_clauses(parsed[k], lex, k, containers):
             clause = _resolve_they(clause, parsed, k)
             if clause.capturer is None or clause.loser is None:

@@ -96,7 +96,8 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"troops|personnel))?"),
     ("france", r"(?:french\s+(?:forces|troops|soldiers|army|military)|(?:operation\s+)?barkhane|"
                r"serval)(?:\s+(?:forces|troops|soldiers))?"),
-    ("@foreign", r"(?:(?:the\s+)?(?:french[\s-]led\s+)?(?:task\s+force\s+)?takuba(?:\s+task\s+force)?"
+    ("@foreign", r"(?:(?:the\s+)?(?:french[\s-]led\s+)?(?:task\s+force\s+)?takuba"
+                 r"(?:\s+task\s+force)?"
                  r"|(?:french|estonian|czech|swedish|italian|american|us|german)\s+and\s+"
                  r"(?:french|estonian|czech|swedish|italian|american|us|german)\s+"
                  r"(?:takuba\s+)?(?:forces|troops|soldiers))(?:\s+(?:forces|troops|soldiers))?"),

@@ -80,13 +80,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sahelmodel.coding._clauses import STATE_VERBS, VERB_ANY_SOURCE, Clause, parse_clauses
+from sahelmodel.coding._event import (
+    ROLE_KIND,
+    Event,
+    event_country,
+    make_event,
+    other_actor,
+    resolve_target,
+)
 from sahelmodel.coding._materiel import (
     CIVILIAN_CLASSES,
     MATERIEL_CLASSES,
@@ -95,7 +102,6 @@ from sahelmodel.coding._materiel import (
 )
 from sahelmodel.coding._mentions import event_names
 from sahelmodel.coding._text import is_missing, normalise_text
-from sahelmodel.coding.actors import ambiguous_parts, default_registry
 from sahelmodel.events import EventTable
 
 __all__ = [
@@ -110,7 +116,6 @@ __all__ = [
 
 _ARMED_KINDS = frozenset({"state_force", "jihadist_group", "militia", "armed_movement",
                           "foreign_force", "unidentified"})
-_IS_FAMILY = ("is_sahel", "iswap", "islamic_state", "is_somalia")
 _CAPTURER_STRENGTH = {"agent": 3.0, "subject": 3.0, "claim": 2.0, "casualties": 1.0,
                       "attack": 1.0, "": 0.0}
 _LOSER_STRENGTH = {"from": 3.0, "possessive": 2.5, "abandoned": 3.0, "object": 2.0,
@@ -208,155 +213,6 @@ class CaptureResult:
 _NO_CAPTURE = CaptureResult(capture=False)
 
 
-# --------------------------------------------------------------------------------------------
-# the event: actors, sides and context for the place/time rules
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Event:
-    actors: tuple[tuple[str, str | None], ...]  # primary actor of each side, with its kind
-    sides: tuple[frozenset[str], ...]  # every id that names each side (assoc, and/or parts)
-    directed: bool
-    country: str | None
-    context: tuple[Any, ...]  # (source, country, admin1, date, longitude, latitude)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(a for a, _ in self.actors)
-
-    def kind(self, actor: str) -> str | None:
-        return dict(self.actors).get(actor) or _actor_kind(actor)
-
-
-@lru_cache(maxsize=4096)
-def _actor_kind(actor: str) -> str | None:
-    kind = default_registry().kind(actor)
-    return None if kind is None or kind is pd.NA else str(kind)
-
-
-_COUNTRY_WORDS = re.compile(
-    r"\b(Burkina\s+Faso|Mali|Niger|Nigeria|Benin|Togo|Chad|Cameroon|Mauritania|Somalia|"
-    r"Ivory\s+Coast|Ghana|Algeria|Libya)\b")
-
-
-def _country(country: Any, text: str) -> str | None:
-    """The event's country, else the first country its text names."""
-    if not is_missing(country):
-        return str(country)
-    found = _COUNTRY_WORDS.search(text)
-    if found is None:
-        return None
-    name = re.sub(r"\s+", " ", found.group(1))
-    return "Côte d'Ivoire" if name == "Ivory Coast" else name
-
-
-def _make_event(actor1: Any, actor2: Any, kind1: Any, kind2: Any, directed: Any,
-                country: Any, assoc1: Any = None, assoc2: Any = None,
-                context: tuple[Any, ...] = ()) -> _Event:
-    actors: list[tuple[str, str | None]] = []
-    sides: list[frozenset[str]] = []
-    for actor, kind, assoc in ((actor1, kind1, assoc1), (actor2, kind2, assoc2)):
-        if is_missing(actor):
-            continue
-        actor = str(actor)
-        if any(actor == a for a, _ in actors):
-            continue
-        names = {actor, *ambiguous_parts(actor)}
-        if not is_missing(assoc):
-            for a in str(assoc).split(";"):
-                if a.strip():
-                    names.update({a.strip(), *ambiguous_parts(a.strip())})
-        actors.append((actor, str(kind) if not is_missing(kind) else _actor_kind(actor)))
-        sides.append(frozenset(names))
-    ctry = None if is_missing(country) else str(country)
-    ctx = context if context else (None, ctry, None, None, None, None)
-    return _Event(tuple(actors), tuple(sides),
-                  bool(directed) if not is_missing(directed) else False, ctry, ctx)
-
-
-@lru_cache(maxsize=8192)
-def _apply_rules(actor: str, context: tuple[Any, ...]) -> str:
-    source, country, admin1, date, lon, lat = context
-    return default_registry().apply_rules(actor, source=source, country=country, admin1=admin1,
-                                          date=date, longitude=lon, latitude=lat)
-
-
-@lru_cache(maxsize=64)
-def _state_force_of(country: str) -> str | None:
-    """Canonical id of the state force of ``country`` in the alias table, if there is one."""
-    table = default_registry().actors
-    key = country.strip().casefold()
-    for rec in table.loc[table["kind"] == "state_force"].itertuples(index=False):
-        scopes = [s.strip().casefold() for s in str(rec.country_scope).split(";")]
-        if key in scopes:
-            return str(rec.actor_id)
-    return None
-
-
-_ROLE_KINDS: dict[str, tuple[str, ...]] = {
-    "@state": ("state_force",),
-    "@foreign": ("foreign_force",),
-    "@militia": ("militia",),
-    "@armed": ("jihadist_group", "armed_movement", "unidentified"),
-    "@civilians": ("civilians",),
-}
-_ROLE_KIND = {"@state": "state_force", "@foreign": "foreign_force", "@militia": "militia",
-              "@civilians": "civilians", "@is": "jihadist_group", "@armed": None}
-
-
-def _side_of(actor: str, event: _Event) -> str:
-    """The primary actor of the event side that ``actor`` names, else ``actor`` itself."""
-    for (primary, _), names in zip(event.actors, event.sides, strict=True):
-        if actor in names:
-            return primary
-    return actor
-
-
-def _resolve(target: str | None, event: _Event) -> tuple[str | None, tuple[str, ...]]:
-    """Resolve a mention target to an id; also return the candidates when it is ambiguous."""
-    if target is None:
-        return None, ()
-    if not target.startswith("@"):
-        return _side_of(_apply_rules(target, event.context), event), ()
-    role, _, nationality = target.partition(":")
-    if role == "@is":
-        family = [a for a in event.ids if a in _IS_FAMILY or set(ambiguous_parts(a)) &
-                  set(_IS_FAMILY)]
-        if len(family) == 1:
-            return family[0], ()
-        resolved = _apply_rules("islamic_state", event.context)
-        return (resolved if resolved != "islamic_state" else "is_sahel"), ()
-    if role == "@attacker":
-        if event.directed and event.ids:
-            return event.ids[0], ()
-        candidates = tuple(a for a, k in event.actors if k != "civilians")
-        return (candidates[0], ()) if len(candidates) == 1 else (None, candidates)
-    if role not in _ROLE_KINDS:
-        return None, ()
-    kinds = _ROLE_KINDS[role]
-    candidates = tuple(a for a, k in event.actors if k in kinds)
-    if role == "@armed" and not candidates:
-        candidates = tuple(a for a, k in event.actors if k == "militia")
-    if role == "@state" and not candidates:
-        candidates = tuple(a for a, k in event.actors if k == "foreign_force")
-    if len(candidates) == 1:
-        return candidates[0], ()
-    if role == "@state" and nationality:
-        own = _state_force_of(nationality)
-        if own is not None and (not candidates or own in candidates):
-            return own, ()
-    if len(candidates) > 1:
-        return None, candidates
-    if role == "@state" and event.country:
-        return _state_force_of(event.country), ()
-    if role == "@civilians":
-        return "civilians", ()  # "traders", "smugglers" not among the event's actors
-    return None, ()
-
-
-def _other(event: _Event, actor: str) -> str | None:
-    others = [a for a in event.ids if a != actor]
-    return others[0] if len(event.ids) == 2 and len(others) == 1 else None
-
 
 # --------------------------------------------------------------------------------------------
 # from clauses to one coded capture
@@ -373,11 +229,11 @@ class _Reading:
     strength: float
 
 
-def _read(clause: Clause, event: _Event) -> _Reading:
-    capturer, cap_cands = _resolve(clause.capturer, event)
+def _read(clause: Clause, event: Event) -> _Reading:
+    capturer, cap_cands = resolve_target(clause.capturer, event)
     if clause.capturer == "@civilians":
         capturer = None  # "villagers", "traders": the words named a victim, not a captor
-    loser, los_cands = _resolve(clause.loser, event)
+    loser, los_cands = resolve_target(clause.loser, event)
     cap_basis = f"text:{clause.capturer_basis}" if capturer else ""
     los_basis = f"text:{clause.loser_basis}" if loser else ""
     if capturer is None and cap_cands and loser is not None:
@@ -399,15 +255,15 @@ def _read(clause: Clause, event: _Event) -> _Reading:
     return _Reading(clause, capturer, loser, cap_basis, los_basis, strength)
 
 
-def _fill_from_event(r: _Reading, event: _Event, interactions: bool) -> _Reading:
+def _fill_from_event(r: _Reading, event: Event, interactions: bool) -> _Reading:
     """Complete a reading's missing sides with the event's actors (evidence, not override)."""
     capturer, loser = r.capturer, r.loser
     cap_basis, los_basis = r.cap_basis, r.los_basis
     if capturer is None and loser is not None and loser in event.ids:
-        capturer = _other(event, loser)
+        capturer = other_actor(event, loser)
         cap_basis = "event" if capturer else ""
     if capturer is not None and loser is None and capturer in event.ids:
-        loser = _other(event, capturer)
+        loser = other_actor(event, capturer)
         los_basis = "event" if loser else ""
     if capturer is None and loser is None and event.ids:
         states = [a for a, k in event.actors if k == "state_force"]
@@ -422,7 +278,7 @@ def _fill_from_event(r: _Reading, event: _Event, interactions: bool) -> _Reading
                 "passive", "nominal"):
             capturer, cap_basis = states[0], "event:state-report"
         if capturer is not None:
-            loser = _other(event, capturer)
+            loser = other_actor(event, capturer)
             los_basis = "event" if loser else ""
     return _Reading(r.clause, capturer, loser, cap_basis, los_basis, r.strength)
 
@@ -449,11 +305,11 @@ def _merge_items(clauses: Sequence[Clause]) -> list[CaptureItem]:
     return out
 
 
-def _kind_of(actor: str | None, target: str | None, event: _Event) -> str | None:
+def _kind_of(actor: str | None, target: str | None, event: Event) -> str | None:
     if actor is not None:
         return event.kind(actor)
     if target is not None and target.startswith("@"):
-        return _ROLE_KIND.get(target.partition(":")[0])
+        return ROLE_KIND.get(target.partition(":")[0])
     return None
 
 
@@ -472,7 +328,7 @@ def _confidence(r: _Reading) -> float:
     return round(min(score, 0.95), 2)
 
 
-def _code(clauses: tuple[Clause, ...], event: _Event, interactions: bool = True
+def _code(clauses: tuple[Clause, ...], event: Event, interactions: bool = True
           ) -> CaptureResult:
     if any(c.voice != "attributive" for c in clauses):
         clauses = tuple(c for c in clauses if c.voice != "attributive")
@@ -512,14 +368,14 @@ def _code(clauses: tuple[Clause, ...], event: _Event, interactions: bool = True
         others = [k for _, k in event.actors if k != "civilians"]
         if classes <= CIVILIAN_CLASSES and any(k == "civilians" for _, k in event.actors):
             return _result(readings, main, reverse, event, "looting", items)
-        if main.capturer is None and len(others) < 2 or (
+        if (main.capturer is None and len(others) < 2) or (
                 main.capturer is not None and len(event.ids) <= 1
                 and main.clause.loser_basis == ""):
             return _result(readings, main, reverse, event, "no_owner", items)
     return _result(readings, main, reverse, event, "capture", items)
 
 
-def _result(readings: list[_Reading], main: _Reading, reverse: _Reading | None, event: _Event,
+def _result(readings: list[_Reading], main: _Reading, reverse: _Reading | None, event: Event,
             decision: str, items: list[CaptureItem] | None = None) -> CaptureResult:
     items = items if items is not None else _merge_items([r.clause for r in readings])
     capture = decision == "capture"
@@ -606,12 +462,12 @@ def parse_capture(
     'looting'
     """
     norm = text if isinstance(text, str) else normalise_text(text)
-    country = _country(country, norm)
+    country = event_country(country, norm)
     names = event_names((actor1, actor2), (actor1_name, actor2_name))
     context = (source, country, admin1, None if is_missing(date) else str(date)[:10], None,
                None)
     return _code(_parse_text(norm, names),
-                 _make_event(actor1, actor2, actor1_kind, actor2_kind, directed, country,
+                 make_event(actor1, actor2, actor1_kind, actor2_kind, directed, country,
                              assoc_actor1, assoc_actor2, context))
 
 
@@ -655,10 +511,10 @@ def _code_record(rec: tuple[Any, ...]) -> CaptureResult:
     (text, a1, a2, k1, k2, directed, country, r1, r2, s1, s2, admin1, date, source) = rec
     names = event_names((a1, a2), (r1, r2))
     text = text if isinstance(text, str) else normalise_text(text)
-    country = _country(country, text)
+    country = event_country(country, text)
     context = (source, country, admin1, date, None, None)
     return _code(_parse_text(text, names),
-                 _make_event(a1, a2, k1, k2, directed, country, s1, s2, context))
+                 make_event(a1, a2, k1, k2, directed, country, s1, s2, context))
 
 
 def capture_results(events: EventTable) -> list[CaptureResult]:
@@ -706,8 +562,9 @@ def code_captures(events: EventTable, *, corrections: Any = None) -> EventTable:
     events : EventTable
     corrections : path, DataFrame or None
         A corrections file (see :func:`sahelmodel.coding.review.read_corrections`): its rows
-        replace the automatic coding of the events they name, and the table's
-        ``coding_overrides`` attribute lists what was changed.
+        replace the automatic coding of the events they name, and the read report notes how
+        many fields were overridden (:func:`sahelmodel.coding.review.apply_corrections`
+        returns them field by field).
 
     Returns
     -------
@@ -738,7 +595,7 @@ def code_captures(events: EventTable, *, corrections: Any = None) -> EventTable:
         return coded
     from sahelmodel.coding.review import apply_corrections
 
-    return apply_corrections(coded, corrections)
+    return apply_corrections(coded, corrections)[0]
 
 
 def code_captures_slow(events: EventTable) -> EventTable:
