@@ -5,9 +5,8 @@ regressions with high-dimensional fixed effects, multivariate Hawkes processes i
 captures excite clashes, and a generative simulator of rival groups.
 """
 
-from sahelmodel import simulate
+from sahelmodel import coding, simulate
 from sahelmodel._rng import as_generator
-from sahelmodel import coding
 from sahelmodel.coding import (
     CaptureResult,
     actor_id,
@@ -76,8 +75,8 @@ __all__ = [
     "betweenness",
     "capability_shifts",
     "capture_effects",
-    "coding",
     "code_captures",
+    "coding",
     "communities",
     "degree",
     "dyad_panel",

@@ -130,9 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_model_commands(sub: argparse._SubParsersAction) -> None:
-    """Register the commands that use the model layers (simulate, fit, network)."""
-    from sahelmodel.cli import models
+    """Register the commands that use the coding and model layers (code, simulate, fit, ...)."""
+    from sahelmodel.cli import coding, models
 
+    coding.register(sub)
     models.register(sub)
 
 

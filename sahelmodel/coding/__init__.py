@@ -30,10 +30,10 @@ from sahelmodel.coding.captures import (
     MATERIEL_CLASSES,
     CaptureItem,
     CaptureResult,
+    capture_results,
     code_captures,
     code_captures_slow,
     materiel_lexicon,
-    capture_results,
     parse_capture,
 )
 from sahelmodel.coding.review import (

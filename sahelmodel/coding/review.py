@@ -158,8 +158,9 @@ def read_corrections(corrections: str | Path | pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({c: pd.Series(pd.NA, index=raw.index, dtype=object)
                         for c in CORRECTION_COLUMNS})
     for col in raw.columns:
-        out[col] = raw[col].map(lambda v: pd.NA if v is None or pd.isna(v) or not str(v).strip()
-                                else str(v).strip())
+        out[col] = raw[col].astype(object).map(
+            lambda v: pd.NA if _blank(v) or not str(v).strip() else str(v).strip()
+        ).astype(object)
     classes = set(MATERIEL_CLASSES)
     for i, rec in enumerate(out.to_dict("records")):
         row = i + 2
