@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from pathlib import Path
 
 __all__ = ["MATERIEL_CLASSES", "compiled_lexicon", "materiel_lexicon"]
 

@@ -320,6 +320,9 @@ _CIVILIAN_GOODS = re.compile(
     r"businesses|traders?'|merchants?')\b", re.IGNORECASE)
 _STOLEN_BEFORE = re.compile(r"\b(?:looted|stolen|hijacked|rustled|snatched|robbed|carjacked)\s+"
                             r"(?:\w+\s+)?\w*$", re.IGNORECASE)
+_DESTROYED_AFTER = re.compile(
+    r"\s*,?\s*(?:and|before|then)\s+(?:then\s+)?(?:destroy\w*|defus\w*|detonat\w*|"
+    r"neutrali[sz]\w*|dismantl\w*|burn\w*|blew\s+up|blow\w*\s+up)\b", re.IGNORECASE)
 _ATTRIBUTIVE = re.compile(r"\b(?:the|these|those|such|this|its|their)\s+$", re.IGNORECASE)
 _LISTED = re.compile(
     r"\s*,?\s*(?:of|including|comprising|containing|such\s+as|consisting\s+of|made\s+up\s+of|"
@@ -340,6 +343,9 @@ def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
     if not items:
         return []
     verbs.sort()
+    # "recovered looted vehicles": a participle right after a capture verb describes its object
+    verbs = [v for j, v in enumerate(verbs) if not (
+        j > 0 and not text[verbs[j - 1][1] : v[0]].strip() and _PARTICIPLE.search(v[3]))]
     found: list[tuple[int, Mention | None, Mention | None]] | None = None
     clauses: list[Clause] = []
     for j, (vs, ve, family, word) in enumerate(verbs):
@@ -350,9 +356,11 @@ def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
             continue
         m_end = _CLAUSE_END.search(text, ve)
         end = min(m_end.start() if m_end else len(text), ve + 240)
-        if family == "carry":
+        if family == "carry" and word.lower().endswith(" with"):
+            # "fled with gunshot wounds, weapons were recovered": "with" what comes first
             comma = text.find(",", ve)
-            end = min(end, comma if comma >= 0 else end)
+            if 0 <= comma < end and not any(ve <= it.start < comma for it in items):
+                end = comma
         if family != "arrest":
             end = min(end, next_verb)
         shared = _SHARED_OBJECT.match(text, ve)
@@ -360,6 +368,8 @@ def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
                       or _HEDGE.search(before[-40:]))
         active = [it for it in items if ve <= it.start and it.end <= end]
         shares = False
+        if family == "discover" and _DESTROYED_AFTER.match(text, end if active else ve):
+            continue  # "found an IED and defused it": found and destroyed, never taken
         if not active and shared is not None and family != "discover":
             # "seized and destroyed ten motorbikes": the object is shared with the next verb
             m2 = _CLAUSE_END.search(text, shared.end())
@@ -435,7 +445,7 @@ def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
             # "the assailants abandoned weapons, which were recovered": whoever left them
             owner = subject_before(s.mentions, s.is_object, span_lo)
             if owner is not None and _LOSS_VERB.search(
-                    text, max(owner.end, objects[0].start - 40), objects[0].start + 1):
+                    text, max(owner.end, objects[0].start - 40), objects[0].end):
                 loser, los_basis = owner, "abandoned"
             else:
                 owner, _ = _loser_in(s, span_lo, vs, family, objects)
@@ -470,7 +480,7 @@ def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
         evidence = text[min(span_lo, vs) : max(end, objects[-1].end)].strip(" ,")
         civilian = bool(_CIVILIAN_GOODS.search(text, max(0, vs - 40), min(len(text), end + 20))
                         ) or any(
-            _STOLEN_BEFORE.search(text[max(0, it.start - 25) : it.start + len(it.text) // 2])
+            _STOLEN_BEFORE.search(text[max(ve, it.start - 25) : it.start + len(it.text) // 2])
             for it in objects)
         clauses.append(Clause(
             family, voice, tuple(objects),

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sahelmodel import EventTable, code_captures, materiel_lexicon, parse_capture
-from sahelmodel.captures import MATERIEL_CLASSES, code_captures_slow
+from sahelmodel.coding.captures import MATERIEL_CLASSES, code_captures_slow
 
 pytestmark = pytest.mark.properties
 

@@ -8,7 +8,7 @@ import pytest
 import sahelmodel
 from sahelmodel import EventTable, code_captures, materiel_lexicon
 from sahelmodel._paths import data_dir
-from sahelmodel.captures import code_captures_slow
+from sahelmodel.coding.captures import code_captures_slow
 
 from .test_parse_capture import NEGATIVE, POSITIVE
 

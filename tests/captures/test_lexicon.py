@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from sahelmodel import materiel_lexicon, parse_capture
-from sahelmodel._materiel import _check_lexicon
-from sahelmodel.captures import MATERIEL_CLASSES
+from sahelmodel.coding._materiel import _check_lexicon
+from sahelmodel.coding.captures import MATERIEL_CLASSES
 
 
 def test_lexicon_schema():
