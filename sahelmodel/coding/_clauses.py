@@ -45,6 +45,7 @@ from sahelmodel.coding._context import (
     POSSESSIVE_AFTER,
     Sentence,
     agent_of,
+    attackers,
     attacks,
     casualties,
     claimant,
@@ -265,7 +266,9 @@ class Clause:
     ``"from"``, ``"possessive"``, ``"object"``, ``"casualties"``, ``"attack"``, ``"abandoned"``
     for the loser). ``hedged`` marks "seized or destroyed" and "possibly seized"; ``civilian``
     marks goods said to be civilian: taken from a shop or market, or stolen property
-    recovered ("recovering looted vehicles").
+    recovered ("recovering looted vehicles"). ``attacker`` is what a generic role word
+    ("the attackers", target ``@attacker``) refers back to: whoever the text last says
+    attacked, or None.
     """
 
     family: str
@@ -281,6 +284,7 @@ class Clause:
     hedged: bool = False
     sentence: int = 0
     civilian: bool = False
+    attacker: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -506,7 +510,7 @@ def _with_context(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
         for prev in reversed(parsed[: k + 1]):
             hit = next((whom for _, who, whom in reversed(attacks(prev))
                         if who is not None and whom is not None and who.target == cap
-                        and whom.target != cap), None)
+                        and whom.target not in (cap, "@civilians")), None)
             if hit is not None:
                 los, los_text, los_basis = hit.target, hit.text, "attack"
                 break
@@ -522,6 +526,20 @@ def _with_context(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
         los, los_text, los_basis = None, "", ""
     return replace(clause, capturer=cap, loser=los, capturer_text=cap_text, loser_text=los_text,
                    capturer_basis=cap_basis, loser_basis=los_basis)
+
+
+def _with_attacker(clause: Clause, parsed: list[Sentence], k: int, at: int) -> Clause:
+    """Record whom a role word ("the attackers") in a clause refers back to."""
+    if "@attacker" not in (clause.capturer, clause.loser):
+        return clause
+    here = attackers(parsed[k], at)
+    if here:
+        return replace(clause, attacker=here[-1])
+    for prev in reversed(parsed[:k]):
+        found = attackers(prev)
+        if found:
+            return replace(clause, attacker=found[-1])
+    return clause
 
 
 def _resolve_they(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
@@ -568,6 +586,7 @@ def parse_clauses(text: str, names: NamesKey, patterns: tuple[str, ...],
         parsed.append(parse_sentence(sentence, names))
         for clause in _sentence_clauses(parsed[k], lex, k, containers):
             clause = _resolve_they(clause, parsed, k)
+            clause = _with_attacker(clause, parsed, k, parsed[k].text.find(clause.evidence))
             if clause.capturer is None or clause.loser is None:
                 clause = _with_context(clause, parsed, k)
             out.append(clause)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sahelmodel.coding._mentions import Mention, NamesKey, all_mentions
 
 __all__ = ["AGENT_CUE", "CLAIM", "PLACE_HEAD", "POSSESSIVE_AFTER", "Sentence", "agent_of",
-           "attacks", "casualties", "claimant", "parse_sentence", "subject_before"]
+           "attackers", "attacks", "casualties", "claimant", "parse_sentence", "subject_before"]
 
 # --------------------------------------------------------------------------------------------
 # positions of mentions: subject or object
@@ -235,6 +235,26 @@ def attacks(s: Sentence) -> list[tuple[int, Mention | None, Mention | None]]:
     return out
 
 
+_NOT_ATTACK = ("kill", "abduct", "kidnap", "arrest", "detain", "intercept", "stop", "overpower",
+               "disarm", "clash", "fought", "engag")
+
+
+def attackers(s: Sentence, before: int | None = None) -> list[str]:
+    """Targets of who attacked (attack, ambush, raid, storm, overrun) in a sentence, in order.
+
+    What "the attackers" refers back to: killing, arresting or clashing is not attacking, and
+    "repelled the attack" names the defender.
+    """
+    out = []
+    for pos, who, _ in attacks(s):
+        if before is not None and pos >= before:
+            break
+        word = s.text[pos : pos + 12].lower()
+        if who is not None and who.target != "@attacker" and not word.startswith(_NOT_ATTACK):
+            out.append(who.target)
+    return out
+
+
 def claimant(s: Sentence, before: int) -> Mention | None:
     """The party whose claim or statement covers a seizure at ``before`` in the sentence."""
     claim = None
@@ -281,6 +301,7 @@ def casualties(s: Sentence, before: int) -> Mention | None:
     last = found[-1]
     rival = next((m for m in reversed(s.mentions) if m.end <= last.start
                   and last.start - m.end <= 80 and m.target != last.target
+                  and not s.is_object[m.start]
                   and m.target not in ("@civilians", "@they")
                   and not _VERBISH.search(s.text[m.end : last.start])), None)
     return None if rival is not None else last

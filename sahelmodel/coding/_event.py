@@ -128,7 +128,8 @@ def _side_of(actor: str, event: Event) -> str:
     return actor
 
 
-def resolve_target(target: str | None, event: Event) -> tuple[str | None, tuple[str, ...]]:
+def resolve_target(target: str | None, event: Event, attacker: str | None = None
+                   ) -> tuple[str | None, tuple[str, ...]]:
     """Resolve a mention target to an id; also return the candidates when it is ambiguous."""
     if target is None:
         return None, ()
@@ -145,6 +146,8 @@ def resolve_target(target: str | None, event: Event) -> tuple[str | None, tuple[
     if role == "@attacker":
         if event.directed and event.ids:
             return event.ids[0], ()
+        if attacker is not None and attacker != "@attacker":
+            return resolve_target(attacker, event)
         candidates = tuple(a for a, k in event.actors if k != "civilians")
         return (candidates[0], ()) if len(candidates) == 1 else (None, candidates)
     if role not in _ROLE_KINDS:

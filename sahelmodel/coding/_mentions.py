@@ -129,7 +129,7 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"(?:military|army|gendarmerie|police)\s+(?:base|camp|post|outpost|positions?|"
                r"station|detachment|garrison|convoy|patrol|checkpoint|barracks)s?)"
                + _POSITION_NOUNS),
-    ("@militia", r"(?:(?:self[\s-]defen[cs]e|vigilante|community|ethnic|communal|local|clan)\s+"
+    ("@militia", r"(?:armed\s+civilians|(?:self[\s-]defen[cs]e|vigilante|community|ethnic|communal|local|clan)\s+"
                  r"(?:groups?|militias?|militiamen|fighters|forces|brigades?|members)|"
                  r"militia(?:men|man|s)?(?:\s+members)?|vigilantes?(?:\s+members)?|volunteers|"
                  r"(?:local\s+)?hunters)"),
@@ -138,7 +138,7 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"non[\s-]state)\s+(?:groups?|fighters|elements|militants|men|individuals|"
                r"assailants|bandits|gangs?)|gunmen|militants?|jihadists?|jihadis|islamists?|"
                r"extremists?|terrorists?|insurgents?|fighters|combatants|"
-               r"rebels|bandits|(?-i:HANI)|kidnappers|cultists|cult\s+(?:group\s+)?members|"
+               r"rebels|bandits|(?-i:HANI)|kidnappers|robbers|cultists|cult\s+(?:group\s+)?members|"
                r"armed\s+(?:men|individuals)|(?:an?\s+)?(?:unknown|unidentified|armed)\s+individual|(?:six\s+|\d+\s+)?suspects|"
                r"(?:members\s+of\s+)?(?:the|this|that)\s+(?:armed\s+)?group|"
                r"'terrorists?'|the\s+'terrorist\s+armed\s+group')" + _POSITION_NOUNS),

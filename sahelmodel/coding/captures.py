@@ -230,10 +230,10 @@ class _Reading:
 
 
 def _read(clause: Clause, event: Event) -> _Reading:
-    capturer, cap_cands = resolve_target(clause.capturer, event)
+    capturer, cap_cands = resolve_target(clause.capturer, event, clause.attacker)
     if clause.capturer == "@civilians":
         capturer = None  # "villagers", "traders": the words named a victim, not a captor
-    loser, los_cands = resolve_target(clause.loser, event)
+    loser, los_cands = resolve_target(clause.loser, event, clause.attacker)
     cap_basis = f"text:{clause.capturer_basis}" if capturer else ""
     los_basis = f"text:{clause.loser_basis}" if loser else ""
     if capturer is None and cap_cands and loser is not None:
@@ -368,9 +368,8 @@ def _code(clauses: tuple[Clause, ...], event: Event, interactions: bool = True
         others = [k for _, k in event.actors if k != "civilians"]
         if classes <= CIVILIAN_CLASSES and any(k == "civilians" for _, k in event.actors):
             return _result(readings, main, reverse, event, "looting", items)
-        if (main.capturer is None and len(others) < 2) or (
-                main.capturer is not None and len(event.ids) <= 1
-                and main.clause.loser_basis == ""):
+        if main.clause.loser is None and len(others) < 2:
+            # no owner named, and the event's actors imply none: a find, not a capture
             return _result(readings, main, reverse, event, "no_owner", items)
     return _result(readings, main, reverse, event, "capture", items)
 

@@ -52,7 +52,7 @@ def test_directed_event_gives_the_attacker_whatever_its_kind(a, d):
     text = "Fighting broke out near Djibo. The assailants carried off two pick-up trucks."
     result = parse_capture(text, actor1=a, actor2=d, directed=True)
     assert (result.capturer, result.captured_from) == (a, d)
-    assert result.capturer_basis == "text"
+    assert result.capturer_basis.startswith("text")
 
 
 @pytest.mark.parametrize(("a", "d"), [(ML, "jnim"), ("vdp", "is_sahel"), ("jnim", BF)])

@@ -5,8 +5,9 @@ import importlib
 
 import pytest
 
-MODULES = ["sahelmodel.captures", "sahelmodel._grammar", "sahelmodel._text",
-           "sahelmodel._materiel"]
+MODULES = ["sahelmodel.coding.captures", "sahelmodel.coding._clauses", "sahelmodel.coding._text",
+           "sahelmodel.coding._materiel", "sahelmodel.coding._mentions",
+           "sahelmodel.coding.review", "sahelmodel.coding"]
 
 
 @pytest.mark.parametrize("module", MODULES)

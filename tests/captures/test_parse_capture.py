@@ -187,8 +187,11 @@ def test_counts_in_the_simulator_phrasing():
 def test_roles_without_event_actors():
     text = "Security forces seized weapons from suspected militants"
     result = parse_capture(text)
-    assert result.capturer is None and result.captured_from is None
-    assert result.decision == "no_owner"  # no party in the event: nothing says whose they were
+    assert result.capture and result.capturer is None and result.captured_from is None
+    assert result.capturer_text == "Security forces"
+    assert result.capturer_kind == "state_force"
+    assert result.captured_from_text == "suspected militants"
+    assert result.captured_from_kind is None  # "militants" fits several kinds
     with_country = parse_capture(text, country="Niger")
     assert with_country.capturer == NE and with_country.capturer_basis == "text:subject"
     assert with_country.capturer_text == "Security forces"
