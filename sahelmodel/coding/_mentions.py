@@ -129,7 +129,8 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                r"(?:military|army|gendarmerie|police)\s+(?:base|camp|post|outpost|positions?|"
                r"station|detachment|garrison|convoy|patrol|checkpoint|barracks)s?)"
                + _POSITION_NOUNS),
-    ("@militia", r"(?:armed\s+civilians|(?:self[\s-]defen[cs]e|vigilante|community|ethnic|communal|local|clan)\s+"
+    ("@militia", r"(?:armed\s+civilians|(?:self[\s-]defen[cs]e|vigilante|community|ethnic|"
+                 r"communal|local|clan)\s+"
                  r"(?:groups?|militias?|militiamen|fighters|forces|brigades?|members)|"
                  r"militia(?:men|man|s)?(?:\s+members)?|vigilantes?(?:\s+members)?|volunteers|"
                  r"(?:local\s+)?hunters)"),

@@ -255,8 +255,8 @@ def _read(clause: Clause, event: Event) -> _Reading:
     return _Reading(clause, capturer, loser, cap_basis, los_basis, strength)
 
 
-def _fill_from_event(r: _Reading, event: Event, interactions: bool) -> _Reading:
-    """Complete a reading's missing sides with the event's actors (evidence, not override)."""
+def _complete(r: _Reading, event: Event) -> _Reading:
+    """Complete a reading that names one side with the event's other actor."""
     capturer, loser = r.capturer, r.loser
     cap_basis, los_basis = r.cap_basis, r.los_basis
     if capturer is None and loser is not None and loser in event.ids:
@@ -265,22 +265,35 @@ def _fill_from_event(r: _Reading, event: Event, interactions: bool) -> _Reading:
     if capturer is not None and loser is None and capturer in event.ids:
         loser = other_actor(event, capturer)
         los_basis = "event" if loser else ""
-    if capturer is None and loser is None and event.ids:
-        states = [a for a, k in event.actors if k == "state_force"]
-        armed = [a for a, k in event.actors if k in _ARMED_KINDS]
-        if r.clause.family in STATE_VERBS and len(states) == 1:
-            capturer, cap_basis = states[0], "event"
-        elif event.directed:
-            capturer, cap_basis = event.ids[0], "event"
-        elif len(armed) == 1:
-            capturer, cap_basis = armed[0], "event"
-        elif interactions and len(states) == 1 and len(armed) == 2 and r.clause.voice in (
-                "passive", "nominal"):
-            capturer, cap_basis = states[0], "event:state-report"
-        if capturer is not None:
-            loser = other_actor(event, capturer)
-            los_basis = "event" if loser else ""
     return _Reading(r.clause, capturer, loser, cap_basis, los_basis, r.strength)
+
+
+def _prior(r: _Reading, event: Event, interactions: bool) -> _Reading:
+    """Sides for a text that names neither, from the event's actors (evidence, not override).
+
+    Verbs of state action ("recovered", "discovered") give the one state force; a directed
+    event its initiator; an event with one armed actor that actor; a passive or nominal
+    seizure in a battle between a state force and one non-state group, the state (the reading
+    of an army communique). Otherwise the sides stay unknown.
+    """
+    if r.capturer is not None or r.loser is not None or not event.ids:
+        return r
+    capturer, cap_basis = None, ""
+    states = [a for a, k in event.actors if k == "state_force"]
+    armed = [a for a, k in event.actors if k in _ARMED_KINDS]
+    if r.clause.family in STATE_VERBS and len(states) == 1:
+        capturer, cap_basis = states[0], "event"
+    elif event.directed:
+        capturer, cap_basis = event.ids[0], "event"
+    elif len(armed) == 1:
+        capturer, cap_basis = armed[0], "event"
+    elif interactions and len(states) == 1 and len(armed) == 2 and r.clause.voice in (
+            "passive", "nominal"):
+        capturer, cap_basis = states[0], "event:state-report"
+    if capturer is None:
+        return r
+    loser = other_actor(event, capturer)
+    return _Reading(r.clause, capturer, loser, cap_basis, "event" if loser else "", r.strength)
 
 
 def _merge_items(clauses: Sequence[Clause]) -> list[CaptureItem]:
@@ -334,10 +347,13 @@ def _code(clauses: tuple[Clause, ...], event: Event, interactions: bool = True
         clauses = tuple(c for c in clauses if c.voice != "attributive")
     if not clauses:
         return _NO_CAPTURE
-    readings = [_fill_from_event(_read(c, event), event, interactions) for c in clauses]
+    readings = [_complete(_read(c, event), event) for c in clauses]
     firm = [r for r in readings if not r.clause.hedged]
     if not firm:
         return _result(readings, readings[0], None, event, "hedged")
+    if not any(r.capturer is not None or r.loser is not None for r in firm):
+        # the text names no side anywhere: the event's actors may
+        firm = [_prior(r, event, interactions) for r in firm]
     # the main direction: the capturer-loser pair with the strongest textual evidence
     votes: dict[tuple[str | None, str | None], float] = {}
     for r in firm:
@@ -354,6 +370,8 @@ def _code(clauses: tuple[Clause, ...], event: Event, interactions: bool = True
     reverse = next((r for r in firm if r.capturer is not None and r.loser is not None
                     and r.capturer == main.loser and r.loser == main.capturer
                     and r.strength > 0), None)
+    if main.capturer is None and main.loser is None:
+        main = next((r for r in firm if r.capturer is not None or r.loser is not None), main)
     same = [r for r in firm if r.capturer == main.capturer or r.capturer is None
             or main.capturer is None]
     # civilian property is looting, not an arms capture
@@ -589,7 +607,8 @@ def code_captures(events: EventTable, *, corrections: Any = None) -> EventTable:
     >>> coded["capture"].tolist(), coded.loc[0, "capturer"], coded.loc[0, "materiel"]
     ([True, False], 'is_sahel', 'assault_rifle;rocket_launcher')
     """
-    coded = events.with_columns(**_columns(capture_results(events)))
+    results = capture_results(events)
+    coded = events.with_columns(**_columns(results))
     if corrections is None:
         return coded
     from sahelmodel.coding.review import apply_corrections

@@ -38,10 +38,14 @@ def test_any_text_is_coded_without_error(text):
 @given(note, st.sampled_from(ACTORS), st.sampled_from(ACTORS), st.booleans())
 def test_results_are_consistent(text, actor1, actor2, directed):
     result = parse_capture(text, actor1=actor1, actor2=actor2, directed=directed)
+    assert result.decision in ("capture", "looting", "hedged", "no_owner", "none")
+    assert result.capture == (result.decision == "capture")
     if not result.capture:
-        assert result.weight == 0 and not result.materiel and not result.items
-        assert result.capturer is None and result.captured_from is None
+        assert result.weight == 0 and result.confidence == 0
+        if result.decision == "none":
+            assert not result.materiel and not result.items and result.capturer is None
         return
+    assert 0 < result.confidence <= 1
     assert result.materiel and set(result.materiel) <= set(MATERIEL_CLASSES)
     assert result.weight == pytest.approx(sum(it.weight for it in result.items))
     assert result.weight > 0

@@ -28,7 +28,7 @@ def _hand_written_table():
     rows = [(text, a1, a2, d) for text, (a1, a2, d), _ in POSITIVE]
     rows += [(text, "jnim", "military_burkina_faso", False) for text in NEGATIVE]
     rows += rows[:5]  # repeated texts and actors exercise the memo
-    rows += [("Soldiers seized weapons.", None, None, True), (None, "vdp", None, False)]
+    rows += [("Soldiers seized weapons from JNIM.", None, None, True), (None, "vdp", None, False)]
     return _table(rows)
 
 
@@ -86,7 +86,8 @@ def test_kalamba_case_record():
     assert (row["actor1"], row["actor2"], row["country"]) == ("is_sahel", "jnim", "Burkina Faso")
     assert bool(row["capture"]) and row["capturer"] == "is_sahel"
     assert row["captured_from"] == "jnim"
-    assert {"assault_rifle", "rocket_launcher", "rocket"} <= set(row["materiel"].split(";"))
+    assert {"assault_rifle", "rocket_launcher", "rockets_ammunition"} <= set(
+        row["materiel"].split(";"))
     # the curated capture columns are exactly what the coder reads in the notes
     recoded = code_captures(table).frame
     pd.testing.assert_frame_equal(recoded[CAPTURE_COLUMNS], table.frame[CAPTURE_COLUMNS])

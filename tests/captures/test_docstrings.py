@@ -7,7 +7,7 @@ import pytest
 
 MODULES = ["sahelmodel.coding.captures", "sahelmodel.coding._clauses", "sahelmodel.coding._text",
            "sahelmodel.coding._materiel", "sahelmodel.coding._mentions",
-           "sahelmodel.coding.review", "sahelmodel.coding"]
+           "sahelmodel.coding.review", "sahelmodel.coding.actors"]
 
 
 @pytest.mark.parametrize("module", MODULES)
