@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sahelmodel._grammar import parse_clauses
+from sahelmodel.captures import code_captures_slow
 
 from benchmarks.harness import Case
 from sahelmodel import EventTable, code_captures, materiel_lexicon
-from sahelmodel._grammar import parse_clauses
-from sahelmodel.captures import code_captures_slow
 
 _GROUPS = np.array([
     ("JNIM militants", "jnim"), ("Islamic State Sahel fighters", "is_sahel"),

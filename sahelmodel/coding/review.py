@@ -235,7 +235,7 @@ def apply_corrections(events: EventTable, corrections: str | Path | pd.DataFrame
                       f"{', '.join(map(str, missing[:10]))}", UserWarning, stacklevel=2)
     weights = _class_weights()
     changes = []
-    cols = {c: frame[c].astype(object).tolist() for c in
+    cols = {c: [None if _blank(v) else v for v in frame[c].astype(object)] for c in
             ("capture", "capturer", "captured_from", "materiel", "capture_weight")}
     position = {eid: i for i, eid in enumerate(index)}
     for rec in fixes[fixes["event_id"].isin(index)].to_dict("records"):
@@ -254,7 +254,7 @@ def apply_corrections(events: EventTable, corrections: str | Path | pd.DataFrame
             after["capture_weight"] = float(sum(weights.get(c, 0.0) for c in classes if c))
         for c in cols:
             old, new = before[c], after[c]
-            if not (pd.isna(old) and pd.isna(new)) and old != new:
+            if not (_blank(old) and _blank(new)) and old != new:
                 changes.append({"event_id": rec["event_id"], "field": c, "automatic": old,
                                 "corrected": new, "note": rec["note"]})
                 cols[c][i] = new

@@ -260,3 +260,77 @@ def test_ucdp_side_names_are_all_known(ucdp_path) -> None:
     unknown = [n for n, k in zip(names, out["known"], strict=True) if not k]
     assert unknown == []
     assert out["actor"].notna().all()
+
+
+# ---- ACLED's unattributed "X and/or Y" actors and naming conventions -------------------------
+def test_and_or_actor_is_a_distinct_ambiguous_id():
+    from sahelmodel.coding.actors import ambiguous_parts, default_registry, resolve_actors
+
+    name = ("JNIM: Group for Support of Islam and Muslims and/or Islamic State (West Africa) - "
+            "Greater Sahara Faction")
+    assert actor_id(name) == "jnim_or_is_sahel"
+    assert ambiguous_parts("jnim_or_is_sahel") == ("jnim", "is_sahel")
+    assert default_registry().kind("jnim_or_is_sahel") == "jihadist_group"
+    lake = ("Islamic State (West Africa) - Lake Chad Faction and/or Boko Haram - Jamaatu Ahli "
+            "is-Sunnah lid-Dawati wal-Jihad")
+    out = resolve_actors([lake, "Islamic State (West Africa) and/or JNIM"], source="acled",
+                         country=["Nigeria", "Mali"], admin1=["Borno", "Gao"],
+                         date=["2021-01-01", "2021-01-01"])
+    # the place rules apply to each part: ISWAP's label in Mali is IS Sahel's
+    assert out["actor"].tolist() == ["iswap_or_jas", "is_sahel_or_jnim"]
+    assert out["kind"].tolist() == ["jihadist_group", "jihadist_group"]
+    slow = resolve_actors_slow([lake, "Islamic State (West Africa) and/or JNIM"],
+                               source="acled", country=["Nigeria", "Mali"],
+                               admin1=["Borno", "Gao"], date=["2021-01-01", "2021-01-01"])
+    assert slow["actor"].tolist() == out["actor"].tolist()
+
+
+def test_mixed_kind_ambiguous_actor_is_unidentified():
+    from sahelmodel.coding.actors import default_registry
+
+    a = actor_id("VDP: Volunteers for the Defense of the Homeland and/or JNIM")
+    assert a == "vdp_or_jnim"
+    assert default_registry().kind(a) == "unidentified"
+
+
+@pytest.mark.parametrize(
+    ("name", "actor", "kind"),
+    [
+        ("Military Forces of Somalia (2022-) Puntland Dervish Force", "military_somalia",
+         "state_force"),
+        ("Police Forces of the Ivory Coast (2011-)", "military_cote_divoire", "state_force"),
+        ("Government of Somalia (2022-) Puntland State", "military_somalia", "state_force"),
+        ("Military Forces of Mali (2021-) National Guard", "military_mali", "state_force"),
+        ("Zamfara Communal Militia (Nigeria)", "zamfara_communal_militia_nigeria", "militia"),
+        ("Hawiye-Abgal Sub-Clan Militia (Somalia)", "hawiye_abgal_sub_clan_militia_somalia",
+         "militia"),
+        ("Labour Group (Niger)", "labour_group_niger", "civilians"),
+        ("Fulani Ethnic Group (Niger)", "fulani_ethnic_group_niger", "civilians"),
+        ("Islamic State Somalia Province", "is_somalia", "jihadist_group"),
+        ("IPOB: Indigenous Peoples of Biafra", "ipob", "armed_movement"),
+    ],
+)
+def test_acled_naming_conventions(name, actor, kind):
+    from sahelmodel.coding.actors import default_registry
+
+    assert actor_id(name) == actor
+    assert default_registry().kind(actor) == kind
+
+
+def test_scalar_rules_equal_the_column_rules():
+    from sahelmodel.coding.actors import default_registry, resolve_actors
+
+    reg = default_registry()
+    cases = [("islamic_state", "Niger", "Diffa", "2020-01-01"),
+             ("islamic_state", "Mali", "Gao", "2020-01-01"),
+             ("iswap", "Mali", "Gao", "2020-01-01"),
+             ("katiba_macina", "Mali", "Mopti", "2016-01-01"),
+             ("katiba_macina", "Mali", "Mopti", "2018-01-01")]
+    names = {"islamic_state": "IS", "iswap": "ISWAP", "katiba_macina": "Katiba Macina"}
+    column = resolve_actors([names[a] for a, *_ in cases], source="acled",
+                            country=[c for _, c, _, _ in cases],
+                            admin1=[r for _, _, r, _ in cases],
+                            date=[d for *_, d in cases])["actor"].tolist()
+    scalar = [reg.apply_rules(a, source="acled", country=c, admin1=r, date=d)
+              for a, c, r, d in cases]
+    assert scalar == column == ["iswap", "is_sahel", "is_sahel", "katiba_macina", "jnim"]

@@ -65,3 +65,71 @@ def test_fast_table_path_equals_reference(rows):
         for i, (text, a1, a2, d) in enumerate(rows)
     )
     pd.testing.assert_frame_equal(code_captures(table).frame, code_captures_slow(table).frame)
+
+
+# ---- the codebook's invariants ---------------------------------------------------------------
+GROUPS = [("JNIM militants", "jnim"), ("Islamic State Sahel fighters", "is_sahel"),
+          ("Malian soldiers", "military_mali"), ("VDP members", "vdp"),
+          ("Dozo hunters", "dozo"), ("ISWAP fighters", "iswap")]
+ARMS = [s for s, c in zip(SURFACES, materiel_lexicon()["class"], strict=True)
+        if c not in ("vehicle", "motorcycle", "other_military_equipment")]
+NEGATIONS = ["did not seize", "tried to seize", "attempted to loot", "failed to carry off",
+             "were prevented from seizing", "could not take"]
+CIVILIAN_GOODS = ["livestock", "cattle", "cash", "goods", "mobile phones", "food supplies",
+                  "fuel", "belongings"]
+UNRELATED = ["The region has seen repeated clashes since 2019.",
+             "Fatalities are split across two events.",
+             "Local sources reported the incident the next day.",
+             "The road between the two towns has been closed for weeks."]
+pair = st.tuples(st.sampled_from(range(len(GROUPS))), st.sampled_from(range(len(GROUPS)))).filter(
+    lambda p: p[0] != p[1])
+capture_note = st.builds(
+    lambda t, m, k: t.replace("{m}", m).replace("{k}", str(k)),
+    st.sampled_from([
+        "{A} attacked {B} near Boni, killing {k} and seizing {m}.",
+        "{A} ambushed {B} near Djibo and made off with {m}.",
+        "{A} overran positions of {B} and carried off {m}.",
+        "{A} seized {m} from {B} after a clash near Menaka.",
+    ]),
+    st.sampled_from(ARMS), st.integers(1, 40))
+
+
+@given(pair, capture_note)
+def test_exchanging_the_names_exchanges_the_direction(p, template):
+    (na, a), (nb, b) = GROUPS[p[0]], GROUPS[p[1]]
+    forward = parse_capture(template.replace("{A}", na).replace("{B}", nb), actor1=a, actor2=b)
+    backward = parse_capture(template.replace("{A}", nb).replace("{B}", na), actor1=a, actor2=b)
+    assert forward.capture and backward.capture
+    assert (forward.capturer, forward.captured_from) == (a, b)
+    assert (backward.capturer, backward.captured_from) == (b, a)
+    assert forward.materiel == backward.materiel
+
+
+@given(pair, capture_note, st.sampled_from(UNRELATED), st.booleans())
+def test_an_unrelated_sentence_changes_nothing(p, template, extra, before):
+    (na, a), (nb, b) = GROUPS[p[0]], GROUPS[p[1]]
+    text = template.replace("{A}", na).replace("{B}", nb)
+    longer = f"{extra} {text}" if before else f"{text} {extra}"
+    r1 = parse_capture(text, actor1=a, actor2=b)
+    r2 = parse_capture(longer, actor1=a, actor2=b)
+    assert (r1.capture, r1.capturer, r1.captured_from, r1.materiel, r1.weight) == (
+        r2.capture, r2.capturer, r2.captured_from, r2.materiel, r2.weight)
+
+
+@given(pair, st.sampled_from(NEGATIONS), st.sampled_from(ARMS), st.sampled_from(TAILS))
+def test_negations_and_attempts_are_never_captures(p, negation, item, tail):
+    (na, a), (nb, b) = GROUPS[p[0]], GROUPS[p[1]]
+    result = parse_capture(f"{na} {negation} {item} from {nb}{tail}.", actor1=a, actor2=b)
+    assert not result.capture, result
+
+
+@given(pair, st.sampled_from(["seized", "looted", "carried off", "stole", "took"]),
+       st.sampled_from(CIVILIAN_GOODS), st.sampled_from(["villagers", "traders", "herders"]))
+def test_civilian_goods_are_never_captures(p, verb, goods, victims):
+    (na, a), _ = GROUPS[p[0]], GROUPS[p[1]]
+    result = parse_capture(f"{na} attacked {victims} near Gao and {verb} their {goods}.",
+                           actor1=a, actor2="civilians")
+    assert not result.capture
+    vehicles = parse_capture(f"{na} {verb} the motorbikes of {victims} near Gao.",
+                             actor1=a, actor2="civilians")
+    assert not vehicles.capture and vehicles.decision == "looting"
