@@ -1,4 +1,9 @@
-"""Arms-capture coding of event notes: ``code_captures`` against its row-by-row reference.
+"""Arms-capture coding of event notes: ``code_captures`` against the previous coder.
+
+The peer ``previous_coder`` is the coder as it stood before the coding layer was rebuilt for
+real ACLED notes (kept frozen in ``benchmarks/legacy_coder``): the rebuilt coder must be no
+slower per note. ``reference`` is the row-by-row path of the current coder (a correctness
+twin, not a performance peer).
 
 The notes are generated in ACLED's style: 15% report a capture (with materiel names drawn
 from the lexicon and counts), 10% carry look-alike phrases that are not captures ("seized
@@ -12,11 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sahelmodel._grammar import parse_clauses
-from sahelmodel.captures import code_captures_slow
 
 from benchmarks.harness import Case
+from benchmarks.legacy_coder import _grammar as legacy_grammar
+from benchmarks.legacy_coder import captures as legacy
 from sahelmodel import EventTable, code_captures, materiel_lexicon
+from sahelmodel.coding._clauses import parse_clauses
+from sahelmodel.coding.captures import code_captures_slow
 
 _GROUPS = np.array([
     ("JNIM militants", "jnim"), ("Islamic State Sahel fighters", "is_sahel"),
@@ -82,13 +89,18 @@ def _reference(table: EventTable) -> EventTable:
     return code_captures_slow(table)
 
 
+def _previous(table: EventTable) -> EventTable:
+    legacy_grammar.parse_clauses.cache_clear()
+    return legacy.code_captures(table)
+
+
 CASES = [
     Case(
         name="code_captures",
         sizes={"quick": [1_000], "full": [10_000, 50_000]},
         setup=notes_table,
         run=_fast,
-        peers={"reference": _reference},
+        peers={"previous_coder": _previous, "reference": _reference},
         repeats={"quick": 3, "full": 3},
     ),
 ]
