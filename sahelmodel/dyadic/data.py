@@ -342,7 +342,11 @@ def clash_data(
         period), ``rivalry_lag1`` and ``cooperation_lag1`` (decayed tie intensities),
         ``shared_enemies_lag1``, ``shared_allies_lag1``, ``capture_sr_lag1`` (the sender
         captured materiel from the receiver in the previous period), ``capture_rs_lag1``
-        (the reverse), ``capture_s_any_lag1`` and ``capture_r_any_lag1`` (from anyone).
+        (the reverse), ``capture_s_any_lag1`` and ``capture_r_any_lag1`` (from anyone), and
+        their symmetric sums ``capture_dyad_lag1`` (a capture between the two, either way)
+        and ``capture_any_lag1``. On undirected data a model with sender and receiver effects
+        gives a sender covariate and its receiver twin the same coefficient (the data are
+        symmetric), so use the symmetric sums there.
 
     Examples
     --------
@@ -411,6 +415,9 @@ def clash_data(
     fwd.insert(4, "cell", cell)
     bwd.insert(4, "cell", cell)
     frame = pd.concat([fwd, bwd], ignore_index=True)
+    # symmetric versions: on undirected data only these are identified separately
+    frame["capture_dyad_lag1"] = frame["capture_sr_lag1"] + frame["capture_rs_lag1"]
+    frame["capture_any_lag1"] = frame["capture_s_any_lag1"] + frame["capture_r_any_lag1"]
     frame.insert(5, "weight", 0.5)
     frame = frame.sort_values(["period_index", "sender", "receiver"], kind="stable",
                               ignore_index=True)
