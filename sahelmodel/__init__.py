@@ -5,7 +5,7 @@ regressions with high-dimensional fixed effects, multivariate Hawkes processes i
 captures excite clashes, and a generative simulator of rival groups.
 """
 
-from sahelmodel import simulate
+from sahelmodel import dyadic, simulate
 from sahelmodel._rng import as_generator
 from sahelmodel.actors import actor_id, alias_table
 from sahelmodel.captures import CaptureResult, code_captures, materiel_lexicon, parse_capture
@@ -29,15 +29,20 @@ from sahelmodel.network import (
 )
 from sahelmodel.panels import actor_panel, dyad_panel
 from sahelmodel.regression import (
+    BinaryResults,
     CountResults,
     EventStudyResults,
+    Logit,
     NegativeBinomial,
     Poisson,
+    Probit,
     capability_shifts,
     capture_effects,
     event_study,
+    felogit,
     fenegbin,
     fepois,
+    feprobit,
     harmonics,
     interrupted_time_series,
 )
@@ -47,6 +52,7 @@ from sahelmodel.runner.reproduce import reproduce
 __version__ = "0.1.0"
 
 __all__ = [
+    "BinaryResults",
     "CaptureResult",
     "CountResults",
     "EventDataError",
@@ -55,8 +61,10 @@ __all__ = [
     "EventTimes",
     "Hawkes",
     "HawkesResults",
+    "Logit",
     "NegativeBinomial",
     "Poisson",
+    "Probit",
     "ReadReport",
     "Runner",
     "Task",
@@ -73,9 +81,12 @@ __all__ = [
     "communities",
     "degree",
     "dyad_panel",
+    "dyadic",
     "event_study",
+    "felogit",
     "fenegbin",
     "fepois",
+    "feprobit",
     "harmonics",
     "interrupted_time_series",
     "materiel_lexicon",
