@@ -267,8 +267,12 @@ def evaluate(data: DyadData, models: Mapping[str, DyadModel] | Sequence[DyadMode
         for name, model in named.items():
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                fitted = model.fit(hidden, split.train)
-                p = np.asarray(fitted.predict_proba(hidden, split.test), dtype=float)
+                try:
+                    fitted = model.fit(hidden, split.train)
+                    p = np.asarray(fitted.predict_proba(hidden, split.test), dtype=float)
+                except (ValueError, KeyError, FloatingPointError, np.linalg.LinAlgError) as exc:
+                    raise type(exc)(f"model {name!r} failed on fold {split.label!r} "
+                                    f"({split.train.size} training rows): {exc}") from exc
             notes.extend(f"{name}, fold {split.label}: {w.message}" for w in caught
                          if issubclass(w.category, (RuntimeWarning, UserWarning)))
             if p.shape != (split.test.size,):

@@ -72,5 +72,5 @@ def plot_forecast_curves(result: ForecastResult, *, models: Sequence[str] | None
                title="calibration", xlim=(0, min(1.0, top)), ylim=(0, 1.0))
     for ax in (ax_roc, ax_pr):
         ax.legend(fontsize="x-small", frameon=False, loc="lower right" if ax is ax_roc
-                  else "upper right")
+                  else "lower left")
     return fig
