@@ -47,6 +47,7 @@ import sahelmodel
 from sahelmodel.dyadic import (
     DyadicGLM,
     DyadModel,
+    FrameModel,
     clash_data,
     compare_models,
     cross_validate,
@@ -63,6 +64,10 @@ DEFAULTS: dict[str, Any] = {
     "first_origin_year": 2013,
     "last_origin_year": 2022,
     "cv_folds": 10,
+    "latent_rank": 2,
+    "latent_chains": 2,
+    "latent_burn": 500,
+    "latent_draws": 500,
 }
 DATA: dict[str, str] = {"events": "shared:data/ucdp_ged_sahel.csv"}
 
@@ -83,6 +88,31 @@ MODELS: dict[str, Callable[[dict[str, Any]], DyadModel]] = {
     "pooled logit: covariates + lagged tie": lambda cfg: DyadicGLM(
         covariates=("tie_lag1", *COVARIATES), fixed_effects=()),
 }
+
+
+def _latent_factory() -> Callable[[dict[str, Any]], DyadModel] | None:
+    """The latent-factor (AME probit) model, where the package provides it."""
+    try:
+        from sahelmodel.dyadic.latent import LatentFactorModel
+    except ImportError:
+        return None
+
+    def factory(cfg: dict[str, Any]) -> DyadModel:
+        spec = LatentFactorModel(outcome="y", covariates=LATENT_COVARIATES,
+                                 rank=int(cfg["latent_rank"]), n_chains=int(cfg["latent_chains"]),
+                                 n_burn=int(cfg["latent_burn"]), n_draws=int(cfg["latent_draws"]),
+                                 rng=int(cfg.get("latent_seed", 1)))
+        return FrameModel(spec, name=f"latent factor (rank {cfg['latent_rank']}) + lagged tie")
+
+    return factory
+
+
+#: Plain columns for models that take no formula terms.
+LATENT_COVARIATES: tuple[str, ...] = ("tie_lag1", "cooperation_lag1", "shared_enemies_lag1",
+                                      "shared_allies_lag1", "capture_dyad_lag1",
+                                      "capture_any_lag1")
+if _latent_factory() is not None:
+    MODELS["latent factor + lagged tie"] = _latent_factory()  # type: ignore[assignment]
 
 
 def register_model(name: str, factory: Callable[[dict[str, Any]], DyadModel]) -> None:

@@ -20,7 +20,7 @@ from sahelmodel.dyadic.forecast import (
 )
 from sahelmodel.dyadic.glm import DyadicGLM
 from sahelmodel.dyadic.plots import plot_forecast_curves
-from sahelmodel.dyadic.protocol import DyadModel, FittedDyadModel
+from sahelmodel.dyadic.protocol import DyadModel, FittedDyadModel, FrameModel
 
 __all__ = [
     "CVSplit",
@@ -29,6 +29,7 @@ __all__ = [
     "DyadicGLM",
     "FittedDyadModel",
     "ForecastResult",
+    "FrameModel",
     "calibration_table",
     "clash_data",
     "compare_models",

@@ -27,19 +27,22 @@ Rules the evaluation (:mod:`sahelmodel.dyadic.forecast`) relies on:
 * ``fit`` must not change ``data`` and should be deterministic given its own settings (take
   an ``rng`` setting for randomness); the evaluation may call it many times.
 
-:class:`sahelmodel.dyadic.glm.DyadicGLM` is the reference implementation.
+:class:`sahelmodel.dyadic.glm.DyadicGLM` is the reference implementation. A model written
+for plain DataFrames, whose ``fit(frame)`` returns results with ``predict_proba(frame)`` (the
+latent-factor model, for instance), plugs in through :class:`FrameModel`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 if TYPE_CHECKING:
     from sahelmodel.dyadic.data import DyadData
 
-__all__ = ["DyadModel", "FittedDyadModel"]
+__all__ = ["DyadModel", "FittedDyadModel", "FrameModel"]
 
 
 @runtime_checkable
@@ -60,3 +63,62 @@ class DyadModel(Protocol):
     def fit(self, data: DyadData, rows: np.ndarray) -> FittedDyadModel:
         """Estimate from the (visible) outcomes of ``data.frame.iloc[rows]``."""
         ...
+
+
+@dataclass(frozen=True)
+class _FittedFrameModel:
+    results: Any
+
+    def predict_proba(self, data: DyadData, rows: np.ndarray) -> np.ndarray:
+        cells = data.frame.iloc[np.asarray(rows, dtype=np.int64)]
+        return np.asarray(self.results.predict_proba(cells), dtype=float)
+
+
+@dataclass(frozen=True)
+class FrameModel:
+    """Adapter: a DataFrame model as a forecast model of this protocol.
+
+    Parameters
+    ----------
+    spec : object
+        A specification whose ``fit(frame)`` takes dyad rows (``sender``, ``receiver``,
+        ``period``, ``y`` and covariates, as in :class:`~sahelmodel.dyadic.data.DyadData`)
+        and returns results with ``predict_proba(frame)``.
+    name : str
+        Label in comparison tables.
+    hidden_rows : bool, default False
+        Pass the held-out rows too, with their outcome NaN (for models that impute missing
+        cells, such as a latent-factor model fitted on the full grid); otherwise only the
+        training rows are passed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sahelmodel.dyadic import dyad_data
+    >>> class Rate:  # a model that predicts the training share of ties
+    ...     def fit(self, frame):
+    ...         rate = float(frame["y"].mean())
+    ...         return type("R", (), {"predict_proba": lambda self, c: [rate] * len(c)})()
+    >>> e = pd.DataFrame({"sender": ["a", "b", "c"], "receiver": ["b", "c", "a"],
+    ...                   "period": [1, 2, 3]})
+    >>> data = dyad_data(e)
+    >>> fitted = FrameModel(Rate(), name="rate").fit(data, range(6))  # the 6 rows of period 2
+    >>> fitted.predict_proba(data, [6]).tolist()
+    [0.16666666666666666]
+    """
+
+    spec: Any
+    name: str
+    hidden_rows: bool = False
+
+    def fit(self, data: DyadData, rows: np.ndarray) -> _FittedFrameModel:
+        """Fit ``spec`` on the training rows (and, with ``hidden_rows``, the hidden ones)."""
+        frame = data.frame
+        if self.hidden_rows:
+            keep = np.zeros(len(frame), dtype=bool)
+            keep[np.asarray(rows, dtype=np.int64)] = True
+            keep |= frame["y"].isna().to_numpy()
+            sub = frame.loc[keep]
+        else:
+            sub = frame.iloc[np.asarray(rows, dtype=np.int64)]
+        return _FittedFrameModel(self.spec.fit(sub))
