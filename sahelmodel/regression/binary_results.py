@@ -130,6 +130,9 @@ class BinaryResults(WaldInference):
         Terms removed as constant within the fixed effects or collinear.
     df_model : int
         Coefficients plus the rank of the absorbed fixed effects.
+    bias : pandas.Series or None
+        With ``bias_correction=True``: the estimated incidental-parameter bias subtracted
+        from the maximum-likelihood estimates (``params + bias`` are the uncorrected ones).
     """
 
     params: pd.Series
@@ -147,6 +150,7 @@ class BinaryResults(WaldInference):
     fixed_effects: tuple[str, ...]
     formula: str | None
     fitted: pd.Series
+    bias: pd.Series | None = None
     _predictor: BinaryPredictor | None = field(default=None, repr=False, compare=False)
     df_inference: int | None = None
 
@@ -195,7 +199,9 @@ class BinaryResults(WaldInference):
             return pd.Series(eta, index=self.fitted.index, name="eta")
         if self._predictor is None:
             raise ValueError("predict(data) needs a formula fit; array fits predict in-sample")
-        eta = self._predictor.linear(data, self.params, new_levels)
+        # the fixed effects were estimated jointly with the uncorrected coefficients
+        params = self.params if self.bias is None else self.params + self.bias
+        eta = self._predictor.linear(data, params, new_levels)
         if kind == "linear":
             return pd.Series(eta, index=data.index, name="eta")
         with np.errstate(invalid="ignore"):
@@ -244,7 +250,11 @@ class BinaryResults(WaldInference):
         if self.collinear:
             notes.append("Removed as collinear or constant within fixed effects: "
                          + ", ".join(self.collinear) + ".")
-        if self.fixed_effects:
+        if self.bias is not None:
+            notes.append("Coefficients corrected for the incidental-parameter bias "
+                         "(Fernández-Val & Weidner 2016, strictly exogenous regressors); "
+                         "standard errors of the uncorrected estimate.")
+        elif self.fixed_effects:
             notes.append("Fixed-effect logit/probit estimates carry an incidental-parameter "
                          "bias of order 1/(observations per effect); see "
                          "sahelmodel.regression.binary.")
