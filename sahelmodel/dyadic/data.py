@@ -95,6 +95,31 @@ class DyadData:
         """The rows at integer positions ``rows``."""
         return self.frame.iloc[np.asarray(rows, dtype=np.int64)]
 
+    def dropna(self, columns: Sequence[str] | None = None) -> DyadData:
+        """A copy without the cells that have a missing value in ``columns``.
+
+        Parameters
+        ----------
+        columns : sequence of str, optional
+            Columns to check (default: every covariate). Both rows of an undirected cell go
+            when either has a missing value, so cells stay whole.
+
+        Returns
+        -------
+        DyadData
+        """
+        cols = list(self.covariates if columns is None else columns)
+        missing = [c for c in cols if c not in self.frame.columns]
+        if missing:
+            raise KeyError(f"columns not in the data: {missing}")
+        f = self.frame
+        bad_cells = f.loc[f[cols].isna().any(axis=1), "cell"].unique()
+        keep = ~f["cell"].isin(bad_cells).to_numpy()
+        frame = f.loc[keep].reset_index(drop=True)
+        frame["cell"] = pd.factorize(frame["cell"])[0].astype(np.int64)
+        return DyadData(frame=frame, covariates=self.covariates, directed=self.directed,
+                        periods=self.periods, edges=self.edges)
+
     def hide(self, rows: np.ndarray) -> DyadData:
         """A copy in which the outcomes of the cells of ``rows`` are unknown.
 
@@ -144,6 +169,8 @@ def dyad_data(
     node_period: str | None = None,
     periods: Sequence[Any] | None = None,
     directed: bool = True,
+    dyads: pd.DataFrame | None = None,
+    dyad_period: str | None = None,
 ) -> DyadData:
     r"""Build dyad × period cells from an edge list and an optional node covariate table.
 
@@ -168,6 +195,13 @@ def dyad_data(
     directed : bool, default True
         Directed outcome (tie i → j) or undirected (a tie either way; rows (i, j) and (j, i)
         then share a cell and weigh 1/2).
+    dyads : pandas.DataFrame, optional
+        Dyad covariates (e.g. distance, shared ethnicity): columns ``sender`` and
+        ``receiver`` (and ``dyad_period`` if given) and numeric covariates, merged on the
+        ordered pair (give both orientations of a symmetric covariate). Pairs without a row
+        get NaN (:meth:`DyadData.dropna` removes them).
+    dyad_period : str, optional
+        Period column of ``dyads`` for time-varying dyad covariates.
 
     Returns
     -------
@@ -298,6 +332,26 @@ def dyad_data(
             frame = frame.merge(renamed, on=[role] + (["period"] if node_period else []),
                                 how="left")
             covariates.extend(f"{v}_{role}" for v in value_cols)
+    if dyads is not None:
+        keys = ["sender", "receiver"] + ([dyad_period] if dyad_period is not None else [])
+        for k in keys:
+            if k not in dyads.columns:
+                raise KeyError(f"dyads has no column {k!r}")
+        value_cols = [c_ for c_ in dyads.columns if c_ not in keys
+                      and pd.api.types.is_numeric_dtype(dyads[c_])]
+        table = dyads[keys + value_cols].copy()
+        table["sender"] = table["sender"].astype(str)
+        table["receiver"] = table["receiver"].astype(str)
+        if table.duplicated(keys).any():
+            raise ValueError(f"dyads has repeated rows for the same {', '.join(keys)}")
+        if dyad_period is not None:
+            table = table.rename(columns={dyad_period: "period"})
+        clash = [c_ for c_ in value_cols if c_ in frame.columns]
+        if clash:
+            raise ValueError(f"dyad covariates {clash} clash with columns already built")
+        frame = frame.merge(table, on=["sender", "receiver"]
+                            + (["period"] if dyad_period is not None else []), how="left")
+        covariates.extend(value_cols)
     edge_frame = pd.DataFrame({"sender": np.asarray(actors, dtype=object)[es],
                                "receiver": np.asarray(actors, dtype=object)[er],
                                "period_index": ep})

@@ -50,7 +50,13 @@ class FittedDyadicGLM:
         """
         sub = data.frame.iloc[np.asarray(rows, dtype=np.int64)]
         p = self.results.predict(sub, new_levels=self.new_levels).to_numpy(dtype=float)
-        return np.where(np.isnan(p), 0.5, p)
+        if np.isnan(p).any():
+            first = sub.iloc[int(np.flatnonzero(np.isnan(p))[0])]
+            raise ValueError(f"{int(np.isnan(p).sum())} rows cannot be predicted (a missing "
+                             "covariate, or an actor whose effects are +inf and -inf), first "
+                             f"{first['sender']} -> {first['receiver']} in {first['period']}; "
+                             "remove cells with missing covariates by DyadData.dropna()")
+        return p
 
 
 @dataclass(frozen=True)
