@@ -41,6 +41,9 @@ regressors: with a lagged outcome among them (``tie_lag1``) the dynamic part of 
 spectral term of Fernández-Val & Weidner, bandwidth L > 0) is not removed. In simulations with
 two factors (100 units × 8 periods, and 30 senders × 30 receivers; ``tests/dyadic/
 test_glm_bias.py``) it removes about 80-100% of the bias of the logit and probit coefficient.
+It also assumes one row per observation: on the undirected rows of
+:func:`sahelmodel.dyadic.clash_data` (each cell twice, weight 1/2) the sender and receiver
+groups describe the same cells, and the correction would count the actor effects' bias twice.
 """
 
 from __future__ import annotations
