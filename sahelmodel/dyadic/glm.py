@@ -137,8 +137,8 @@ class DyadicGLM:
         spec_cls = Logit if self.link == "logit" else Probit
         kwargs: dict[str, object] = {"weights": "weight", "cov": self.cov}
         if self.cov == "cluster":
-            sub = sub.assign(_dyad=np.minimum(sub["sender"], sub["receiver"]) + "|"
-                             + np.maximum(sub["sender"], sub["receiver"]))
+            snd, rcv = sub["sender"].astype(str), sub["receiver"].astype(str)
+            sub = sub.assign(_dyad=np.where(snd < rcv, snd + "|" + rcv, rcv + "|" + snd))
             kwargs["cluster"] = "_dyad"
         res = spec_cls(self.formula(), **kwargs).fit(pd.DataFrame(sub))
         levels = {"sender": "mean", "receiver": "mean", "period": "last"}

@@ -297,3 +297,13 @@ def test_published_network_workflow_edge_list_and_node_table():
     sc = res.scores()
     assert sc.loc["glm", "roc_auc"] > 0.7  # distance drives the simulated ties
     assert set(sc.index) == {"glm", "fe"}
+
+
+def test_glm_clustered_by_dyad(sim_data):
+    rows = np.arange(len(sim_data.frame))
+    fit = DyadicGLM(covariates=["tie_lag1"], fixed_effects=["sender"], cov="cluster").fit(
+        sim_data, rows)
+    iid = DyadicGLM(covariates=["tie_lag1"], fixed_effects=["sender"]).fit(sim_data, rows)
+    assert fit.results.cov_type == "cluster (1-way)"
+    np.testing.assert_allclose(fit.results.params, iid.results.params)
+    assert fit.results.std_errors["tie_lag1"] != iid.results.std_errors["tie_lag1"]
