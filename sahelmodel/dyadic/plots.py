@@ -62,14 +62,17 @@ def plot_forecast_curves(result: ForecastResult, *, models: Sequence[str] | None
         ax_cal.errorbar(cal["mean_predicted"], cal["observed"], yerr=1.96 * cal["std_error"],
                         fmt="o-", color=col, ms=3.5, lw=1, capsize=2, label=name)
     base = float(scores["base_rate"].iloc[0]) if len(scores) else np.nan
+    cal_max = max(float(np.nanmax(np.r_[cal["mean_predicted"], cal["observed"]
+                                        + 1.96 * cal["std_error"]]))
+                  for cal in (result.calibration(m, n_bins=n_bins) for m in names))
     ax_roc.plot([0, 1], [0, 1], color="0.6", lw=0.8, ls="--")
     ax_roc.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC")
     ax_pr.axhline(base, color="0.6", lw=0.8, ls="--")
     ax_pr.set(xlabel="recall", ylabel="precision", title="precision-recall", ylim=(0, 1.02))
     ax_cal.plot([0, 1], [0, 1], color="0.6", lw=0.8, ls="--")
-    top = max(float(result.predictions["p"].max()), base) * 1.05
-    ax_cal.set(xlabel="predicted probability", ylabel="observed share of ties",
-               title="calibration", xlim=(0, min(1.0, top)), ylim=(0, 1.0))
+    top = min(1.0, max(cal_max, base) * 1.1)  # rare ties: zoom on the occupied range
+    ax_cal.set(xlabel="predicted probability (bin mean)", ylabel="observed share of ties",
+               title=f"calibration ({n_bins} equal-count bins)", xlim=(0, top), ylim=(0, top))
     for ax in (ax_roc, ax_pr):
         ax.legend(fontsize="x-small", frameon=False, loc="lower right" if ax is ax_roc
                   else "lower left")
