@@ -22,8 +22,8 @@ pair of actors that had each taken part in a hostile event in an earlier year (o
 decides who is at risk), civilians excluded. What it must show: every model's average
 precision well above the base rate, whether adding the lagged tie raises ROC-AUC and
 average precision over the covariates alone, and whether the latent-factor model's PR-AUC
-exceeds that of the fixed-effect logit with the lagged tie. No published value is matched; the numbers are
-reported as measured (``fig11_who_fights_whom.csv``).
+exceeds that of the fixed-effect logit with the lagged tie. No published value is matched;
+the numbers are reported as measured (``fig11_who_fights_whom.csv``).
 
 Outputs: ``fig11_who_fights_whom.png/.pdf``, ``fig11_who_fights_whom.csv`` (pooled scores per
 model and scheme: rolling origin, and 10-fold cross-validation over dyad-years at random for
