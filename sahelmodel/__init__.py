@@ -5,7 +5,7 @@ regressions with high-dimensional fixed effects, multivariate Hawkes processes i
 captures excite clashes, and a generative simulator of rival groups.
 """
 
-from sahelmodel import coding, simulate
+from sahelmodel import coding, dyadic, simulate
 from sahelmodel._rng import as_generator
 from sahelmodel.coding import (
     CaptureResult,
@@ -35,15 +35,20 @@ from sahelmodel.network import (
 )
 from sahelmodel.panels import actor_panel, dyad_panel
 from sahelmodel.regression import (
+    BinaryResults,
     CountResults,
     EventStudyResults,
+    Logit,
     NegativeBinomial,
     Poisson,
+    Probit,
     capability_shifts,
     capture_effects,
     event_study,
+    felogit,
     fenegbin,
     fepois,
+    feprobit,
     harmonics,
     interrupted_time_series,
 )
@@ -53,6 +58,7 @@ from sahelmodel.runner.reproduce import reproduce
 __version__ = "0.1.0"
 
 __all__ = [
+    "BinaryResults",
     "CaptureResult",
     "CountResults",
     "EventDataError",
@@ -61,8 +67,10 @@ __all__ = [
     "EventTimes",
     "Hawkes",
     "HawkesResults",
+    "Logit",
     "NegativeBinomial",
     "Poisson",
+    "Probit",
     "ReadReport",
     "Runner",
     "Task",
@@ -80,9 +88,12 @@ __all__ = [
     "communities",
     "degree",
     "dyad_panel",
+    "dyadic",
     "event_study",
+    "felogit",
     "fenegbin",
     "fepois",
+    "feprobit",
     "harmonics",
     "interrupted_time_series",
     "materiel_lexicon",

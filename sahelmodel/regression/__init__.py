@@ -4,9 +4,12 @@ Poisson and negative binomial models with absorbed fixed effects (:class:`Poisso
 :class:`NegativeBinomial`, :func:`fepois`, :func:`fenegbin`), iid, robust and clustered
 inference, event studies (:func:`event_study`), capture effects (:func:`capture_effects`),
 capability shifts on the actor panel (:func:`capability_shifts`) and interrupted time series
-(:func:`interrupted_time_series`, :func:`harmonics`).
+(:func:`interrupted_time_series`, :func:`harmonics`); logit and probit with absorbed fixed
+effects (:class:`Logit`, :class:`Probit`, :func:`felogit`, :func:`feprobit`).
 """
 
+from sahelmodel.regression.binary import Logit, Probit, felogit, feprobit
+from sahelmodel.regression.binary_results import BinaryResults
 from sahelmodel.regression.effects import capability_shifts, capture_effects
 from sahelmodel.regression.event_study import EventStudyResults, event_study
 from sahelmodel.regression.its import harmonics, interrupted_time_series
@@ -14,16 +17,21 @@ from sahelmodel.regression.models import NegativeBinomial, Poisson, fenegbin, fe
 from sahelmodel.regression.results import CountResults, DroppedObservations
 
 __all__ = [
+    "BinaryResults",
     "CountResults",
     "DroppedObservations",
     "EventStudyResults",
+    "Logit",
     "NegativeBinomial",
     "Poisson",
+    "Probit",
     "capability_shifts",
     "capture_effects",
     "event_study",
+    "felogit",
     "fenegbin",
     "fepois",
+    "feprobit",
     "harmonics",
     "interrupted_time_series",
 ]

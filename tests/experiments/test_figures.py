@@ -16,12 +16,12 @@ matplotlib.use("Agg")
 FIGURES = sorted(discover_figures())
 
 #: figures that read a file from ../shared (skipped, with the reason, where it is absent)
-NEEDS_SHARED = {"fig01", "fig02", "fig09"}
+NEEDS_SHARED = {"fig01", "fig02", "fig09", "fig11"}
 
 
-def test_ten_figures_with_headers_and_tiny_sections():
+def test_figures_with_headers_and_tiny_sections():
     figures = discover_figures()
-    assert sorted(figures) == [f"fig{n:02d}" for n in range(1, 11)]
+    assert sorted(figures) == [f"fig{n:02d}" for n in range(1, 12)]
     tiny, _ = load_config("tiny")
     paper, _ = load_config("paper")
     for key, script in figures.items():
