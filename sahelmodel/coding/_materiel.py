@@ -2,7 +2,7 @@
 
 Each row names a piece of materiel with a case-insensitive regular expression, a class from
 :data:`MATERIEL_CLASSES` and an ordinal capability weight (one Kalashnikov-pattern rifle = 1);
-how the weights enter a capture's weight is documented in :mod:`sahelmodel.captures`, which
+how the weights enter a capture's weight is documented in :mod:`sahelmodel.coding.captures`, which
 re-exports :data:`MATERIEL_CLASSES` and :func:`materiel_lexicon`.
 """
 
