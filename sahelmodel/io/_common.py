@@ -27,6 +27,7 @@ import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ import pandas as pd
 from sahelmodel._validation import check_choice
 from sahelmodel.actors import normalise_name, resolve_actors
 from sahelmodel.events import EventDataError, EventTable, ReadReport
-from sahelmodel.io._fields import field_counts
+from sahelmodel.io._dates import describe_formats, parse_dates
+from sahelmodel.io._fields import field_counts, stray_quote
+from sahelmodel.io._sources import unpack
 
 __all__ = [
     "ERRORS",
@@ -105,11 +108,6 @@ def _decode(data: bytes, source: str, encoding: str) -> str:
         raise ValueError(f"unknown encoding {encoding!r}") from None
 
 
-def _whole_numbers(values: pd.Series) -> bool:
-    arr = values.to_numpy(dtype=float)
-    return bool(np.isfinite(arr).all() and (arr == np.floor(arr)).all())
-
-
 def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
     """A user DataFrame as strings, as if it had been written to CSV and read back."""
     out = {}
@@ -117,10 +115,16 @@ def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame[name]
         if pd.api.types.is_datetime64_any_dtype(col):
             text = col.dt.strftime("%Y-%m-%d")
-        elif pd.api.types.is_float_dtype(col) and _whole_numbers(col.dropna()):
-            # whole numbers stored as floats because of a blank (pandas' NaN): write them as
-            # a CSV would hold them, so ids read from a frame equal ids read from the file
-            text = col.astype("Int64").astype(object).map(str)
+        elif pd.api.types.is_float_dtype(col):
+            # whole numbers stored as floats because of a blank (pandas' NaN) are written as a
+            # CSV would hold them, so ids read from a frame equal ids read from the file; a
+            # float too large to be an exact whole number keeps its float spelling ("1e+20")
+            arr = col.to_numpy(dtype=float, na_value=np.nan)
+            whole = np.isfinite(arr) & (np.abs(arr) < 2.0**53) & (arr == np.floor(arr))
+            text = col.astype(object).map(repr)
+            if whole.any():
+                text[whole] = pd.Series(arr[whole].astype(np.int64), index=col.index[whole]
+                                        ).astype(str).to_numpy(dtype=object)
         else:
             text = col.astype(object).map(str)
         out[str(name).strip()] = text.where(col.notna(), "").astype(object)
@@ -164,8 +168,41 @@ def load_raw(path_or_frame: PathOrFrame, *, encoding: str = "utf-8") -> RawTable
             data = Path(path_or_frame).read_bytes()
         except FileNotFoundError:
             raise FileNotFoundError(f"no such event file: {source}") from None
-    text = _decode(data, source, encoding)
+    unpacked = unpack(data, source)
+    if isinstance(unpacked, tuple):
+        return _workbook_raw(*unpacked, source)
+    text = _decode(unpacked, source, encoding)
+    del data, unpacked
     return _parse_text(text, source)
+
+
+def _check_header(header: list[str], source: str) -> None:
+    if not any(header):
+        raise EventDataError("the first row is blank; expected a header row", source=source)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise EventDataError(f"column {name!r} appears more than once in the header",
+                                 source=source)
+        seen.add(name)
+
+
+def _workbook_raw(header: list[str], rows: list[list[str]], numbers: np.ndarray,
+                  source: str) -> RawTable:
+    """A :class:`RawTable` from a workbook's cells (cells beyond the header are rejected)."""
+    while header and not header[-1]:
+        header = header[:-1]
+    _check_header(header, source)
+    width = len(header)
+    long = np.array([any(c.strip() for c in r[width:]) for r in rows], dtype=bool)
+    rejected = [
+        (int(numbers[i]), "", ",".join(rows[i][width:]).strip(",")[:80],
+         f"row has cells beyond the header's {width} columns")
+        for i in np.flatnonzero(long)
+    ]
+    good = [r[:width] for r, bad in zip(rows, long, strict=True) if not bad]
+    frame = pd.DataFrame(good, columns=header, dtype=object)
+    return RawTable(frame, numbers[~long], source, len(rows), rejected)
 
 
 def _records(text: str) -> Iterator[list[str]]:
@@ -175,18 +212,17 @@ def _records(text: str) -> Iterator[list[str]]:
 def _parse_text(text: str, source: str) -> RawTable:
     try:
         header = [h.strip() for h in next(_records(text), [])]
+        stray = stray_quote(text)
+    except csv.Error as exc:
+        raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
+    if stray is not None:
+        return _set_aside_line(text, source, header, *stray)
+    try:
         # field count of every record (vectorised where exact, else by the csv module)
         counts = field_counts(text)[1:]
     except csv.Error as exc:
         raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
-    if not any(header):
-        raise EventDataError("the first row is blank; expected a header row", source=source)
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise EventDataError(f"column {name!r} appears more than once in the header",
-                                 source=source)
-        seen.add(name)
+    _check_header(header, source)
     width = len(header)
     rows_all = np.arange(len(counts)) + 2
     blank = counts == 0
@@ -235,6 +271,53 @@ def _parse_text(text: str, source: str) -> RawTable:
         rejected,
         messages,
     )
+
+
+def _set_aside_line(text: str, source: str, header: list[str], record: int,
+                    line: int) -> RawTable:
+    """Reject the first line of a record a stray quote ran on, and read the lines after it."""
+    if record == 0:
+        raise EventDataError("a quote opened in the header row is never closed", source=source)
+    lines = io.StringIO(text, newline="").readlines()
+    first = lines[line]
+    inner = _parse_text("".join(lines[:line] + lines[line + 1:]), source)
+    row = record + 1
+    fields = next(csv.reader([first.rstrip("\r\n")]), [""])
+    column = header[len(fields) - 1] if 0 < len(fields) <= len(header) else ""
+    quote = first.find('"', len(",".join(fields[:-1])))
+    value = first[max(quote, 0):].rstrip("\r\n")
+    reason = ("a quote opened here is not closed on this line, so the rows after it would be "
+              "read as one value; this line is set aside and the lines after it are read as "
+              "rows of their own")
+    shifted = np.where(inner.rows >= row, inner.rows + 1, inner.rows)
+    rejected = [(r + 1 if r >= row else r, c, v, s) for r, c, v, s in inner.rejected]
+    rejected.append((row, column, value[:80], reason))
+    return RawTable(inner.frame, shifted, source, inner.n_read + 1, rejected, inner.messages)
+
+
+def lower_columns(raw: RawTable, renames: Mapping[str, str] | None = None,
+                  notes: Mapping[str, str] | None = None) -> None:
+    """Lower-case (and rename) the columns, refusing two that become one name.
+
+    ``notes`` says which layout an original name belongs to, for the message
+    (``ally_actor_1`` beside ``assoc_actor_1``).
+    """
+    renames, notes = renames or {}, notes or {}
+    original = [str(c) for c in raw.frame.columns]
+    new = [renames.get(c.strip().lower(), c.strip().lower()) for c in original]
+    first: dict[str, str] = {}
+    for old, name in zip(original, new, strict=True):
+        if name in first:
+            a, b = first[name], old
+            shown = [f"{x!r}" + (f" ({notes[x.lower()]})" if x.lower() in notes else "")
+                     for x in (a, b)]
+            raise EventDataError(
+                f"columns {shown[0]} and {shown[1]} name the same field ({name!r}; column "
+                "names are read without regard to case); keep one of them",
+                source=raw.source,
+            )
+        first[name] = old
+    raw.frame.columns = new
 
 
 def check_columns(raw: RawTable, required: Iterable[str], *, layout: str) -> None:
@@ -307,18 +390,31 @@ class Staging:
         self, column: str | None, *, required: bool = False, minimum: int | None = None,
         maximum: int | None = None, what: str = "a whole number",
     ) -> pd.Series:
-        """Parse whole numbers (``"3"`` or ``"3.0"``) into an ``Int64`` Series."""
+        """Parse whole numbers (``"3"``, ``"3.0"``, ``"1e3"``) into an ``Int64`` Series.
+
+        A value is whole as written, not after rounding to a float: ``2.0000000000000001`` is
+        rejected, and so is any value of magnitude 2**53 or more, which a float cannot hold
+        exactly (``9007199254740993`` would become ``...992``).
+        """
         raw = self.text(column)
         num = pd.to_numeric(raw, errors="coerce").astype("Float64")
         values = num.to_numpy(dtype=float, na_value=np.nan)
-        huge = pd.Series(~(np.abs(values) <= 2.0**53), index=num.index)  # also inf and NaN
-        num = num.mask(huge)
+        huge = raw.notna().to_numpy() & np.isfinite(values) & ~(np.abs(values) < 2.0**53)
+        plain = raw.str.fullmatch(r"[+-]?\d+(\.0*)?").fillna(False).to_numpy(dtype=bool)
+        other = raw.notna().to_numpy() & ~plain & np.isfinite(values) & ~huge
+        if other.any():  # decimals and exponents: whole exactly as written?
+            exact = {v: _whole_as_written(v) for v in raw[other].unique()}
+            inexact = other & ~raw.map(exact).fillna(True).astype(bool).to_numpy()
+            num = num.mask(pd.Series(inexact, index=num.index))
+        num = num.mask(pd.Series(~np.isfinite(values) | huge, index=num.index))
         bad = raw.notna() & (num.isna() | (num != num.round()))
         if minimum is not None:
             bad |= num.notna() & (num < minimum)
         if maximum is not None:
             bad |= num.notna() & (num > maximum)
         if column is not None:
+            self.reject(huge, column, raw, f"expected {what} below 2**53 (a larger number "
+                        "cannot be held exactly)")
             self.reject(bad.fillna(True).to_numpy(), column, raw, f"expected {what}")
             if required:
                 self.required(raw, column, what)
@@ -337,25 +433,17 @@ class Staging:
         return num.where(~bad)
 
     def date(self, column: str, formats: Sequence[str]) -> pd.Series:
-        """Parse dates trying each format in turn; unparseable or missing dates are rejected."""
+        """Parse dates trying each format in turn (see :func:`~sahelmodel.io._dates.parse_dates`).
+
+        Unparseable, missing and out-of-range dates are rejected, each with its own reason.
+        """
         raw = self.text(column)
-        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        sample = raw.dropna().head(1)
-        if len(sample):  # try first the format of the first date: one pass for uniform files
-            first = [f for f in formats
-                     if pd.notna(pd.to_datetime(sample, format=f, errors="coerce").iloc[0])]
-            formats = [*first[:1], *(f for f in formats if f not in first[:1])]
-        for fmt in formats:
-            todo = parsed.isna() & raw.notna()
-            if not todo.any():
-                break
-            got = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
-            parsed[todo] = got.astype("datetime64[ns]")
-        shown = " or ".join(_FORMAT_NAMES.get(f, f) for f in formats)
+        parsed, reasons = parse_dates(raw, formats)
+        self.reject(reasons != None, column, raw, reasons)  # noqa: E711
         self.reject((raw.notna() & parsed.isna()).to_numpy(), column, raw,
-                    f"expected a date like {shown}")
+                    f"expected a date like {describe_formats(formats)}")
         self.required(raw, column, "a date")
-        return parsed.dt.normalize()
+        return parsed
 
     def boolean(self, column: str | None) -> pd.Series:
         """Parse ``True/False/1/0/yes/no`` (any case) into a ``boolean`` Series."""
@@ -480,18 +568,15 @@ class Staging:
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,
              "t": True, "f": False}
 
-_FORMAT_NAMES = {
-    "%Y-%m-%d": "2024-03-24",
-    "%Y-%m-%d %H:%M:%S": "2024-03-24 00:00:00",
-    "%Y-%m-%d %H:%M:%S.%f": "2024-03-24 00:00:00.000",
-    "%Y-%m-%dT%H:%M:%S": "2024-03-24T00:00:00",
-    "%m/%d/%Y %H:%M:%S": "03/24/2024 00:00:00",
-    "%m/%d/%Y": "03/24/2024",
-    "%d %B %Y": "24 March 2024",
-    "%d/%m/%Y": "24/03/2024",
-    "%d-%B-%Y": "24-March-2024",
-    "%d-%b-%Y": "24-Mar-2024",
-}
+
+
+def _whole_as_written(text: str) -> bool:
+    """Whether a decimal or exponent literal is a whole number exactly (``"1e3"`` yes)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return False
+    return value.is_finite() and value == value.to_integral_value()
 
 
 def _reset(values: Any) -> Any:

@@ -33,7 +33,7 @@ import io
 
 import numpy as np
 
-__all__ = ["field_counts", "field_counts_fast", "field_counts_slow"]
+__all__ = ["field_counts", "field_counts_fast", "field_counts_slow", "stray_quote"]
 
 _COMMA, _QUOTE, _LF, _CR = ord(","), ord('"'), ord("\n"), ord("\r")
 
@@ -89,3 +89,57 @@ def field_counts(text: str) -> np.ndarray:
     """Field count of every record: the vectorised core where it is exact, else the reference."""
     fast = field_counts_fast(text)
     return fast if fast is not None else field_counts_slow(text)
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    """Whether the ``csv`` module (excel dialect) is inside a quoted field at the end of text."""
+    state = 0  # 0 start of field, 1 unquoted field, 2 quoted field, 3 quote seen in quoted
+    for ch in text:
+        if state == 2:
+            if ch == '"':
+                state = 3
+        elif state == 3:
+            state = 2 if ch == '"' else (0 if ch in ",\r\n" else 1)
+        elif ch == '"' and state == 0:
+            state = 2
+        elif ch in ",\r\n":
+            state = 0
+        else:
+            state = 1
+    return state == 2
+
+
+def stray_quote(text: str) -> tuple[int, int] | None:
+    r"""The first record that a quote left open has run over several lines, if any.
+
+    A record spanning several physical lines is legitimate when a quoted value holds a line
+    break. It is a *stray quote* when it runs to the end of the text inside quotes: a quote
+    that is never closed swallows every later line into one value (with the right field count
+    when it opens in the last column). A record whose quote closes on a later line keeps its
+    lines together; it is rejected when its field count is wrong, so nothing vanishes.
+
+    Returns
+    -------
+    tuple of int or None
+        ``(record, line)``: the record's index (0 = header) and the index of its first
+        physical line; ``None`` when there is no stray quote.
+
+    Examples
+    --------
+    >>> stray_quote('a,b\n1,"x\n2,y\n')
+    (1, 1)
+    >>> stray_quote('a,b\n1,"x\ny"\n') is None  # a quoted line break
+    True
+    """
+    if '"' not in text:
+        return None
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines))
+    prev, last = 0, None
+    for k, _ in enumerate(reader):
+        now = reader.line_num
+        last = (k, prev) if now - prev > 1 and now == len(lines) else None
+        prev = now
+    if last is not None and _ends_inside_quotes("".join(lines[last[1]:])):
+        return last
+    return None
