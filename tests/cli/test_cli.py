@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
 import urllib.error
-import zipfile
 
 import pytest
 
@@ -92,14 +90,6 @@ def test_missing_event_file(tmp_path, capsys):
     code, _, err = run(["fit", str(tmp_path / "model.toml"), str(tmp_path / "missing.csv")],
                        capsys)
     one_line_error(code, err, "model.toml")
-
-
-def make_zip(path, member):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(member, "id,year\n1,2020\n")
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def test_fetch_offline_is_one_line(tmp_path, capsys, monkeypatch):
