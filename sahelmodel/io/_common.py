@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -37,6 +37,7 @@ import pandas as pd
 from sahelmodel._validation import check_choice
 from sahelmodel.actors import normalise_name, resolve_actors
 from sahelmodel.events import EventDataError, EventTable, ReadReport
+from sahelmodel.io._columns import check_columns, lower_columns
 from sahelmodel.io._dates import describe_formats, parse_dates
 from sahelmodel.io._fields import field_counts, stray_quote
 from sahelmodel.io._sources import unpack
@@ -47,6 +48,7 @@ __all__ = [
     "Staging",
     "check_columns",
     "load_raw",
+    "lower_columns",
 ]
 
 #: Accepted values of the readers' ``errors`` argument.
@@ -293,43 +295,6 @@ def _set_aside_line(text: str, source: str, header: list[str], record: int,
     rejected = [(r + 1 if r >= row else r, c, v, s) for r, c, v, s in inner.rejected]
     rejected.append((row, column, value[:80], reason))
     return RawTable(inner.frame, shifted, source, inner.n_read + 1, rejected, inner.messages)
-
-
-def lower_columns(raw: RawTable, renames: Mapping[str, str] | None = None,
-                  notes: Mapping[str, str] | None = None) -> None:
-    """Lower-case (and rename) the columns, refusing two that become one name.
-
-    ``notes`` says which layout an original name belongs to, for the message
-    (``ally_actor_1`` beside ``assoc_actor_1``).
-    """
-    renames, notes = renames or {}, notes or {}
-    original = [str(c) for c in raw.frame.columns]
-    new = [renames.get(c.strip().lower(), c.strip().lower()) for c in original]
-    first: dict[str, str] = {}
-    for old, name in zip(original, new, strict=True):
-        if name in first:
-            a, b = first[name], old
-            shown = [f"{x!r}" + (f" ({notes[x.lower()]})" if x.lower() in notes else "")
-                     for x in (a, b)]
-            raise EventDataError(
-                f"columns {shown[0]} and {shown[1]} name the same field ({name!r}; column "
-                "names are read without regard to case); keep one of them",
-                source=raw.source,
-            )
-        first[name] = old
-    raw.frame.columns = new
-
-
-def check_columns(raw: RawTable, required: Iterable[str], *, layout: str) -> None:
-    """Raise :class:`EventDataError` naming every required column the source lacks."""
-    missing = [c for c in required if c not in raw.frame.columns]
-    if missing:
-        listed = ", ".join(repr(c) for c in missing)
-        raise EventDataError(
-            f"missing required column{'s' if len(missing) > 1 else ''} {listed} "
-            f"(expected the {layout} layout)",
-            source=raw.source,
-        )
 
 
 def label_map(values: pd.Series, mapping: Mapping[str, str]) -> pd.Series:

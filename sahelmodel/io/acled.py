@@ -5,20 +5,32 @@ Layouts read
 * the current layout (``event_id_cnty, event_date, ..., event_type, sub_event_type, actor1,
   assoc_actor_1, ..., actor2, assoc_actor_2, ..., fatalities, ...``) with its event types
   "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"
-  and "Strategic developments";
+  and "Strategic developments", both as exported 2019-2022 (numeric ``inter1/inter2`` codes)
+  and from 2023 (text ``inter1/inter2`` such as "State forces", ``interaction`` as
+  "State forces-Rebel group", ``disorder_type``, ``civilian_targeting``, ``tags``,
+  ``timestamp``); columns the package does not use are read and ignored;
 * the pre-2019 layout (upper- or lower-case column names, ``ally_actor_1``/``ally_actor_2``
   for associated actors) with its event types "Battle-No change of territory",
   "Battle-Government regains territory", "Battle-Non-state actor overtakes territory",
   "Remote violence", "Riots/Protests", "Violence against civilians", "Strategic development",
-  "Headquarters or base established" and "Non-violent transfer of territory";
+  "Headquarters or base established" and "Non-violent transfer of territory"; a message
+  about a missing column names the layout the file was read as;
 * "monadic" exports, in which an event appears once per actor: rows sharing an
-  ``event_id_cnty`` and agreeing on date, event type, place, fatalities and notes are merged
-  into one event whose sides are the distinct actors in row order (the first is ``actor1``,
-  the second ``actor2``, any further ones join ``assoc_actor2``). Rows sharing an id but
-  disagreeing on any of those fields are duplicated ids: the later ones are rejected.
+  ``event_id_cnty`` and agreeing on date, time precision, event type, place (country,
+  admin1, admin2, location, coordinates), fatalities and notes are merged into one event
+  whose sides are the distinct actors in row order (the first is ``actor1``, the second
+  ``actor2``, any further ones join ``assoc_actor2``). Rows sharing an id but disagreeing on
+  any of those fields are duplicated ids: the later ones are rejected. A row identical to an
+  earlier one in every column is a duplicated row, not another actor: it is rejected with
+  the row it repeats.
 
-Dates are read as ``2024-03-24``, ``24 March 2024``, ``24-March-2024``, ``24-Mar-2024`` or
-``24/03/2024`` (day first, as ACLED writes it).
+The file may be a CSV file, a zip archive holding one CSV file, or an Excel ``.xlsx`` export
+(first sheet; needs python-calamine, ``pip install 'sahelmodel[excel]'``). Dates are read as
+``2024-03-24``, ``24 March 2024``, ``24 Mar 2024``, ``24-March-2024``, ``24-Mar-2024``,
+``24-Mar-24``, ``24/03/2024`` (day first, as ACLED writes it), ``20240324``,
+``2024-03-24 00:00:00``, Excel date cells, or Excel day numbers (``45375``). The format of the
+first date is tried first, so a file written in any one of them is read in one pass. A date
+outside 1677-2262 (pandas' range; often a typo in the year) rejects its row only.
 
 Column mapping
 --------------
@@ -290,10 +302,11 @@ def read_acled(
     raw = load_raw(path_or_frame, encoding=encoding)
     layout = _layout(raw.frame)
     lower_columns(raw, _RENAMES, _LAYOUT_OF)
-    check_columns(raw, _REQUIRED, layout=f"ACLED {layout}")
+    name, _, detail = layout.partition(" (")
+    check_columns(raw, _REQUIRED, layout=f"ACLED {name}")
     columns = set(raw.frame.columns)
     st = Staging(raw, "acled")
-    st.messages.append(f"ACLED {layout} read")
+    st.messages.append(f"ACLED {name} layout{' (' + detail if detail else ''} read")
     out = st.out
     ids = st.text("event_id_cnty")
     st.required(ids, "event_id_cnty", "an event id")
@@ -345,14 +358,14 @@ def _layout(frame: pd.DataFrame) -> str:
     """Name of an export's column layout: pre-2019, current 2019-2022 or current 2023+."""
     lower = {str(c).strip().lower(): c for c in frame.columns}
     if "ally_actor_1" in lower or ("event_id_no_cnty" in lower and "assoc_actor_1" not in lower):
-        return "pre-2019 layout"
+        return "pre-2019"
     inter = [frame[lower[c]] for c in ("inter1", "inter2") if c in lower]
     text_codes = any(
         col.astype(str).str.strip().str.contains(r"[A-Za-z]", regex=True).any() for col in inter
     )
     if text_codes or "civilian_targeting" in lower or "tags" in lower:
-        return "current layout (2023+: text inter codes, civilian_targeting, tags)"
-    return "current layout (2019-2022: numeric inter codes)"
+        return "current (2023+: text inter codes, civilian_targeting, tags)"
+    return "current (2019-2022: numeric inter codes)"
 
 
 def _reject_repeated_rows(st: Staging, ids: pd.Series) -> None:
