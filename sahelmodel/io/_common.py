@@ -22,10 +22,11 @@ record has more fields than the header, which pandas refuses to read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,7 +40,7 @@ from sahelmodel.actors import normalise_name, resolve_actors
 from sahelmodel.events import EventDataError, EventTable, ReadReport
 from sahelmodel.io._columns import check_columns, lower_columns
 from sahelmodel.io._dates import describe_formats, parse_dates
-from sahelmodel.io._fields import field_counts, stray_quote
+from sahelmodel.io._fields import field_counts, field_counts_fast, stray_quote
 from sahelmodel.io._sources import unpack
 
 __all__ = [
@@ -86,28 +87,44 @@ class RawTable:
     messages: list[str] = field(default_factory=list)
 
 
-def _decode(data: bytes, source: str, encoding: str) -> str:
+def _decode(data: bytes, source: str, encoding: str, *, check_only: bool = False) -> str:
+    """The text of ``data``; with ``check_only`` only check that it decodes (in blocks)."""
     if not data.strip():
         raise EventDataError("the file is empty; expected a header row and data rows",
                              source=source)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and "16" not in encoding:
+    if data[:2] in _UTF16_BOMS and "16" not in encoding:
         raise EventDataError(
             "the file is UTF-16 encoded; re-save it as UTF-8 or pass encoding='utf-16'",
             source=source,
         )
-    codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+    codec = "utf-8-sig" if _is_utf8(encoding) else encoding
     try:
-        return data.decode(codec)
+        if not check_only:
+            return data.decode(codec)
+        decoder = codecs.getincrementaldecoder(codec)()
+        view = memoryview(data)
+        for start in range(0, len(data), 1 << 22):
+            decoder.decode(view[start:start + (1 << 22)], final=start + (1 << 22) >= len(data))
+        return ""
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        at = exc.start if not check_only else _first_bad_byte(data, codec)
+        line = data[:at].count(b"\n") + 1
         raise EventDataError(
-            f"byte 0x{data[exc.start]:02x} on line {line} of the file is not valid {encoding}; "
+            f"byte 0x{data[at]:02x} on line {line} of the file is not valid {encoding}; "
             "the file is probably in another encoding (e.g. Windows-1252 from a spreadsheet): "
             "re-save it as UTF-8 or pass encoding='cp1252'",
             source=source,
         ) from None
     except LookupError:
         raise ValueError(f"unknown encoding {encoding!r}") from None
+
+
+def _first_bad_byte(data: bytes, codec: str) -> int:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0  # pragma: no cover - only called after a decoding error
 
 
 def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -173,9 +190,18 @@ def load_raw(path_or_frame: PathOrFrame, *, encoding: str = "utf-8") -> RawTable
     unpacked = unpack(data, source)
     if isinstance(unpacked, tuple):
         return _workbook_raw(*unpacked, source)
-    text = _decode(unpacked, source, encoding)
-    del data, unpacked
-    return _parse_text(text, source)
+    del data
+    if _is_utf8(encoding) and unpacked[:2] not in _UTF16_BOMS:
+        _decode(unpacked, source, encoding, check_only=True)
+        return _parse_utf8(unpacked, source)
+    return _parse_text(_decode(unpacked, source, encoding), source)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
 
 
 def _check_header(header: list[str], source: str) -> None:
@@ -224,6 +250,35 @@ def _parse_text(text: str, source: str) -> RawTable:
         counts = field_counts(text)[1:]
     except csv.Error as exc:
         raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
+    return _split(header, counts, source, lambda: io.StringIO(text), lambda: text)
+
+
+def _parse_utf8(data: bytes, source: str) -> RawTable:
+    """:func:`_parse_text` for UTF-8 bytes, without building the whole text as a string.
+
+    The field counts come from the bytes; pandas reads the bytes; the text is decoded only
+    when the csv module must split records (malformed rows, or quotes the vectorised count
+    cannot follow, which includes a quote left open). A decoded str of a file with one
+    character beyond U+FFFF takes four bytes per character, so this keeps the peak memory of
+    a large read near the size of the parsed columns.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    counts = field_counts_fast(data)
+    first = data[: data.find(b"\n") + 1 or len(data)].decode("utf-8")
+    if counts is None or first.count('"') % 2:
+        return _parse_text(data.decode("utf-8"), source)
+    try:
+        header = [h.strip() for h in next(_records(first), [])]
+    except csv.Error as exc:
+        raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
+    return _split(header, counts[1:], source, lambda: io.BytesIO(data),
+                  lambda: data.decode("utf-8"))
+
+
+def _split(header: list[str], counts: np.ndarray, source: str,
+           stream: Callable[[], Any], text_of: Callable[[], str]) -> RawTable:
+    """Rows of the records whose field count matches the header; the others rejected."""
     _check_header(header, source)
     width = len(header)
     rows_all = np.arange(len(counts)) + 2
@@ -233,7 +288,7 @@ def _parse_text(text: str, source: str) -> RawTable:
     if len(counts) and (counts <= width).all():
         # pandas pads short records, so only over-long ones need the slow path below
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+            frame = pd.read_csv(stream(), dtype=str, keep_default_na=False,
                                 skip_blank_lines=False, header=0, names=header,
                                 index_col=False, engine="c")
         except (pd.errors.ParserError, ValueError):
@@ -246,7 +301,7 @@ def _parse_text(text: str, source: str) -> RawTable:
     records: dict[int, list[str]] = {}
     if frame is None or bad.size:
         wanted = set((bad + 1).tolist()) if frame is not None else None
-        for i, rec in enumerate(_records(text)):
+        for i, rec in enumerate(_records(text_of())):
             if i and (wanted is None or i in wanted):
                 records[i] = rec
     if frame is None:

@@ -49,38 +49,68 @@ def field_counts_slow(text: str) -> np.ndarray:
     return np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""))), dtype=np.int64)
 
 
-def field_counts_fast(text: str) -> np.ndarray | None:
-    """Field count of every record by quote parity, or ``None`` where that could be wrong."""
-    if "\x00" in text:
+#: Bytes processed at a time by :func:`field_counts_fast` (bounds its temporary arrays).
+BLOCK = 1 << 22
+
+
+def field_counts_fast(text: str | bytes) -> np.ndarray | None:
+    """Field count of every record by quote parity, or ``None`` where that could be wrong.
+
+    ``text`` may be a string or its UTF-8 bytes. The bytes are scanned in blocks of
+    :data:`BLOCK` with the quote parity, the previous byte and a pending carriage return
+    carried from block to block, so the temporary arrays stay a few times the block size
+    whatever the size of the file.
+    """
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if raw.find(b"\x00") >= 0:
         return None
-    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    n = data.size
+    n = len(raw)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    quote = data == _QUOTE
-    if quote.any():
-        q8 = quote.view(np.uint8)
-        parity = np.bitwise_xor.accumulate(q8)  # quotes up to and including each byte, mod 2
-        if parity[-1]:  # the text ends inside quotes
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    carry, prev_byte, pending_cr, comma_total = 0, _LF, False, 0
+    ends_parts, commas_parts = [], []
+    for start in range(0, n, BLOCK):
+        d = buf[start:start + BLOCK]
+        quote = d == _QUOTE
+        if quote.any():
+            q8 = quote.view(np.uint8)
+            parity = np.bitwise_xor.accumulate(q8) ^ np.uint8(carry)
+            outside = (parity ^ q8) == 0  # an even number of quotes before the byte
+            opening = np.flatnonzero(quote & outside)
+            if opening.size:
+                prev = d[np.maximum(opening - 1, 0)]
+                if opening[0] == 0:
+                    prev[0] = prev_byte
+                if not np.isin(prev, (_COMMA, _LF, _QUOTE)).all():
+                    return None
+            carry = int(parity[-1])
+        else:
+            outside = np.full(d.size, carry == 0)
+        if pending_cr and d[0] != _LF:
             return None
-        outside = (parity ^ q8) == 0  # an even number of quotes before the byte
-        opening = np.flatnonzero(quote & outside)
-        prev = data[opening[opening > 0] - 1]
-        if not np.isin(prev, (_COMMA, _LF, _QUOTE)).all():
-            return None
-    else:
-        outside = np.ones(n, dtype=bool)
-    cr = np.flatnonzero((data == _CR) & outside)
-    if cr.size and (cr[-1] == n - 1 or (data[np.minimum(cr + 1, n - 1)] != _LF).any()):
-        return None  # a carriage return ending a record on its own
-    ends = np.flatnonzero((data == _LF) & outside)
+        cr = np.flatnonzero((d == _CR) & outside)
+        pending_cr = bool(cr.size) and cr[-1] == d.size - 1
+        inner = cr[:-1] if pending_cr else cr
+        if inner.size and (d[inner + 1] != _LF).any():
+            return None  # a carriage return ending a record on its own
+        ends = np.flatnonzero((d == _LF) & outside)
+        commas = np.cumsum((d == _COMMA) & outside, dtype=np.int64)
+        ends_parts.append(ends + start)
+        commas_parts.append(comma_total + commas[ends])
+        comma_total += int(commas[-1])
+        prev_byte = d[-1]
+    if carry or pending_cr:  # the text ends inside quotes, or with a lone carriage return
+        return None
+    ends = np.concatenate(ends_parts)
+    cum = np.concatenate(commas_parts)
     if ends.size == 0 or ends[-1] != n - 1:
         ends = np.append(ends, n)
+        cum = np.append(cum, comma_total)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    commas = np.flatnonzero((data == _COMMA) & outside)
-    counts = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
+    counts = np.diff(cum, prepend=0) + 1
     length = ends - starts
-    only_cr = (length == 1) & (data[np.minimum(starts, n - 1)] == _CR)
+    only_cr = (length == 1) & (buf[np.minimum(starts, n - 1)] == _CR)
     counts[(length == 0) | only_cr] = 0
     return counts.astype(np.int64)
 
