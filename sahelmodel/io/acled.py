@@ -254,6 +254,8 @@ def read_acled(
     ----------
     path_or_frame : path, file object or pandas.DataFrame
         An ACLED export in the current or the pre-2019 layout, dyadic or monadic.
+        Files may also be zip archives of one CSV file or ``.xlsx`` workbooks (see
+        :mod:`sahelmodel.io`).
     errors : {"raise", "report"}
         ``"raise"``: the first bad row raises :class:`~sahelmodel.events.EventDataError`
         naming the file, the 1-based spreadsheet row, the column and what was expected.

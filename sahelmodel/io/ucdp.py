@@ -94,6 +94,8 @@ def read_ucdp_ged(
     path_or_frame : path, file object or pandas.DataFrame
         The GED CSV (official layout or the ``best_est`` export variant), or a DataFrame with
         the same columns.
+        Files may also be zip archives of one CSV file or ``.xlsx`` workbooks (see
+        :mod:`sahelmodel.io`).
     errors : {"raise", "report"}
         ``"raise"``: the first bad row raises :class:`~sahelmodel.events.EventDataError`
         naming the file, the 1-based spreadsheet row, the column and what was expected.
