@@ -97,11 +97,11 @@ def read_events(
     ----------
     path_or_frame : path, file object or pandas.DataFrame
         The events.
+        Files may also be zip archives of one CSV file or ``.xlsx`` workbooks (see
+        :mod:`sahelmodel.io`).
     columns : mapping, optional
         ``{file column: canonical column}``. ``None`` means the file already uses the
         canonical names (as :meth:`EventTable.to_csv` writes them).
-        Files may also be zip archives of one CSV file or ``.xlsx`` workbooks (see
-        :mod:`sahelmodel.io`).
     errors : {"raise", "report"}
         ``"raise"``: the first bad row raises :class:`~sahelmodel.events.EventDataError`
         naming the file, the 1-based spreadsheet row, the column and what was expected.
