@@ -12,10 +12,20 @@
 ``resolve_actors``
     The vectorised resolver with place/time rules against its row-by-row reference
     ``resolve_actors_slow`` (peer ``slow_reference``) on UCDP-like side names.
+
+Peak memory (``python -m benchmarks.cases.io --memory [N]``)
+    ``read_ucdp_ged`` on N rows (default 200,000) of the shared file repeated under new ids
+    (synthetic rows where ``../shared`` is absent), against ``pandas.read_csv`` of the same
+    file: each in a fresh Python process, peak resident memory (``ru_maxrss``) in MiB, with the
+    memory of the process after its imports, its CPU seconds and the load average.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import subprocess
+import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -68,7 +78,9 @@ def _synthetic_ucdp(n: int, seed: int = 0) -> pd.DataFrame:
     })
 
 
-def _setup_ucdp(size: str) -> Path:
+def _setup_ucdp(size: str | int) -> Path:
+    if isinstance(size, int):
+        return _ucdp_rows(size)
     shared = _shared_file()
     if size.startswith("sahel") and shared is not None:
         if size == "sahel":
@@ -82,6 +94,53 @@ def _setup_ucdp(size: str) -> Path:
     path = _tmp() / f"ucdp_synthetic_{n}.csv"
     _synthetic_ucdp(n).to_csv(path, index=False)
     return path
+
+
+def _ucdp_rows(n: int) -> Path:
+    """A UCDP file of ``n`` rows: the shared file repeated under new ids, or synthetic rows."""
+    path = _tmp() / f"ucdp_rows_{n}.csv"
+    if path.is_file():
+        return path
+    shared = _shared_file()
+    if shared is not None:
+        frame = pd.read_csv(shared, dtype=str, keep_default_na=False)
+        copies = -(-n // len(frame))
+        frame = pd.concat([frame.assign(id=frame["id"] + f"_{k}") for k in range(copies)],
+                          ignore_index=True).iloc[:n]
+    else:
+        frame = _synthetic_ucdp(n)
+    frame.to_csv(path, index=False)
+    return path
+
+
+_MEMORY_PROBE = """
+import resource, sys, time
+import pandas as pd
+from sahelmodel import read_ucdp_ged
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+cpu = time.process_time()
+(pd.read_csv if sys.argv[1] == "pandas" else read_ucdp_ged)(sys.argv[2])
+print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.process_time() - cpu)
+"""
+
+
+def peak_memory(n: int = 200_000) -> list[dict]:
+    """Peak resident memory (MiB) of reading ``n`` UCDP rows: sahelmodel and pandas.
+
+    Each reader runs in a fresh interpreter, so the peak is that read's alone (plus imports,
+    reported separately as ``after_imports_mib``). Linux reports ``ru_maxrss`` in KiB.
+    """
+    path = _ucdp_rows(n)
+    out = []
+    for who in ("sahelmodel", "pandas"):
+        got = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, who, str(path)],
+                             check=True, capture_output=True, text=True).stdout.split()
+        base, peak, cpu = int(got[0]), int(got[1]), float(got[2])
+        out.append({"reader": who, "rows": n, "peak_mib": round(peak / 1024, 1),
+                    "after_imports_mib": round(base / 1024, 1), "cpu_seconds": round(cpu, 2),
+                    "file_mib": round(path.stat().st_size / 2**20, 1),
+                    "load_average": round(os.getloadavg()[0], 2)})
+    return out
 
 
 def _ucdp_sizes(sizes: list[str]) -> list[str]:
@@ -138,7 +197,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
 CASES = [
     Case(
         name="read_ucdp",
-        sizes={"quick": _ucdp_sizes(["sahel"]), "full": _ucdp_sizes(["sahel", "sahel_x4"])},
+        sizes={"quick": _ucdp_sizes(["sahel"]),
+               "full": [*_ucdp_sizes(["sahel", "sahel_x4"]), 200_000]},
         setup=_setup_ucdp,
         run=read_ucdp_ged,
         peers={"pandas": _read_csv},
@@ -162,3 +222,14 @@ CASES = [
         peer_sizes={"slow_reference": lambda n: n <= 50_000},
     ),
 ]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.cases.io")
+    parser.add_argument("--memory", type=int, nargs="?", const=200_000, metavar="ROWS",
+                        help="peak memory of reading ROWS UCDP rows (default 200,000)")
+    args = parser.parse_args()
+    if args.memory is None:
+        parser.error("nothing to do; the timings run with python -m benchmarks --only read_ucdp")
+    for rec in peak_memory(args.memory):
+        print("  ".join(f"{k}={v}" for k, v in rec.items()))

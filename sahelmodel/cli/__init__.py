@@ -144,7 +144,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from sahelmodel.runner.config import ConfigError
 
     return (UserError, FetchError, ConfigError, RunnerError, EventDataError, FileNotFoundError,
-            IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError)
+            IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError,
+            OSError)  # a read-only folder or a full disk: one line, not a traceback
 
 
 def main(argv: Sequence[str] | None = None) -> int:

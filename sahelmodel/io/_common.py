@@ -22,11 +22,13 @@ record has more fields than the header, which pandas refuses to read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,10 @@ import pandas as pd
 from sahelmodel._validation import check_choice
 from sahelmodel.coding.actors import normalise_name, resolve_actors
 from sahelmodel.events import EventDataError, EventTable, ReadReport
-from sahelmodel.io._fields import field_counts
+from sahelmodel.io._columns import check_columns, lower_columns
+from sahelmodel.io._dates import describe_formats, parse_dates
+from sahelmodel.io._fields import field_counts, field_counts_fast, stray_quote
+from sahelmodel.io._sources import unpack
 
 __all__ = [
     "ERRORS",
@@ -44,6 +49,7 @@ __all__ = [
     "Staging",
     "check_columns",
     "load_raw",
+    "lower_columns",
 ]
 
 #: Accepted values of the readers' ``errors`` argument.
@@ -81,22 +87,30 @@ class RawTable:
     messages: list[str] = field(default_factory=list)
 
 
-def _decode(data: bytes, source: str, encoding: str) -> str:
+def _decode(data: bytes, source: str, encoding: str, *, check_only: bool = False) -> str:
+    """The text of ``data``; with ``check_only`` only check that it decodes (in blocks)."""
     if not data.strip():
         raise EventDataError("the file is empty; expected a header row and data rows",
                              source=source)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and "16" not in encoding:
+    if data[:2] in _UTF16_BOMS and "16" not in encoding:
         raise EventDataError(
             "the file is UTF-16 encoded; re-save it as UTF-8 or pass encoding='utf-16'",
             source=source,
         )
-    codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+    codec = "utf-8-sig" if _is_utf8(encoding) else encoding
     try:
-        return data.decode(codec)
+        if not check_only:
+            return data.decode(codec)
+        decoder = codecs.getincrementaldecoder(codec)()
+        view = memoryview(data)
+        for start in range(0, len(data), 1 << 22):
+            decoder.decode(view[start:start + (1 << 22)], final=start + (1 << 22) >= len(data))
+        return ""
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        at = exc.start if not check_only else _first_bad_byte(data, codec)
+        line = data[:at].count(b"\n") + 1
         raise EventDataError(
-            f"byte 0x{data[exc.start]:02x} on line {line} of the file is not valid {encoding}; "
+            f"byte 0x{data[at]:02x} on line {line} of the file is not valid {encoding}; "
             "the file is probably in another encoding (e.g. Windows-1252 from a spreadsheet): "
             "re-save it as UTF-8 or pass encoding='cp1252'",
             source=source,
@@ -105,9 +119,12 @@ def _decode(data: bytes, source: str, encoding: str) -> str:
         raise ValueError(f"unknown encoding {encoding!r}") from None
 
 
-def _whole_numbers(values: pd.Series) -> bool:
-    arr = values.to_numpy(dtype=float)
-    return bool(np.isfinite(arr).all() and (arr == np.floor(arr)).all())
+def _first_bad_byte(data: bytes, codec: str) -> int:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0  # pragma: no cover - only called after a decoding error
 
 
 def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,10 +134,16 @@ def _frame_to_strings(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame[name]
         if pd.api.types.is_datetime64_any_dtype(col):
             text = col.dt.strftime("%Y-%m-%d")
-        elif pd.api.types.is_float_dtype(col) and _whole_numbers(col.dropna()):
-            # whole numbers stored as floats because of a blank (pandas' NaN): write them as
-            # a CSV would hold them, so ids read from a frame equal ids read from the file
-            text = col.astype("Int64").astype(object).map(str)
+        elif pd.api.types.is_float_dtype(col):
+            # whole numbers stored as floats because of a blank (pandas' NaN) are written as a
+            # CSV would hold them, so ids read from a frame equal ids read from the file; a
+            # float too large to be an exact whole number keeps its float spelling ("1e+20")
+            arr = col.to_numpy(dtype=float, na_value=np.nan)
+            whole = np.isfinite(arr) & (np.abs(arr) < 2.0**53) & (arr == np.floor(arr))
+            text = col.astype(object).map(repr)
+            if whole.any():
+                text[whole] = pd.Series(arr[whole].astype(np.int64), index=col.index[whole]
+                                        ).astype(str).to_numpy(dtype=object)
         else:
             text = col.astype(object).map(str)
         out[str(name).strip()] = text.where(col.notna(), "").astype(object)
@@ -164,8 +187,50 @@ def load_raw(path_or_frame: PathOrFrame, *, encoding: str = "utf-8") -> RawTable
             data = Path(path_or_frame).read_bytes()
         except FileNotFoundError:
             raise FileNotFoundError(f"no such event file: {source}") from None
-    text = _decode(data, source, encoding)
-    return _parse_text(text, source)
+    unpacked = unpack(data, source)
+    if isinstance(unpacked, tuple):
+        return _workbook_raw(*unpacked, source)
+    del data
+    if _is_utf8(encoding) and unpacked[:2] not in _UTF16_BOMS:
+        _decode(unpacked, source, encoding, check_only=True)
+        return _parse_utf8(unpacked, source)
+    return _parse_text(_decode(unpacked, source, encoding), source)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig")
+
+
+def _check_header(header: list[str], source: str) -> None:
+    if not any(header):
+        raise EventDataError("the first row is blank; expected a header row", source=source)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise EventDataError(f"column {name!r} appears more than once in the header",
+                                 source=source)
+        seen.add(name)
+
+
+def _workbook_raw(header: list[str], rows: list[list[str]], numbers: np.ndarray,
+                  source: str) -> RawTable:
+    """A :class:`RawTable` from a workbook's cells (cells beyond the header are rejected)."""
+    while header and not header[-1]:
+        header = header[:-1]
+    _check_header(header, source)
+    width = len(header)
+    long = np.array([any(c.strip() for c in r[width:]) for r in rows], dtype=bool)
+    rejected = [
+        (int(numbers[i]), "", ",".join(rows[i][width:]).strip(",")[:80],
+         f"row has cells beyond the header's {width} columns")
+        for i in np.flatnonzero(long)
+    ]
+    good = [r[:width] for r, bad in zip(rows, long, strict=True) if not bad]
+    frame = pd.DataFrame(good, columns=header, dtype=object)
+    return RawTable(frame, numbers[~long], source, len(rows), rejected)
 
 
 def _records(text: str) -> Iterator[list[str]]:
@@ -175,18 +240,46 @@ def _records(text: str) -> Iterator[list[str]]:
 def _parse_text(text: str, source: str) -> RawTable:
     try:
         header = [h.strip() for h in next(_records(text), [])]
+        stray = stray_quote(text)
+    except csv.Error as exc:
+        raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
+    if stray is not None:
+        return _set_aside_line(text, source, header, *stray)
+    try:
         # field count of every record (vectorised where exact, else by the csv module)
         counts = field_counts(text)[1:]
     except csv.Error as exc:
         raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
-    if not any(header):
-        raise EventDataError("the first row is blank; expected a header row", source=source)
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise EventDataError(f"column {name!r} appears more than once in the header",
-                                 source=source)
-        seen.add(name)
+    return _split(header, counts, source, lambda: io.StringIO(text), lambda: text)
+
+
+def _parse_utf8(data: bytes, source: str) -> RawTable:
+    """:func:`_parse_text` for UTF-8 bytes, without building the whole text as a string.
+
+    The field counts come from the bytes; pandas reads the bytes; the text is decoded only
+    when the csv module must split records (malformed rows, or quotes the vectorised count
+    cannot follow, which includes a quote left open). A decoded str of a file with one
+    character beyond U+FFFF takes four bytes per character, so this keeps the peak memory of
+    a large read near the size of the parsed columns.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    counts = field_counts_fast(data)
+    first = data[: data.find(b"\n") + 1 or len(data)].decode("utf-8")
+    if counts is None or first.count('"') % 2:
+        return _parse_text(data.decode("utf-8"), source)
+    try:
+        header = [h.strip() for h in next(_records(first), [])]
+    except csv.Error as exc:
+        raise EventDataError(f"the CSV text cannot be parsed: {exc}", source=source) from None
+    return _split(header, counts[1:], source, lambda: io.BytesIO(data),
+                  lambda: data.decode("utf-8"))
+
+
+def _split(header: list[str], counts: np.ndarray, source: str,
+           stream: Callable[[], Any], text_of: Callable[[], str]) -> RawTable:
+    """Rows of the records whose field count matches the header; the others rejected."""
+    _check_header(header, source)
     width = len(header)
     rows_all = np.arange(len(counts)) + 2
     blank = counts == 0
@@ -195,7 +288,7 @@ def _parse_text(text: str, source: str) -> RawTable:
     if len(counts) and (counts <= width).all():
         # pandas pads short records, so only over-long ones need the slow path below
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+            frame = pd.read_csv(stream(), dtype=str, keep_default_na=False,
                                 skip_blank_lines=False, header=0, names=header,
                                 index_col=False, engine="c")
         except (pd.errors.ParserError, ValueError):
@@ -208,7 +301,7 @@ def _parse_text(text: str, source: str) -> RawTable:
     records: dict[int, list[str]] = {}
     if frame is None or bad.size:
         wanted = set((bad + 1).tolist()) if frame is not None else None
-        for i, rec in enumerate(_records(text)):
+        for i, rec in enumerate(_records(text_of())):
             if i and (wanted is None or i in wanted):
                 records[i] = rec
     if frame is None:
@@ -237,16 +330,26 @@ def _parse_text(text: str, source: str) -> RawTable:
     )
 
 
-def check_columns(raw: RawTable, required: Iterable[str], *, layout: str) -> None:
-    """Raise :class:`EventDataError` naming every required column the source lacks."""
-    missing = [c for c in required if c not in raw.frame.columns]
-    if missing:
-        listed = ", ".join(repr(c) for c in missing)
-        raise EventDataError(
-            f"missing required column{'s' if len(missing) > 1 else ''} {listed} "
-            f"(expected the {layout} layout)",
-            source=raw.source,
-        )
+def _set_aside_line(text: str, source: str, header: list[str], record: int,
+                    line: int) -> RawTable:
+    """Reject the first line of a record a stray quote ran on, and read the lines after it."""
+    if record == 0:
+        raise EventDataError("a quote opened in the header row is never closed", source=source)
+    lines = io.StringIO(text, newline="").readlines()
+    first = lines[line]
+    inner = _parse_text("".join(lines[:line] + lines[line + 1:]), source)
+    row = record + 1
+    fields = next(csv.reader([first.rstrip("\r\n")]), [""])
+    column = header[len(fields) - 1] if 0 < len(fields) <= len(header) else ""
+    quote = first.find('"', len(",".join(fields[:-1])))
+    value = first[max(quote, 0):].rstrip("\r\n")
+    reason = ("a quote opened here is not closed on this line, so the rows after it would be "
+              "read as one value; this line is set aside and the lines after it are read as "
+              "rows of their own")
+    shifted = np.where(inner.rows >= row, inner.rows + 1, inner.rows)
+    rejected = [(r + 1 if r >= row else r, c, v, s) for r, c, v, s in inner.rejected]
+    rejected.append((row, column, value[:80], reason))
+    return RawTable(inner.frame, shifted, source, inner.n_read + 1, rejected, inner.messages)
 
 
 def label_map(values: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
@@ -307,18 +410,31 @@ class Staging:
         self, column: str | None, *, required: bool = False, minimum: int | None = None,
         maximum: int | None = None, what: str = "a whole number",
     ) -> pd.Series:
-        """Parse whole numbers (``"3"`` or ``"3.0"``) into an ``Int64`` Series."""
+        """Parse whole numbers (``"3"``, ``"3.0"``, ``"1e3"``) into an ``Int64`` Series.
+
+        A value is whole as written, not after rounding to a float: ``2.0000000000000001`` is
+        rejected, and so is any value of magnitude 2**53 or more, which a float cannot hold
+        exactly (``9007199254740993`` would become ``...992``).
+        """
         raw = self.text(column)
         num = pd.to_numeric(raw, errors="coerce").astype("Float64")
         values = num.to_numpy(dtype=float, na_value=np.nan)
-        huge = pd.Series(~(np.abs(values) <= 2.0**53), index=num.index)  # also inf and NaN
-        num = num.mask(huge)
+        huge = raw.notna().to_numpy() & np.isfinite(values) & ~(np.abs(values) < 2.0**53)
+        plain = raw.str.fullmatch(r"[+-]?\d+(\.0*)?").fillna(False).to_numpy(dtype=bool)
+        other = raw.notna().to_numpy() & ~plain & np.isfinite(values) & ~huge
+        if other.any():  # decimals and exponents: whole exactly as written?
+            exact = {v: _whole_as_written(v) for v in raw[other].unique()}
+            inexact = other & ~raw.map(exact).fillna(True).astype(bool).to_numpy()
+            num = num.mask(pd.Series(inexact, index=num.index))
+        num = num.mask(pd.Series(~np.isfinite(values) | huge, index=num.index))
         bad = raw.notna() & (num.isna() | (num != num.round()))
         if minimum is not None:
             bad |= num.notna() & (num < minimum)
         if maximum is not None:
             bad |= num.notna() & (num > maximum)
         if column is not None:
+            self.reject(huge, column, raw, f"expected {what} below 2**53 (a larger number "
+                        "cannot be held exactly)")
             self.reject(bad.fillna(True).to_numpy(), column, raw, f"expected {what}")
             if required:
                 self.required(raw, column, what)
@@ -337,25 +453,17 @@ class Staging:
         return num.where(~bad)
 
     def date(self, column: str, formats: Sequence[str]) -> pd.Series:
-        """Parse dates trying each format in turn; unparseable or missing dates are rejected."""
+        """Parse dates trying each format in turn (see :func:`~sahelmodel.io._dates.parse_dates`).
+
+        Unparseable, missing and out-of-range dates are rejected, each with its own reason.
+        """
         raw = self.text(column)
-        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        sample = raw.dropna().head(1)
-        if len(sample):  # try first the format of the first date: one pass for uniform files
-            first = [f for f in formats
-                     if pd.notna(pd.to_datetime(sample, format=f, errors="coerce").iloc[0])]
-            formats = [*first[:1], *(f for f in formats if f not in first[:1])]
-        for fmt in formats:
-            todo = parsed.isna() & raw.notna()
-            if not todo.any():
-                break
-            got = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
-            parsed[todo] = got.astype("datetime64[ns]")
-        shown = " or ".join(_FORMAT_NAMES.get(f, f) for f in formats)
+        parsed, reasons = parse_dates(raw, formats)
+        self.reject(reasons != None, column, raw, reasons)  # noqa: E711
         self.reject((raw.notna() & parsed.isna()).to_numpy(), column, raw,
-                    f"expected a date like {shown}")
+                    f"expected a date like {describe_formats(formats)}")
         self.required(raw, column, "a date")
-        return parsed.dt.normalize()
+        return parsed
 
     def boolean(self, column: str | None) -> pd.Series:
         """Parse ``True/False/1/0/yes/no`` (any case) into a ``boolean`` Series."""
@@ -480,18 +588,15 @@ class Staging:
 _BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,
              "t": True, "f": False}
 
-_FORMAT_NAMES = {
-    "%Y-%m-%d": "2024-03-24",
-    "%Y-%m-%d %H:%M:%S": "2024-03-24 00:00:00",
-    "%Y-%m-%d %H:%M:%S.%f": "2024-03-24 00:00:00.000",
-    "%Y-%m-%dT%H:%M:%S": "2024-03-24T00:00:00",
-    "%m/%d/%Y %H:%M:%S": "03/24/2024 00:00:00",
-    "%m/%d/%Y": "03/24/2024",
-    "%d %B %Y": "24 March 2024",
-    "%d/%m/%Y": "24/03/2024",
-    "%d-%B-%Y": "24-March-2024",
-    "%d-%b-%Y": "24-Mar-2024",
-}
+
+
+def _whole_as_written(text: str) -> bool:
+    """Whether a decimal or exponent literal is a whole number exactly (``"1e3"`` yes)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return False
+    return value.is_finite() and value == value.to_integral_value()
 
 
 def _reset(values: Any) -> Any:

@@ -33,7 +33,7 @@ import io
 
 import numpy as np
 
-__all__ = ["field_counts", "field_counts_fast", "field_counts_slow"]
+__all__ = ["field_counts", "field_counts_fast", "field_counts_slow", "stray_quote"]
 
 _COMMA, _QUOTE, _LF, _CR = ord(","), ord('"'), ord("\n"), ord("\r")
 
@@ -49,38 +49,68 @@ def field_counts_slow(text: str) -> np.ndarray:
     return np.fromiter(map(len, csv.reader(io.StringIO(text, newline=""))), dtype=np.int64)
 
 
-def field_counts_fast(text: str) -> np.ndarray | None:
-    """Field count of every record by quote parity, or ``None`` where that could be wrong."""
-    if "\x00" in text:
+#: Bytes processed at a time by :func:`field_counts_fast` (bounds its temporary arrays).
+BLOCK = 1 << 22
+
+
+def field_counts_fast(text: str | bytes) -> np.ndarray | None:
+    """Field count of every record by quote parity, or ``None`` where that could be wrong.
+
+    ``text`` may be a string or its UTF-8 bytes. The bytes are scanned in blocks of
+    :data:`BLOCK` with the quote parity, the previous byte and a pending carriage return
+    carried from block to block, so the temporary arrays stay a few times the block size
+    whatever the size of the file.
+    """
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if raw.find(b"\x00") >= 0:
         return None
-    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    n = data.size
+    n = len(raw)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    quote = data == _QUOTE
-    if quote.any():
-        q8 = quote.view(np.uint8)
-        parity = np.bitwise_xor.accumulate(q8)  # quotes up to and including each byte, mod 2
-        if parity[-1]:  # the text ends inside quotes
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    carry, prev_byte, pending_cr, comma_total = 0, _LF, False, 0
+    ends_parts, commas_parts = [], []
+    for start in range(0, n, BLOCK):
+        d = buf[start:start + BLOCK]
+        quote = d == _QUOTE
+        if quote.any():
+            q8 = quote.view(np.uint8)
+            parity = np.bitwise_xor.accumulate(q8) ^ np.uint8(carry)
+            outside = (parity ^ q8) == 0  # an even number of quotes before the byte
+            opening = np.flatnonzero(quote & outside)
+            if opening.size:
+                prev = d[np.maximum(opening - 1, 0)]
+                if opening[0] == 0:
+                    prev[0] = prev_byte
+                if not np.isin(prev, (_COMMA, _LF, _QUOTE)).all():
+                    return None
+            carry = int(parity[-1])
+        else:
+            outside = np.full(d.size, carry == 0)
+        if pending_cr and d[0] != _LF:
             return None
-        outside = (parity ^ q8) == 0  # an even number of quotes before the byte
-        opening = np.flatnonzero(quote & outside)
-        prev = data[opening[opening > 0] - 1]
-        if not np.isin(prev, (_COMMA, _LF, _QUOTE)).all():
-            return None
-    else:
-        outside = np.ones(n, dtype=bool)
-    cr = np.flatnonzero((data == _CR) & outside)
-    if cr.size and (cr[-1] == n - 1 or (data[np.minimum(cr + 1, n - 1)] != _LF).any()):
-        return None  # a carriage return ending a record on its own
-    ends = np.flatnonzero((data == _LF) & outside)
+        cr = np.flatnonzero((d == _CR) & outside)
+        pending_cr = bool(cr.size) and cr[-1] == d.size - 1
+        inner = cr[:-1] if pending_cr else cr
+        if inner.size and (d[inner + 1] != _LF).any():
+            return None  # a carriage return ending a record on its own
+        ends = np.flatnonzero((d == _LF) & outside)
+        commas = np.cumsum((d == _COMMA) & outside, dtype=np.int64)
+        ends_parts.append(ends + start)
+        commas_parts.append(comma_total + commas[ends])
+        comma_total += int(commas[-1])
+        prev_byte = d[-1]
+    if carry or pending_cr:  # the text ends inside quotes, or with a lone carriage return
+        return None
+    ends = np.concatenate(ends_parts)
+    cum = np.concatenate(commas_parts)
     if ends.size == 0 or ends[-1] != n - 1:
         ends = np.append(ends, n)
+        cum = np.append(cum, comma_total)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    commas = np.flatnonzero((data == _COMMA) & outside)
-    counts = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
+    counts = np.diff(cum, prepend=0) + 1
     length = ends - starts
-    only_cr = (length == 1) & (data[np.minimum(starts, n - 1)] == _CR)
+    only_cr = (length == 1) & (buf[np.minimum(starts, n - 1)] == _CR)
     counts[(length == 0) | only_cr] = 0
     return counts.astype(np.int64)
 
@@ -89,3 +119,57 @@ def field_counts(text: str) -> np.ndarray:
     """Field count of every record: the vectorised core where it is exact, else the reference."""
     fast = field_counts_fast(text)
     return fast if fast is not None else field_counts_slow(text)
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    """Whether the ``csv`` module (excel dialect) is inside a quoted field at the end of text."""
+    state = 0  # 0 start of field, 1 unquoted field, 2 quoted field, 3 quote seen in quoted
+    for ch in text:
+        if state == 2:
+            if ch == '"':
+                state = 3
+        elif state == 3:
+            state = 2 if ch == '"' else (0 if ch in ",\r\n" else 1)
+        elif ch == '"' and state == 0:
+            state = 2
+        elif ch in ",\r\n":
+            state = 0
+        else:
+            state = 1
+    return state == 2
+
+
+def stray_quote(text: str) -> tuple[int, int] | None:
+    r"""The first record that a quote left open has run over several lines, if any.
+
+    A record spanning several physical lines is legitimate when a quoted value holds a line
+    break. It is a *stray quote* when it runs to the end of the text inside quotes: a quote
+    that is never closed swallows every later line into one value (with the right field count
+    when it opens in the last column). A record whose quote closes on a later line keeps its
+    lines together; it is rejected when its field count is wrong, so nothing vanishes.
+
+    Returns
+    -------
+    tuple of int or None
+        ``(record, line)``: the record's index (0 = header) and the index of its first
+        physical line; ``None`` when there is no stray quote.
+
+    Examples
+    --------
+    >>> stray_quote('a,b\n1,"x\n2,y\n')
+    (1, 1)
+    >>> stray_quote('a,b\n1,"x\ny"\n') is None  # a quoted line break
+    True
+    """
+    if '"' not in text:
+        return None
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines))
+    prev, last = 0, None
+    for k, _ in enumerate(reader):
+        now = reader.line_num
+        last = (k, prev) if now - prev > 1 and now == len(lines) else None
+        prev = now
+    if last is not None and _ends_inside_quotes("".join(lines[last[1]:])):
+        return last
+    return None

@@ -5,20 +5,32 @@ Layouts read
 * the current layout (``event_id_cnty, event_date, ..., event_type, sub_event_type, actor1,
   assoc_actor_1, ..., actor2, assoc_actor_2, ..., fatalities, ...``) with its event types
   "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"
-  and "Strategic developments";
+  and "Strategic developments", both as exported 2019-2022 (numeric ``inter1/inter2`` codes)
+  and from 2023 (text ``inter1/inter2`` such as "State forces", ``interaction`` as
+  "State forces-Rebel group", ``disorder_type``, ``civilian_targeting``, ``tags``,
+  ``timestamp``); columns the package does not use are read and ignored;
 * the pre-2019 layout (upper- or lower-case column names, ``ally_actor_1``/``ally_actor_2``
   for associated actors) with its event types "Battle-No change of territory",
   "Battle-Government regains territory", "Battle-Non-state actor overtakes territory",
   "Remote violence", "Riots/Protests", "Violence against civilians", "Strategic development",
-  "Headquarters or base established" and "Non-violent transfer of territory";
+  "Headquarters or base established" and "Non-violent transfer of territory"; a message
+  about a missing column names the layout the file was read as;
 * "monadic" exports, in which an event appears once per actor: rows sharing an
-  ``event_id_cnty`` and agreeing on date, event type, place, fatalities and notes are merged
-  into one event whose sides are the distinct actors in row order (the first is ``actor1``,
-  the second ``actor2``, any further ones join ``assoc_actor2``). Rows sharing an id but
-  disagreeing on any of those fields are duplicated ids: the later ones are rejected.
+  ``event_id_cnty`` and agreeing on date, time precision, event type, place (country,
+  admin1, admin2, location, coordinates), fatalities and notes are merged into one event
+  whose sides are the distinct actors in row order (the first is ``actor1``, the second
+  ``actor2``, any further ones join ``assoc_actor2``). Rows sharing an id but disagreeing on
+  any of those fields are duplicated ids: the later ones are rejected. A row identical to an
+  earlier one in every column is a duplicated row, not another actor: it is rejected with
+  the row it repeats.
 
-Dates are read as ``2024-03-24``, ``24 March 2024``, ``24-March-2024``, ``24-Mar-2024`` or
-``24/03/2024`` (day first, as ACLED writes it).
+The file may be a CSV file, a zip archive holding one CSV file, or an Excel ``.xlsx`` export
+(first sheet; needs python-calamine, ``pip install 'sahelmodel[excel]'``). Dates are read as
+``2024-03-24``, ``24 March 2024``, ``24 Mar 2024``, ``24-March-2024``, ``24-Mar-2024``,
+``24-Mar-24``, ``24/03/2024`` (day first, as ACLED writes it), ``20240324``,
+``2024-03-24 00:00:00``, Excel date cells, or Excel day numbers (``45375``). The format of the
+first date is tried first, so a file written in any one of them is read in one pass. A date
+outside 1677-2262 (pandas' range; often a typo in the year) rejects its row only.
 
 Column mapping
 --------------
@@ -55,7 +67,15 @@ import pandas as pd
 from sahelmodel._validation import check_choice
 from sahelmodel.coding.actors import normalise_name
 from sahelmodel.events import EventTable
-from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, check_columns, load_raw
+from sahelmodel.io._common import (
+    ERRORS,
+    PathOrFrame,
+    Staging,
+    check_columns,
+    load_raw,
+    lower_columns,
+)
+from sahelmodel.io._dates import EXCEL_SERIAL
 
 __all__ = ["ACLED_EVENT_TYPES", "ACLED_PROVENANCE", "merge_monadic", "merge_monadic_slow",
            "read_acled"]
@@ -95,13 +115,16 @@ ACLED_EVENT_TYPES: dict[str, str] = {
 }
 
 _TYPE_KEYS = {normalise_name(k): v for k, v in ACLED_EVENT_TYPES.items()}
-_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%b-%Y", "%d/%m/%Y")
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y", "%d-%b-%y",
+                 "%d/%m/%Y", "%Y%m%d", "%Y-%m-%d %H:%M:%S", EXCEL_SERIAL)
+_LAYOUT_OF = {"ally_actor_1": "pre-2019 layout", "ally_actor_2": "pre-2019 layout",
+              "assoc_actor_1": "current layout", "assoc_actor_2": "current layout"}
 _RENAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 _REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "country", "latitude",
              "longitude", "fatalities")
 #: Fields that must agree between the rows of one event in a monadic export.
-_SAME_EVENT = ("date", "event_type", "country", "location", "latitude", "longitude",
-               "fatalities", "notes")
+_SAME_EVENT = ("date", "date_precision", "event_type", "country", "admin1", "admin2",
+               "location", "latitude", "longitude", "fatalities", "notes")
 
 
 def _sides(ids: pd.Series, actor1: pd.Series, assoc1: pd.Series, actor2: pd.Series,
@@ -231,6 +254,8 @@ def read_acled(
     ----------
     path_or_frame : path, file object or pandas.DataFrame
         An ACLED export in the current or the pre-2019 layout, dyadic or monadic.
+        Files may also be zip archives of one CSV file or ``.xlsx`` workbooks (see
+        :mod:`sahelmodel.io`).
     errors : {"raise", "report"}
         ``"raise"``: the first bad row raises :class:`~sahelmodel.events.EventDataError`
         naming the file, the 1-based spreadsheet row, the column and what was expected.
@@ -277,13 +302,13 @@ def read_acled(
     """
     check_choice("errors", errors, ERRORS)
     raw = load_raw(path_or_frame, encoding=encoding)
-    lower = [c.strip().lower() for c in raw.frame.columns]
-    old = "ally_actor_1" in lower or ("event_id_no_cnty" in lower and "assoc_actor_1" not in lower)
-    raw.frame.columns = [_RENAMES.get(c, c) for c in lower]
-    check_columns(raw, _REQUIRED, layout="ACLED")
+    layout = _layout(raw.frame)
+    lower_columns(raw, _RENAMES, _LAYOUT_OF)
+    name, _, detail = layout.partition(" (")
+    check_columns(raw, _REQUIRED, layout=f"ACLED {name}")
     columns = set(raw.frame.columns)
     st = Staging(raw, "acled")
-    st.messages.append(f"ACLED {'pre-2019' if old else 'current'} layout read")
+    st.messages.append(f"ACLED {name} layout{' (' + detail if detail else ''} read")
     out = st.out
     ids = st.text("event_id_cnty")
     st.required(ids, "event_id_cnty", "an event id")
@@ -307,6 +332,7 @@ def read_acled(
     actor1, actor2 = st.text("actor1"), st.text("actor2")
     assoc1, assoc2 = st.text("assoc_actor_1"), st.text("assoc_actor_2")
     st.required(actor1, "actor1", "an actor name")
+    _reject_repeated_rows(st, ids)
     _reject_conflicting_duplicates(st, ids)
 
     keep = st.ok
@@ -328,6 +354,45 @@ def read_acled(
         )
     frame = pd.DataFrame(events, index=pd.RangeIndex(len(merged)))
     return st.finish(errors, frame=frame)
+
+
+def _layout(frame: pd.DataFrame) -> str:
+    """Name of an export's column layout: pre-2019, current 2019-2022 or current 2023+."""
+    lower = {str(c).strip().lower(): c for c in frame.columns}
+    if "ally_actor_1" in lower or ("event_id_no_cnty" in lower and "assoc_actor_1" not in lower):
+        return "pre-2019"
+    inter = [frame[lower[c]] for c in ("inter1", "inter2") if c in lower]
+    text_codes = any(
+        col.astype(str).str.strip().str.contains(r"[A-Za-z]", regex=True).any() for col in inter
+    )
+    if text_codes or "civilian_targeting" in lower or "tags" in lower:
+        return "current (2023+: text inter codes, civilian_targeting, tags)"
+    return "current (2019-2022: numeric inter codes)"
+
+
+def _reject_repeated_rows(st: Staging, ids: pd.Series) -> None:
+    """Reject a row that repeats an earlier kept row in every column.
+
+    A monadic export repeats an event once per actor, so its rows differ in the actor
+    columns; a row identical to an earlier one is a duplicated row, not a second actor.
+    """
+    ok = st.ok
+    if not ids[ok].duplicated().any():
+        return
+    frame = st.raw.frame.reset_index(drop=True)
+    codes = pd.Series(pd.util.hash_pandas_object(frame, index=False).to_numpy()).where(ok)
+    first = pd.Series(np.arange(st.n)).where(ok).groupby(codes).transform("min")
+    pos = first.fillna(0).astype(np.int64).to_numpy()
+    repeat = ok & codes.notna().to_numpy() & (pos != np.arange(st.n))
+    if repeat.any():  # confirm the hash: the same text in every column
+        values = frame.to_numpy(dtype=object)
+        where = np.flatnonzero(repeat)
+        repeat[where] = (values[where] == values[pos[where]]).all(axis=1)
+    if repeat.any():
+        reason = ("the row repeats row " + pd.Series(st.rows[pos]).astype(str)
+                  + " exactly (a duplicated row, not another actor of a monadic event)"
+                  ).to_numpy(dtype=object)
+        st.reject(repeat, "event_id_cnty", ids, reason)
 
 
 def _reject_conflicting_duplicates(st: Staging, ids: pd.Series) -> None:

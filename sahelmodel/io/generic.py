@@ -97,6 +97,8 @@ def read_events(
     ----------
     path_or_frame : path, file object or pandas.DataFrame
         The events.
+        Files may also be zip archives of one CSV file or ``.xlsx`` workbooks (see
+        :mod:`sahelmodel.io`).
     columns : mapping, optional
         ``{file column: canonical column}``. ``None`` means the file already uses the
         canonical names (as :meth:`EventTable.to_csv` writes them).

@@ -46,7 +46,14 @@ from __future__ import annotations
 
 from sahelmodel._validation import check_choice
 from sahelmodel.events import EventTable
-from sahelmodel.io._common import ERRORS, PathOrFrame, Staging, check_columns, load_raw
+from sahelmodel.io._common import (
+    ERRORS,
+    PathOrFrame,
+    Staging,
+    check_columns,
+    load_raw,
+    lower_columns,
+)
 
 __all__ = ["UCDP_GED_PROVENANCE", "read_ucdp_ged"]
 
@@ -87,6 +94,8 @@ def read_ucdp_ged(
     path_or_frame : path, file object or pandas.DataFrame
         The GED CSV (official layout or the ``best_est`` export variant), or a DataFrame with
         the same columns.
+        Files may also be zip archives of one CSV file or ``.xlsx`` workbooks (see
+        :mod:`sahelmodel.io`).
     errors : {"raise", "report"}
         ``"raise"``: the first bad row raises :class:`~sahelmodel.events.EventDataError`
         naming the file, the 1-based spreadsheet row, the column and what was expected.
@@ -124,7 +133,7 @@ def read_ucdp_ged(
     """
     check_choice("errors", errors, ERRORS)
     raw = load_raw(path_or_frame, encoding=encoding)
-    raw.frame.columns = [c.strip().lower() for c in raw.frame.columns]
+    lower_columns(raw)
     columns = set(raw.frame.columns)
     layout = next((k for k, (b, _, _) in _LAYOUTS.items() if b in columns), None)
     if layout is None:

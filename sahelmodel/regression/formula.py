@@ -72,12 +72,30 @@ def _combine(data: pd.DataFrame, parts: tuple[str, ...]) -> np.ndarray:
     return (data[list(parts)].astype(str).agg("^".join, axis=1)).to_numpy()
 
 
+def _refuse_infinite(values: np.ndarray, what: list[str], labels: pd.Index) -> None:
+    """Raise ``ValueError`` naming the first column and row holding an infinite value."""
+    if values.size == 0 or np.isfinite(values).all():
+        return
+    bad = ~np.isfinite(values)
+    col = int(np.flatnonzero(bad.any(axis=0))[0])
+    rows = np.flatnonzero(bad[:, col])
+    raise ValueError(
+        f"{what[col]} has {rows.size} non-finite value(s) ({values[rows[0], col]} in row "
+        f"{labels[rows[0]]!r}); a fit needs finite values: drop or fix those rows (an "
+        "infinite transform such as np.log(0) needs a shifted argument)"
+    )
+
+
 def build_design(parsed: ParsedFormula, data: pd.DataFrame,
                  extra_columns: list[str] = ()) -> tuple[
         np.ndarray, np.ndarray, list[str], list[np.ndarray], np.ndarray, object]:
     """Outcome, regressors, term names, fixed-effect labels and the rows used.
 
-    Rows with a missing outcome, regressor, fixed effect or extra column are left out.
+    Rows with a missing outcome, regressor, fixed effect or extra column are left out. An
+    infinite value (``inf`` in the data, ``np.log(0)`` in a transform) in the outcome, a
+    regressor or a numeric extra column (offset, exposure, weights) is refused with a
+    ``ValueError`` naming the column and the row, before any fitting starts: it is not
+    missing, and an iterative fit could only fail slowly on it.
 
     Returns
     -------
@@ -109,4 +127,12 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
     y = pd.to_numeric(frame[parsed.outcome], errors="coerce").to_numpy(dtype=float)[keep]
     if np.isnan(y).any():
         raise ValueError(f"outcome column {parsed.outcome!r} is not numeric")
+    labels = data.index[keep]
+    _refuse_infinite(y[:, None], [f"outcome {parsed.outcome!r}"], labels)
+    _refuse_infinite(x, [f"regressor {n!r}" for n in names], labels)
+    numeric = [c for c in extra_columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+    if numeric:
+        extra = frame.loc[keep, numeric].to_numpy(dtype=float)
+        _refuse_infinite(extra, [f"column {c!r}" for c in numeric], labels)
     return y, x, names, [lab[keep] for lab in fe_raw], keep, mm.model_spec

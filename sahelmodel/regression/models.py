@@ -54,6 +54,9 @@ def _column(data: pd.DataFrame | None, value: Any, what: str, n: int) -> np.ndar
         arr = np.asarray(value, dtype=float)
     if arr.shape != (n,):
         raise ValueError(f"{what} must have one value per row ({n}), got shape {arr.shape}")
+    if np.isinf(arr).any():
+        first = int(np.flatnonzero(np.isinf(arr))[0])
+        raise ValueError(f"{what} has an infinite value at row {first}; a fit needs finite values")
     return arr
 
 

@@ -14,10 +14,12 @@ from sahelmodel.runner._core import (
     run_tasks,
     task_seed,
 )
-from sahelmodel.runner._store import RunnerError
+from sahelmodel.runner._store import FolderLock, OutputFolderError, RunnerError
 
 __all__ = [
     "SCHEDULERS",
+    "FolderLock",
+    "OutputFolderError",
     "Runner",
     "RunnerError",
     "Task",

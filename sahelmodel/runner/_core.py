@@ -330,14 +330,34 @@ def run_tasks(
             "n_tasks": len(task_list),
             "tasks_sha256": fingerprint([t.key for t in task_list],
                                         [t.params for t in task_list]),
+            "package_version": _package_version(),
         }
         store = SweepStore(Path(runner.out_dir) / name, manifest)
         store.prepare(resume=runner.resume)
 
+    try:
+        return _run_stored(task_list, parent, ref, kind, address, name, runner, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _package_version() -> str:
+    from sahelmodel import __version__
+
+    return __version__
+
+
+def _run_stored(task_list, parent, ref, kind, address, name, runner, store) -> list[Any]:
     results: list[Any] = [None] * len(task_list)
     pending: list[int] = []
     for i, task in enumerate(task_list):
-        record = store.load(task.key) if (store is not None and runner.resume) else None
+        record = None
+        if store is not None and runner.resume:
+            child = task_seed(parent, i)
+            record = store.load(task.key, {
+                "index": i, "params": dict(task.params), "seed_entropy": child.entropy,
+                "seed_spawn_key": list(child.spawn_key)})
         if record is None:
             pending.append(i)
         else:
@@ -391,7 +411,7 @@ def _run_guarded(name: str, key: str, fn: Callable[..., Any], *a: Any) -> Any:
 
 def _run_processes(runner, name, task_list, pending, args, finish, bar) -> None:
     workers = min(runner.n_workers or os.cpu_count() or 1, len(pending))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
         futures = {pool.submit(_execute, *args(i)): i for i in pending}
         try:
             remaining = set(futures)
@@ -406,6 +426,38 @@ def _run_processes(runner, name, task_list, pending, args, finish, bar) -> None:
             for fut in futures:
                 fut.cancel()
             raise
+
+
+def _die_with_parent() -> None:
+    """Make a worker process end when the process that started it ends, however it ends.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``);
+    everywhere a daemon thread also checks once a second whether the worker has been
+    re-parented (its parent died) and ends the process. Without this a killed sweep leaves
+    its workers running (each holding its memory) until their current task ends, or forever.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - exotic libc
+            pass
+        if os.getppid() != parent:  # pragma: no cover - parent died before prctl
+            os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    import threading
+
+    threading.Thread(target=watch, name="sahelmodel-parent-watch", daemon=True).start()
 
 
 def _import_distributed(kind: str) -> Any:

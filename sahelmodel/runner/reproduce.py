@@ -39,6 +39,7 @@ import numpy as np
 from sahelmodel._paths import experiments_dir
 from sahelmodel.report.provenance import provenance_record, write_provenance
 from sahelmodel.runner._core import Runner
+from sahelmodel.runner._store import FolderLock, OutputFolderError
 from sahelmodel.runner.config import (
     RUN_DEFAULTS,
     ConfigError,
@@ -213,6 +214,7 @@ def reproduce(
         base = replace(base, n_workers=run_cfg["n_workers"])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    lock = FolderLock(out).acquire()  # one run per folder; clears a killed run's temp files
 
     # check every selected figure's configuration before running anything
     prepared = []
@@ -235,7 +237,7 @@ def reproduce(
             try:
                 numbers = module.main(resolved, out, seed, runner=fig_runner)
                 outcome = FigureOutcome(script.stem, "ok", numbers=dict(numbers or {}))
-            except (KeyboardInterrupt, SystemExit):
+            except (KeyboardInterrupt, SystemExit, OutputFolderError):
                 raise
             except SkipFigure as exc:
                 outcome = FigureOutcome(script.stem, "skipped", str(exc))
@@ -260,6 +262,7 @@ def reproduce(
         _write_run_provenance(out, source, run_cfg, started, outcome, record)
         if report is not None:
             report(outcome)
+    lock.release()
     return outcomes
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-import typing
 import urllib.error
-import zipfile
 
 import pytest
 
@@ -95,14 +92,6 @@ def test_missing_event_file(tmp_path, capsys):
     one_line_error(code, err, "model.toml")
 
 
-def make_zip(path, member):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(member, "id,year\n1,2020\n")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
 def test_fetch_offline_is_one_line(tmp_path, capsys, monkeypatch):
     def offline(*args, **kwargs):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
@@ -111,44 +100,6 @@ def test_fetch_offline_is_one_line(tmp_path, capsys, monkeypatch):
     code, _, err = run(["fetch", "ucdp", "--cache", str(tmp_path), "--quiet"], capsys)
     one_line_error(code, err, "cannot download", "offline")
     assert not list(tmp_path.iterdir())  # nothing half-written is left behind
-
-
-def test_fetch_checks_cached_archive(tmp_path, monkeypatch):
-    release = fetch_mod.UcdpRelease("9.9", "https://example.invalid/ged99-csv.zip", "GED.csv")
-    monkeypatch.setitem(fetch_mod.UCDP_RELEASES, "9.9", release)
-
-    class Response(io.BytesIO):
-        headers: typing.ClassVar[dict] = {}
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    payload = make_zip(tmp_path / "src.zip", "GED.csv").read_bytes()
-    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen",
-                        lambda *a, **k: Response(payload))
-    cache = tmp_path / "cache"
-    path = fetch_mod.fetch_ucdp(version="9.9", cache=cache, progress=False)
-    assert path.read_bytes() == payload
-    pin = cache / "ged99-csv.zip.sha256"
-    assert pin.read_text().split()[0] == fetch_mod._sha256(path)
-    # a cached file that changed on disk is detected against the pinned checksum
-    make_zip(path, "OTHER.csv")
-    with pytest.raises(fetch_mod.FetchError, match="does not match"):
-        fetch_mod.fetch_ucdp(version="9.9", cache=cache, progress=False)
-    # a wrong expected checksum is refused and the download is not kept
-    pin.unlink()
-    path.unlink()
-    with pytest.raises(fetch_mod.FetchError, match="does not match"):
-        fetch_mod.fetch_ucdp(version="9.9", cache=cache, sha256="0" * 64, progress=False)
-    assert not path.exists()
-    # a proxy error page instead of a zip
-    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen",
-                        lambda *a, **k: Response(b"<html>blocked</html>"))
-    with pytest.raises(fetch_mod.FetchError, match="not a zip"):
-        fetch_mod.fetch_ucdp(version="9.9", cache=cache, progress=False)
 
 
 SYNTHETIC = __import__("sahelmodel._paths", fromlist=["data_dir"]).data_dir() / "synthetic"

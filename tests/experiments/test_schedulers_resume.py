@@ -86,5 +86,6 @@ def test_cli_sigkill_halfway_then_resume_equals_uninterrupted(tmp_path):
     # resuming with a changed configuration is refused in one line
     cfg.write_text(CONFIG.format(n=n, end=300.0))
     bad = run_cli(*common, "--out", str(killed), "--resume")
-    assert bad.returncode == 1
-    assert "cannot resume" in bad.stdout and "Traceback" not in bad.stdout + bad.stderr
+    assert bad.returncode == 2  # the whole run is refused, not one figure (issue 14 item 9)
+    assert "cannot resume" in bad.stderr and bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.stdout + bad.stderr

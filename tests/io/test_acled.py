@@ -151,8 +151,9 @@ def test_conflicting_duplicate_ids_are_rejected() -> None:
     assert (err.value.row, err.value.column) == (3, "event_id_cnty")
     assert "fatalities differs from row 2" in str(err.value)
     rep = read_acled(acled_csv(records), errors="report").report
-    assert (rep.n_read, rep.n_kept, rep.n_rejected) == (4, 2, 2)
-    assert rep.rejected["row"].tolist() == [3, 4]
+    assert (rep.n_read, rep.n_kept, rep.n_rejected) == (4, 1, 3)
+    assert rep.rejected["row"].tolist() == [3, 4, 5]
+    assert "repeats row 2 exactly" in rep.rejected["reason"].iloc[2]
 
 
 @pytest.mark.parametrize(
