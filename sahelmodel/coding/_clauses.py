@@ -77,6 +77,9 @@ _ADJ = (
 )
 
 
+_WORD_START = re.compile(r"\b(?=\w)")
+
+
 @dataclass(frozen=True)
 class Item:
     """One lexicon name in a sentence: span, lexicon index, count, negation, words."""
@@ -127,8 +130,12 @@ def _items(sentence: str, lex: _ItemPatterns) -> list[Item]:
             continue
         index = int(m.lastgroup[1:])  # type: ignore[index]
         lo = max(previous_end, m.start() - 80)
-        pre = lex.prefix.search(sentence, lo, m.start())
-        start = pre.start() if pre and pre.end() == m.start() else m.start()
+        pre = None
+        for w in _WORD_START.finditer(sentence, lo, m.start()):
+            pre = lex.prefix.match(sentence, w.start(), m.start())  # the leftmost that fits
+            if pre is not None:
+                break
+        start = pre.start() if pre is not None else m.start()
         count = parse_count(pre.group("count")) if pre and pre.group("count") else None
         negated = bool(pre and pre.group("neg"))
         out.append(Item(start, m.end(), index, count, negated, sentence[start : m.end()]))
@@ -333,10 +340,28 @@ _LISTED = re.compile(
     r"with)\b", re.IGNORECASE)
 
 
-def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
+class _Sentences:
+    """The sentences of a text, each read (mentions, positions) only when first asked for."""
+
+    def __init__(self, texts: list[str], names: NamesKey) -> None:
+        self.texts = texts
+        self.names = names
+        self._read: dict[int, Sentence] = {}
+
+    def __getitem__(self, k: int) -> Sentence:
+        if k not in self._read:
+            self._read[k] = parse_sentence(self.texts[k], self.names)
+        return self._read[k]
+
+    def before(self, k: int, first: int = 0) -> list[Sentence]:
+        """Sentences ``first .. k - 1``, nearest last."""
+        return [self[j] for j in range(max(0, first), k)]
+
+
+def _sentence_clauses(parsed: _Sentences, lex: _ItemPatterns, k: int,
                       containers: frozenset[int]) -> list[Clause]:
     """Capture clauses of one sentence (targets from this sentence only)."""
-    text = s.text
+    text = parsed.texts[k]
     verbs = [(v.start(), v.end(), v.lastgroup or "", v.group()) for v in _VERB.finditer(text)
              if not _EXCLUDED.match(text, v.start())]
     for a in _ARREST.finditer(text):
@@ -347,6 +372,7 @@ def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
     if not items:
         return []
     verbs.sort()
+    s = parsed[k]
     # "recovered looted vehicles": a participle right after a capture verb describes its object
     verbs = [v for j, v in enumerate(verbs) if not (
         j > 0 and not text[verbs[j - 1][1] : v[0]].strip() and _PARTICIPLE.search(v[3]))]
@@ -495,19 +521,19 @@ def _sentence_clauses(s: Sentence, lex: _ItemPatterns, k: int,
     return clauses
 
 
-def _with_context(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
+def _with_context(clause: Clause, parsed: _Sentences, k: int) -> Clause:
     """Fill a clause's missing sides from earlier sentences: claims, casualties, attacks."""
     cap, los = clause.capturer, clause.loser
     cap_text, los_text = clause.capturer_text, clause.loser_text
     cap_basis, los_basis = clause.capturer_basis, clause.loser_basis
     if cap is None and los is None:
-        for prev in reversed(parsed[max(0, k - 2) : k]):
+        for prev in reversed(parsed.before(k, k - 2)):
             victims = casualties(prev, len(prev.text))
             if victims is not None:
                 los, los_text, los_basis = victims.target, victims.text, "casualties"
                 break
     if cap is not None and los is None:
-        for prev in reversed(parsed[: k + 1]):
+        for prev in reversed(parsed.before(k + 1)):
             hit = next((whom for _, who, whom in reversed(attacks(prev))
                         if who is not None and whom is not None and who.target == cap
                         and whom.target not in (cap, "@civilians")), None)
@@ -515,7 +541,7 @@ def _with_context(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
                 los, los_text, los_basis = hit.target, hit.text, "attack"
                 break
     if cap is None and los is None:
-        for prev in reversed(parsed[: k + 1]):
+        for prev in reversed(parsed.before(k + 1)):
             hit = next(((who, whom) for _, who, whom in reversed(attacks(prev))
                         if who is not None and whom is not None), None)
             if hit is not None:
@@ -528,25 +554,25 @@ def _with_context(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
                    capturer_basis=cap_basis, loser_basis=los_basis)
 
 
-def _with_attacker(clause: Clause, parsed: list[Sentence], k: int, at: int) -> Clause:
+def _with_attacker(clause: Clause, parsed: _Sentences, k: int, at: int) -> Clause:
     """Record whom a role word ("the attackers") in a clause refers back to."""
     if "@attacker" not in (clause.capturer, clause.loser):
         return clause
     here = attackers(parsed[k], at)
     if here:
         return replace(clause, attacker=here[-1])
-    for prev in reversed(parsed[:k]):
+    for prev in reversed(parsed.before(k)):
         found = attackers(prev)
         if found:
             return replace(clause, attacker=found[-1])
     return clause
 
 
-def _resolve_they(clause: Clause, parsed: list[Sentence], k: int) -> Clause:
+def _resolve_they(clause: Clause, parsed: _Sentences, k: int) -> Clause:
     """A pronoun ("they", "the group") as capturer names the previous sentence's subject."""
     if clause.capturer != "@they":
         return clause
-    for prev in reversed(parsed[:k]):
+    for prev in reversed(parsed.before(k)):
         if prev.agent is not None and prev.agent.target != "@they":
             return replace(clause, capturer=prev.agent.target, capturer_text=prev.agent.text)
     return replace(clause, capturer=None, capturer_text="", capturer_basis="")
@@ -580,13 +606,12 @@ def parse_clauses(text: str, names: NamesKey, patterns: tuple[str, ...],
     """
     lex = _item_patterns(patterns)
     parts = [sentence for _, sentence in sentences(normalise_text(text))]
-    parsed: list[Sentence] = []
+    parsed = _Sentences(parts, names)
     out: list[Clause] = []
     for k, sentence in enumerate(parts):
-        parsed.append(parse_sentence(sentence, names))
-        for clause in _sentence_clauses(parsed[k], lex, k, containers):
+        for clause in _sentence_clauses(parsed, lex, k, containers):
             clause = _resolve_they(clause, parsed, k)
-            clause = _with_attacker(clause, parsed, k, parsed[k].text.find(clause.evidence))
+            clause = _with_attacker(clause, parsed, k, sentence.find(clause.evidence))
             if clause.capturer is None or clause.loser is None:
                 clause = _with_context(clause, parsed, k)
             out.append(clause)

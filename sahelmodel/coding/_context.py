@@ -22,7 +22,9 @@ and the words around them, without a parser:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sahelmodel.coding._mentions import Mention, NamesKey, all_mentions
 
@@ -61,17 +63,46 @@ _QUANTIFIER_OF = re.compile(
     re.IGNORECASE)
 
 
+_PHRASES = re.compile(r"\b(?:at\s+least|more\s+than|up\s+to|as\s+many\s+as)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _tokens(sentence: str) -> tuple[list[int], list[str], list[tuple[int, int]], list[int]]:
+    """Word starts and words of a sentence, its bracket groups and its skipped phrases."""
+    starts, words = [], []
+    for m in _WORD.finditer(sentence):
+        starts.append(m.start())
+        words.append(m.group())
+    brackets = [(b.start(), b.end()) for b in _BRACKETS.finditer(sentence)]
+    skipped = [w.start() for p in _PHRASES.finditer(sentence)
+               for w in _WORD.finditer(sentence, p.start(), p.end())]
+    return starts, words, brackets, skipped
+
+
 def _previous_word(sentence: str, start: int) -> str:
-    """The first word before ``start`` that is not a determiner, number, name or adjective."""
-    window = _BRACKETS.sub(" ", sentence[max(0, start - 120) : start])
-    window = _QUANTIFIER_OF.sub(" ", window)  # "four of the assailants" is "the assailants"
-    window = re.sub(r"\b(?:at\s+least|more\s+than|up\s+to|as\s+many\s+as)\b", " ", window,
-                    flags=re.IGNORECASE)
-    for word in reversed(_WORD.findall(window)):
+    """The first word before ``start`` that is not a determiner, number, name or adjective.
+
+    Bracketed asides that close before ``start``, "at least"-type phrases, and a partitive
+    right before it ("four of the assailants") are skipped.
+    """
+    starts, words, brackets, skipped = _tokens(sentence)
+    limit = start
+    partitive = _QUANTIFIER_OF.search(sentence, max(0, start - 60), start)
+    if partitive is not None:
+        limit = partitive.start()
+    closed = [(a, b) for a, b in brackets if b <= start]
+    for i in range(bisect_left(starts, limit) - 1, -1, -1):
+        pos, word = starts[i], words[i]
+        if pos + len(word) > limit or pos < start - 160:
+            if pos < start - 160:
+                break
+            continue
+        if pos in skipped or any(a <= pos < b for a, b in closed):
+            continue
         low = word.lower().strip("'")
         if low in _SKIP_WORDS or _NUMBER.fullmatch(low) or not low or low in "()":
             continue
-        if word[0].isupper() and word.lower() not in ("on", "in", "around", "between"):
+        if word[0].isupper() and low not in ("on", "in", "around", "between"):
             continue  # part of a proper name ("two Dana Ambassagou militiamen")
         return low
     return ""
@@ -211,10 +242,14 @@ class Sentence:
     mentions: list[Mention]
     is_object: dict[int, bool]
     agent: Mention | None  # the first subject of an active verb: what "they" next refers to
+    found: list[tuple[int, Mention | None, Mention | None]] | None = field(
+        default=None, repr=False)  # attacks(), computed once
 
 
 def attacks(s: Sentence) -> list[tuple[int, Mention | None, Mention | None]]:
     """``(position, attacker, attacked)`` of each attack clause of a sentence."""
+    if s.found is not None:
+        return s.found
     out = []
     for v in _ATTACK_VERB.finditer(s.text):
         before = s.text[max(0, v.start() - 30) : v.start()]
@@ -232,6 +267,7 @@ def attacks(s: Sentence) -> list[tuple[int, Mention | None, Mention | None]]:
                     "with" in s.text[v.end() : whom.start].lower() or word.startswith("clash")):
                 whom = whom if who is not None else None
         out.append((v.start(), who, whom))
+    s.found = out
     return out
 
 

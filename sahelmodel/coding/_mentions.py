@@ -149,7 +149,7 @@ MENTION_PATTERNS: tuple[tuple[str, str], ...] = (
                   r"attacking\s+(?:forces?|groups?|units?))"),
     ("@civilians", r"(?:civilians|villagers|residents|inhabitants|traders|merchants|herders|"
                    r"herdsmen|pastoralists|farmers|passengers|travell?ers|shop\s?keepers|"
-                   r"(?:\w+\s+)?drivers?|(?:local\s+)?population|gold\s+miners|worshippers|idps|"
+                   r"drivers?|(?:local\s+)?population|gold\s+miners|worshippers|idps|"
                    r"students|teachers|road\s+users|motorists|commuters|business\s?m[ae]n|"
                    r"shop\s?owners?|smugglers|traffickers|(?:\d+|two|three|four|five|six|seven|"
                    r"eight|nine|ten|twenty|thirty|forty|fifty|several|many|dozens\s+of)\s+people|"
