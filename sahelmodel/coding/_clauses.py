@@ -53,7 +53,7 @@ from sahelmodel.coding._context import (
     subject_before,
 )
 from sahelmodel.coding._mentions import Mention, NamesKey
-from sahelmodel.coding._text import COUNT_SOURCE, normalise_text, parse_count, sentences
+from sahelmodel.coding._text import COUNT_SOURCE, normalise_text, parse_count, scan, sentences
 
 __all__ = ["STATE_VERBS", "VERB_ANY_SOURCE", "Clause", "Item", "parse_clauses"]
 
@@ -125,7 +125,7 @@ def _items(sentence: str, lex: _ItemPatterns) -> list[Item]:
     """Lexicon names in a sentence, each with the count, negation and words before it."""
     out: list[Item] = []
     previous_end = 0
-    for m in lex.items.finditer(sentence):
+    for m in scan(lex.items, sentence):
         if m.lastgroup == "no":
             continue
         index = int(m.lastgroup[1:])  # type: ignore[index]
@@ -362,7 +362,7 @@ def _sentence_clauses(parsed: _Sentences, lex: _ItemPatterns, k: int,
                       containers: frozenset[int]) -> list[Clause]:
     """Capture clauses of one sentence (targets from this sentence only)."""
     text = parsed.texts[k]
-    verbs = [(v.start(), v.end(), v.lastgroup or "", v.group()) for v in _VERB.finditer(text)
+    verbs = [(v.start(), v.end(), v.lastgroup or "", v.group()) for v in scan(_VERB, text)
              if not _EXCLUDED.match(text, v.start())]
     for a in _ARREST.finditer(text):
         verbs.append((a.start("with"), a.end("with"), "arrest", a.group("with")))

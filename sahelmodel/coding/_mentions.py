@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sahelmodel.coding._text import is_missing, normalise_text
+from sahelmodel.coding._text import is_missing, normalise_text, scan
 
 __all__ = [
     "MENTION_PATTERNS",
@@ -209,7 +209,7 @@ def find_mentions(sentence: str) -> list[Mention]:
     ['@armed', '@state:Mali']
     """
     out = []
-    for m in _MENTIONS.finditer(sentence):
+    for m in scan(_MENTIONS, sentence):
         index = int(m.lastgroup[1:])  # type: ignore[index]
         out.append(Mention(m.start(), m.end(), _target(index, m.group()), m.group()))
     return out
@@ -278,7 +278,7 @@ def all_mentions(sentence: str, names: NamesKey) -> list[Mention]:
     if regex is None:
         return static
     named = []
-    for m in regex.finditer(sentence):
+    for m in scan(regex, sentence):
         index = int(m.lastgroup[1:])  # type: ignore[index]
         named.append(Mention(m.start(), m.end(), names[index][1], m.group()))
     if not named:

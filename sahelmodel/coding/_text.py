@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["COUNT_SOURCE", "is_missing", "normalise_text", "parse_count", "sentences"]
+__all__ = ["COUNT_SOURCE", "is_missing", "normalise_text", "parse_count", "scan", "sentences"]
 
 _TRANSLATE = str.maketrans(
     {
@@ -110,6 +110,36 @@ def parse_count(word: str) -> int | None:
         return int(re.sub(r"[,.\u00a0 ]", "", key))
     return _UNITS.get(key)
 
+
+
+_WORD_STARTS = re.compile(r"(?<!\w)\w")
+
+
+def scan(pattern: re.Pattern[str], text: str, pos: int = 0,
+         endpos: int | None = None) -> list[re.Match[str]]:
+    r"""Non-overlapping matches of ``pattern`` that start at the first character of a word.
+
+    The same matches as ``pattern.finditer`` for a pattern that begins with ``\b`` and a word
+    character (every lexicon, verb and mention pattern of the coder), found several times
+    faster: a large alternation is tried only where a word starts, not at every character.
+
+    Examples
+    --------
+    >>> pattern = re.compile(r"\b(?:rifles?|rpgs?)\b", re.IGNORECASE)
+    >>> [m.group() for m in scan(pattern, "two rifles and an RPG")]
+    ['rifles', 'RPG']
+    """
+    end = len(text) if endpos is None else endpos
+    out: list[re.Match[str]] = []
+    after = pos
+    for w in _WORD_STARTS.finditer(text, pos, end):
+        if w.start() < after:
+            continue
+        m = pattern.match(text, w.start(), end)
+        if m is not None and m.end() > m.start():
+            out.append(m)
+            after = m.end()
+    return out
 
 
 def is_missing(value: Any) -> bool:
