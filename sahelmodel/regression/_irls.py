@@ -385,7 +385,8 @@ def fit_irls(
         dll = abs(ll_new - ll) / (abs(ll_new) + 0.1) if np.isfinite(ll) else np.inf
         ddisp = abs(np.log(disp / old_disp)) if estimate_disp else 0.0
         ll = ll_new
-        if dll < tol and deta < 1e-8 and ddisp < 1e-8 and it > 1:
+        # (a loose inner solve can leave eta unchanged: only a tight one certifies the step)
+        if dll < tol and deta < 1e-8 and ddisp < 1e-8 and it > 1 and inner_tol <= 1e-9:
             converged = True
             break
         if (stop_on_separation and it >= 8 and zero.any()
