@@ -218,7 +218,7 @@ def _solve_direct(fe: FixedEffects, w: np.ndarray, b: np.ndarray) -> np.ndarray 
     others' block :math:`A_{rr}` and the coupling :math:`B = A_{rb}`:
     :math:`S a_r = b_r - B d^{-1} b_b` with :math:`S = A_{rr} - B d^{-1} B^\top`, then
     :math:`a_b = (b_b - B^\top a_r)/d`. :math:`S` is singular along the normalisations of
-    the factors; it is factorised with a ridge of :math:`10^{-11}\max S_{jj}` and the
+    the factors; it is factorised with a ridge of :math:`10^{-11}\max (A_{rr})_{jj}` and the
     solution polished by iterative refinement (consistent systems converge to a solution).
     Returns ``None`` when the factorisation fails (the caller then uses CG).
     """
@@ -275,6 +275,9 @@ def _direct_factor(fe: FixedEffects, w: np.ndarray, big: int,
             dense = mat.toarray()
             s_mat[where[f], where[h]] += dense
             s_mat[where[h], where[f]] += dense.T
+    # ridge relative to the complement's scale before elimination (the eliminated part can
+    # cancel a diagonal entry down to rounding, e.g. a factor with a single level)
+    ridge = 1e-11 * max(float(np.max(np.diag(s_mat), initial=0.0)), 1e-300)
     d = diag[big]
     inv_d = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 0.0)
     cpl = sp.vstack([coupling[f] for f in others]).tocsr()
@@ -287,7 +290,6 @@ def _direct_factor(fe: FixedEffects, w: np.ndarray, big: int,
         scaled = (cpl @ sp.diags(inv_d)).tocsr()
         s_mat -= (scaled @ cpl.T).toarray()
         back = cpl.T.tocsr()
-    ridge = 1e-11 * max(float(np.max(np.diag(s_mat), initial=0.0)), 1e-300)
     try:
         factor = scipy.linalg.cho_factor(s_mat + ridge * np.eye(m), check_finite=False)
     except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
@@ -424,8 +426,8 @@ def solve_normal(
     --------
     >>> fe = FixedEffects.from_codes([np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])])
     >>> a, _, ok = solve_normal(fe, np.ones(4), np.array([[1.0], [-1.0], [0.0], [0.0]]))
-    >>> ok, np.round(a[0, 0] - a[1, 0], 12)  # the contrast of the two first-factor levels
-    (True, 0.5)
+    >>> ok, round(float(a[0, 0] - a[1, 0]), 12)  # contrast of the two first-factor levels
+    (True, 1.0)
     """
     b = np.asarray(rhs, dtype=float)
     k = b.shape[1]
