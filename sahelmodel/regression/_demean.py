@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.lapack
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
@@ -218,8 +219,9 @@ def _solve_direct(fe: FixedEffects, w: np.ndarray, b: np.ndarray) -> np.ndarray 
     others' block :math:`A_{rr}` and the coupling :math:`B = A_{rb}`:
     :math:`S a_r = b_r - B d^{-1} b_b` with :math:`S = A_{rr} - B d^{-1} B^\top`, then
     :math:`a_b = (b_b - B^\top a_r)/d`. :math:`S` is singular along the normalisations of
-    the factors; it is factorised with a ridge of :math:`10^{-11}\max (A_{rr})_{jj}` and the
-    solution polished by iterative refinement (consistent systems converge to a solution).
+    the factors; it is factorised by Cholesky with complete pivoting (LAPACK ``pstrf``),
+    which stops at the numerical rank (pivots below :math:`10^{-12}\max (A_{rr})_{jj}`), and
+    the remaining pivots are set to zero: an exact solution of a consistent system.
     Returns ``None`` when the factorisation fails (the caller then uses CG).
     """
     sizes = fe.sizes
@@ -237,11 +239,13 @@ def _solve_direct(fe: FixedEffects, w: np.ndarray, b: np.ndarray) -> np.ndarray 
         object.__setattr__(fe, "_direct_factor", (key, plan))
     else:
         plan = cached[1]
-    s_mat, factor, scaled, back, inv_d, where = plan
+    _, factor, scaled, back, inv_d, where = plan
     rr = b_r - scaled @ b_b
-    a_r = scipy.linalg.cho_solve(factor, rr, check_finite=False)
-    for _ in range(3):  # iterative refinement against the unregularised complement
-        a_r += scipy.linalg.cho_solve(factor, rr - s_mat @ a_r, check_finite=False)
+    a_r = np.zeros_like(rr)
+    piv, upper = factor
+    rank = upper.shape[0]
+    step = scipy.linalg.solve_triangular(upper, rr[piv[:rank]], trans="T", check_finite=False)
+    a_r[piv[:rank]] = scipy.linalg.solve_triangular(upper, step, check_finite=False)
     a_b = (b_b - back @ a_r) * inv_d[:, None]
     out = np.empty_like(b)
     for f in others:
@@ -275,9 +279,9 @@ def _direct_factor(fe: FixedEffects, w: np.ndarray, big: int,
             dense = mat.toarray()
             s_mat[where[f], where[h]] += dense
             s_mat[where[h], where[f]] += dense.T
-    # ridge relative to the complement's scale before elimination (the eliminated part can
-    # cancel a diagonal entry down to rounding, e.g. a factor with a single level)
-    ridge = 1e-11 * max(float(np.max(np.diag(s_mat), initial=0.0)), 1e-300)
+    # rank threshold relative to the complement's scale before elimination (the eliminated
+    # part can cancel a diagonal entry down to rounding, e.g. a factor with a single level)
+    tol_rank = 1e-12 * max(float(np.max(np.diag(s_mat), initial=0.0)), 1e-300)
     d = diag[big]
     inv_d = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 0.0)
     cpl = sp.vstack([coupling[f] for f in others]).tocsr()
@@ -290,11 +294,13 @@ def _direct_factor(fe: FixedEffects, w: np.ndarray, big: int,
         scaled = (cpl @ sp.diags(inv_d)).tocsr()
         s_mat -= (scaled @ cpl.T).toarray()
         back = cpl.T.tocsr()
-    try:
-        factor = scipy.linalg.cho_factor(s_mat + ridge * np.eye(m), check_finite=False)
-    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+    # Cholesky with complete pivoting: P^T S P = U^T U on the leading `rank` pivots; the
+    # trailing ones (the normalisations) are set to zero, which solves a consistent system
+    c, piv, rank, info = scipy.linalg.lapack.dpstrf(s_mat, lower=0, tol=tol_rank)
+    if info < 0 or rank == 0:
         return None
-    return s_mat, factor, scaled, back, inv_d, where
+    upper = np.triu(c[:rank, :rank])
+    return s_mat, (piv - 1, upper), scaled, back, inv_d, where
 
 
 def _group_sums(codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
@@ -313,6 +319,7 @@ def demean(
     tol: float = 1e-12,
     maxiter: int = 10_000,
     start: np.ndarray | None = None,
+    method: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, int, bool]:
     r"""Project the columns of ``x`` off the fixed effects (fast core).
 
@@ -331,6 +338,8 @@ def demean(
         Maximum conjugate-gradient iterations.
     start : numpy.ndarray, optional
         Warm start for the stacked fixed-effect coefficients, shape ``(sum(sizes), k)``.
+    method : {"auto", "cg", "direct"}
+        Solver of the normal equations (see :func:`solve_normal`).
 
     Returns
     -------
@@ -368,7 +377,8 @@ def demean(
         return (out.ravel() if one_d else out), coef, 0, True
     b = np.vstack([_group_sums(c, g, xm * w[:, None])
                    for c, g in zip(fe.codes, fe.sizes, strict=True)])
-    coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start)
+    coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
+                                       method=method)
     out = xm.copy()
     offsets = np.cumsum((0, *fe.sizes))
     for f, codes in enumerate(fe.codes):  # subtract D @ coef factor by factor (gathers)
@@ -434,9 +444,19 @@ def solve_normal(
     if method not in ("auto", "cg", "direct"):
         raise ValueError(f"method must be 'auto', 'cg' or 'direct', got {method!r}")
     if method == "direct" or (method == "auto" and fe.direct_cost() is not None):
-        coef = _solve_direct(fe, np.asarray(weights, dtype=float), b)
-        if coef is not None:
-            return coef, 0, True
+        a_mat = fe.normal_matrix(np.asarray(weights, dtype=float))
+        direct = _solve_direct(fe, np.asarray(weights, dtype=float), b)
+        if direct is not None:
+            # accept the direct solution when it meets the tolerance (it does unless the
+            # complement is nearly singular, e.g. under separation); else polish it by CG
+            res = b - a_mat @ direct
+            diag = a_mat.diagonal()
+            inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
+            rz = np.einsum("ij,ij->j", res, res * inv_m[:, None])
+            bn = np.einsum("ij,ij->j", b, b * inv_m[:, None])
+            if np.all(rz <= tol**2 * np.where(bn > 0, bn, 1.0)):
+                return direct, 0, True
+            start = direct
     a_mat = fe.normal_matrix(np.asarray(weights, dtype=float))
     diag = a_mat.diagonal()
     inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)

@@ -115,12 +115,13 @@ class _CountModel:
         """
         return self._fit_full(data)[0]
 
-    def _fit_full(self, data: pd.DataFrame, *,
-                  allow_empty: bool = False) -> tuple[CountResults, dict[str, Any]]:
+    def _fit_full(self, data: pd.DataFrame, *, allow_empty: bool = False,
+                  solver: str = "cg") -> tuple[CountResults, dict[str, Any]]:
         """:meth:`fit`, also returning the IRLS arrays of the final fit.
 
         For estimators built on this one, such as the cohort event study; ``allow_empty``
-        accepts a model whose only terms are the absorbed fixed effects.
+        accepts a model whose only terms are the absorbed fixed effects; ``solver`` is the
+        fixed-effect solver of :func:`~sahelmodel.regression._irls.fit_irls`.
         """
         if self.formula is None:
             raise ValueError("this specification has no formula; use fit_arrays(y, x, ...)")
@@ -151,7 +152,8 @@ class _CountModel:
         else:
             clusters = []
         fit = self._estimate(y, x, names, fe_raw, parsed.fe_names, off, expo, pw, clusters,
-                             data.index[keep], data.index[~keep], allow_empty=allow_empty)
+                             data.index[keep], data.index[~keep], allow_empty=allow_empty,
+                             solver=solver)
         predictor = _Predictor(spec, parsed, fit.pop("_fe_maps"), self.offset, self.exposure)
         extras = fit.pop("_extras")
         extras["keep"] = keep
@@ -227,7 +229,8 @@ class _CountModel:
                   fe_raw: list[np.ndarray], fe_names: list[str], off: np.ndarray | None,
                   expo: np.ndarray | None, pw: np.ndarray | None,
                   clusters: list[np.ndarray], labels: pd.Index,
-                  missing_labels: pd.Index, allow_empty: bool = False) -> dict[str, Any]:
+                  missing_labels: pd.Index, allow_empty: bool = False,
+                  solver: str = "cg") -> dict[str, Any]:
         n = y.size
         if (y < 0).any():
             i = int(np.flatnonzero(y < 0)[0])
@@ -268,7 +271,8 @@ class _CountModel:
                 res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
                                prior_weights=pwa, dispersion=self._dispersion_setting(),
                                tol=self.tol, maxiter=self.maxiter,
-                               stop_on_separation=not checked_ir, check_collinear=True)
+                               stop_on_separation=not checked_ir, check_collinear=True,
+                               solver=solver)
             except CollinearColumns as exc:
                 collinear.extend(nm for nm, bad in zip(kept_names, exc.mask, strict=True) if bad)
                 continue
