@@ -77,7 +77,10 @@ def run_fixest(data: Any, call: str, *, coef: str = "coef(res)", repeats: int = 
         out = subprocess.run(["Rscript", str(script)], capture_output=True, text=True,
                              env=env, timeout=3600, check=False)
     if out.returncode != 0:
-        raise PeerUnavailable(f"fixest failed: {out.stderr.strip().splitlines()[-1:]}")
+        last = (out.stderr.strip().splitlines() or ["no message"])[-1]
+        how = (f"killed by signal {-out.returncode} (e.g. out of memory)" if out.returncode < 0
+               else f"exit {out.returncode}")
+        raise PeerUnavailable(f"fixest failed ({how}): {last}")
     seconds = next(float(line.split()[1]) for line in out.stdout.splitlines()
                    if line.startswith("SECONDS"))
     _CACHE[cache_key] = Timed(seconds)
