@@ -54,12 +54,14 @@ def machine_report() -> dict[str, str]:
 
 def markdown_table(records: list[dict], growth: list[dict], meta: dict[str, str]) -> str:
     """The README benchmark table: one row per case, size and peer, and the growth exponents."""
-    lines = ["| case | size | sahelmodel s | peer | peer s | ratio (peer / ours) |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| case | size | sahelmodel s (CPU s) | peer | peer s (CPU s) | ratio wall | "
+             "ratio CPU |", "|---|---|---|---|---|---|---|"]
     for r in records:
-        lines.append(f"| {r['name']} | {r['size']} | {_fmt(r['seconds'], '.3f')} | "
-                     f"{r['peer'] or '-'} | {_fmt(r['peer_seconds'], '.3f')} | "
-                     f"{_fmt(r['ratio'], '.2f')}{' ' + r['note'] if r.get('note') else ''} |")
+        lines.append(f"| {r['name']} | {r['size']} | {_fmt(r['seconds'], '.3f')} "
+                     f"({_fmt(r.get('cpu_seconds'), '.3f')}) | {r['peer'] or '-'} | "
+                     f"{_fmt(r['peer_seconds'], '.3f')} ({_fmt(r.get('peer_cpu_seconds'), '.3f')})"
+                     f" | {_fmt(r['ratio'], '.2f')} | {_fmt(r.get('cpu_ratio'), '.2f')}"
+                     f"{' ' + r['note'] if r.get('note') else ''} |")
     if growth:
         lines += ["", "| growth case | sizes N | CPU s | exponent a (t ∝ N^a) |",
                   "|---|---|---|---|"]
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"# {key}: {value}")
     records = []
     header = (f"{'case':<20} {'size':>16} {'seconds':>10} {'cpu s':>8} {'peer':<12} "
-              f"{'peer s':>10} {'ratio':>8}")
+              f"{'peer s':>10} {'ratio':>8} {'peer cpu':>9} {'cpu ratio':>9}")
     print(header)
     print("-" * len(header))
     if args.max_n is not None:
@@ -119,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{rec.name:<20} {rec.size!s:>16} {rec.seconds:>10.4f} "
                   f"{_fmt(rec.cpu_seconds, '>8.3f'):>8} {rec.peer or '-':<12} "
                   f"{_fmt(rec.peer_seconds, '>10.4f'):>10} "
-                  f"{_fmt(rec.ratio, '>8.2f'):>8} {rec.note}", flush=True)
+                  f"{_fmt(rec.ratio, '>8.2f'):>8} {_fmt(rec.peer_cpu_seconds, '>9.3f'):>9} "
+                  f"{_fmt(rec.cpu_ratio, '>9.2f'):>9} {rec.note}", flush=True)
     growth = []
     if not args.no_growth:
         for name in names:

@@ -5,6 +5,10 @@ prepares its input once per size (``setup``), then the harness times ``run`` (sa
 every peer on that same input, alternating them so that machine noise hits both alike, and
 records the medians.
 
+Wall and CPU time are both recorded (``ratio`` from wall time, ``cpu_ratio`` from CPU time,
+which the other users of a shared machine disturb least; a subprocess peer reports its own
+CPU time).
+
 Threads: every timed call, ours and the in-process peers', runs under
 ``threadpoolctl.threadpool_limits(1)`` (BLAS and OpenMP pools pinned to one thread), and the
 environment variables ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``,
@@ -62,6 +66,7 @@ class Timed:
     """Returned by a peer that times itself (e.g. R in a subprocess): its median seconds."""
 
     seconds: float
+    cpu_seconds: float | None = None
 
 
 class PeerUnavailable(RuntimeError):
@@ -120,6 +125,14 @@ class Record:
     ratio: float | None
     note: str = ""
     cpu_seconds: float | None = None
+    peer_cpu_seconds: float | None = None
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """``peer_cpu_seconds / cpu_seconds``: the ratio a loaded machine disturbs least."""
+        if self.cpu_seconds and self.peer_cpu_seconds is not None:
+            return self.peer_cpu_seconds / self.cpu_seconds
+        return None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON record ``{"name", "size", "seconds", "peer", "peer_seconds", "ratio"}``."""
@@ -131,6 +144,8 @@ class Record:
             "peer_seconds": self.peer_seconds,
             "ratio": self.ratio,
             "cpu_seconds": self.cpu_seconds,
+            "peer_cpu_seconds": self.peer_cpu_seconds,
+            "cpu_ratio": self.cpu_ratio,
         }
         if self.note:
             out["note"] = self.note
@@ -155,7 +170,7 @@ def _timed(fn: Callable[..., Any], *args: Any) -> tuple[float, float]:
         out = fn(*args)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     if isinstance(out, Timed):
-        return out.seconds, out.seconds
+        return out.seconds, out.cpu_seconds if out.cpu_seconds is not None else out.seconds
     return wall, cpu
 
 
@@ -182,12 +197,15 @@ def run_case(case: Case, *, quick: bool) -> list[Record]:
         ours: list[float] = []
         ours_cpu: list[float] = []
         theirs: dict[str, list[float]] = {p: [] for p in peers}
+        theirs_cpu: dict[str, list[float]] = {p: [] for p in peers}
         for _ in range(repeats):
             wall, cpu = _timed(case.run, state)
             ours.append(wall)
             ours_cpu.append(cpu)
             for peer, fn in peers.items():
-                theirs[peer].append(_timed(fn, state)[0])
+                p_wall, p_cpu = _timed(fn, state)
+                theirs[peer].append(p_wall)
+                theirs_cpu[peer].append(p_cpu)
         med = statistics.median(ours)
         cpu_med = statistics.median(ours_cpu)
         if not case.peers:
@@ -196,7 +214,8 @@ def run_case(case: Case, *, quick: bool) -> list[Record]:
             if peer in theirs:
                 peer_med = statistics.median(theirs[peer])
                 records.append(Record(case.name, size, med, peer, peer_med, peer_med / med,
-                                      cpu_seconds=cpu_med))
+                                      cpu_seconds=cpu_med,
+                                      peer_cpu_seconds=statistics.median(theirs_cpu[peer])))
             else:
                 records.append(Record(case.name, size, med, peer, None, None, notes[peer],
                                       cpu_seconds=cpu_med))

@@ -1,12 +1,13 @@
 """R's fixest as a benchmark peer, run through ``Rscript`` in a subprocess.
 
 The data go to R as a CSV file written once per input (``data.table::fread``); R fits once to
-warm up, then times ``repeats`` fits with ``system.time`` and prints the median elapsed
-seconds, which the harness records as the peer's time (:class:`~benchmarks.harness.Timed`):
-R's start-up and the file transfer are not counted. fixest runs with
-``setFixest_nthreads(1)`` and the subprocess inherits ``OMP_NUM_THREADS=1``. Where ``Rscript``
-or fixest is missing the peer raises :class:`~benchmarks.harness.PeerUnavailable` (install
-fixest from ``../shared/r/`` with its ``install.sh``).
+warm up, then times ``repeats`` fits with ``system.time`` and prints the median elapsed and
+CPU seconds, which the harness records as the peer's time
+(:class:`~benchmarks.harness.Timed`): R's start-up and the file transfer are not counted.
+fixest runs with ``setFixest_nthreads(1)`` and the subprocess inherits
+``OMP_NUM_THREADS=1``. Where ``Rscript`` or fixest is missing the peer raises
+:class:`~benchmarks.harness.PeerUnavailable` (install fixest from ``../shared/r/`` with its
+``install.sh``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ setFixest_nthreads(1); setDTthreads(1)
 d <- fread("{path}")
 fit <- function() {call}
 invisible(fit())
-times <- replicate({repeats}, system.time(fit())[["elapsed"]])
+times <- replicate({repeats}, {{t <- system.time(fit()); c(t[["elapsed"]],
+                                 t[["user.self"]] + t[["sys.self"]])}})
 res <- fit()
-cat("SECONDS", median(times), "\n")
+cat("SECONDS", median(times[1, ]), median(times[2, ]), "\n")
 cat("COEF", sprintf("%.12g", {coef}), "\n")
 """
 
@@ -81,7 +83,7 @@ def run_fixest(data: Any, call: str, *, coef: str = "coef(res)", repeats: int = 
         how = (f"killed by signal {-out.returncode} (e.g. out of memory)" if out.returncode < 0
                else f"exit {out.returncode}")
         raise PeerUnavailable(f"fixest failed ({how}): {last}")
-    seconds = next(float(line.split()[1]) for line in out.stdout.splitlines()
-                   if line.startswith("SECONDS"))
-    _CACHE[cache_key] = Timed(seconds)
+    wall, cpu = next((float(line.split()[1]), float(line.split()[2]))
+                     for line in out.stdout.splitlines() if line.startswith("SECONDS"))
+    _CACHE[cache_key] = Timed(wall, cpu)
     return _CACHE[cache_key]
