@@ -4,8 +4,10 @@ What it shows
 -------------
 Left: for every benchmark case, the ratio ``peer seconds / sahelmodel seconds`` (above 1:
 sahelmodel is faster) at the largest size where the peer ran, for each peer measured in the
-same run (statsmodels, pyfixest, tick, the slow reference implementations). Right: run time of
-each core against problem size, log-log.
+same run (R's fixest, statsmodels, pyfixest, tick, the slow reference implementations).
+Right: growth, the CPU time of each core at three sizes over a decade (log-log) with the
+fitted exponent a of t ∝ N^a in the legend (the cases' single sizes when
+the records hold no growth series).
 
 What it reproduces
 ------------------
@@ -75,6 +77,10 @@ def run_benchmarks(mode: str, cases: list[str]) -> pd.DataFrame:
     records = []
     for name in names:
         records.extend(r.as_dict() for r in harness.run_case(found[name], quick=mode == "quick"))
+        growth = getattr(harness, "run_growth", None)
+        g = growth(found[name], quick=mode == "quick") if growth else None
+        if g is not None:
+            records.extend(g.as_records())
     return pd.DataFrame.from_records(records)
 
 
@@ -115,15 +121,24 @@ def plot(records: pd.DataFrame, out_dir: Path) -> None:
         ax_ratio.text(0.5, 0.5, "no peer was available", ha="center", transform=ax_ratio.transAxes)
     ax_ratio.set_xlabel("peer seconds / sahelmodel seconds (log; > 1 = faster)")
     ax_ratio.set_title("Speed against peers (largest size run)")
-    own = records.drop_duplicates(subset=["name", "size"] if "size" in records else ["name"])
+    sizes = records["size"].astype(str) if "size" in records else pd.Series("", records.index)
+    own = records.loc[~pd.DataFrame({"n": records["name"], "s": sizes}).duplicated()]
+    if "growth_exponent" in own:  # growth series (three sizes over a decade) when present
+        growth = own[own["growth_exponent"].notna()]
+        own = growth if len(growth) else own
     for name, group in own.groupby("name", sort=True):
         xs = [_size_value(s, i) for i, s in enumerate(group["size"])]
-        ax_size.plot(xs, group["seconds"], "o-", ms=3, label=name)
+        ys = group["cpu_seconds"] if "growth_exponent" in group and \
+            group["growth_exponent"].notna().all() else group["seconds"]
+        label = name
+        if "growth_exponent" in group and group["growth_exponent"].notna().all():
+            label = f"{name.removesuffix(' (growth)')}: a = {group['growth_exponent'].iloc[0]:.2f}"
+        ax_size.plot(xs, ys, "o-", ms=3, label=label)
     ax_size.set_xscale("log")
     ax_size.set_yscale("log")
-    ax_size.set_xlabel("problem size")
-    ax_size.set_ylabel("seconds (median of repeats)")
-    ax_size.set_title("Run time against problem size")
+    ax_size.set_xlabel("problem size N (rows or events)")
+    ax_size.set_ylabel("seconds (median; CPU for growth series)")
+    ax_size.set_title("Growth: run time against size, t ∝ N^a")
     ax_size.legend(fontsize="xx-small", ncol=2, frameon=False)
     save_figure(fig, out_dir, FIGURE)
 

@@ -9,6 +9,9 @@ and periods, run on the same input.
 ``dyad_panel``: :func:`sahelmodel.dyad_panel` (weekly, observed risk set, lag 1, network
 covariates) against :func:`sahelmodel.panels._reference.reference_dyad_panel` on the same input.
 
+Growth (events): the network build at 1e5, 3e5 and 1e6 events (1,000 actors, ten years),
+the dyad panel at 3e3, 1e4 and 3e4 events (full sizes).
+
 Run ``python -m benchmarks.cases.network`` for peak memory (tracemalloc) of the full network
 build compared with a dense actors × actors × periods float64 array.
 """
@@ -68,6 +71,8 @@ CASES = [
         run=_network_run,
         peers={"reference": _network_reference},
         repeats={"quick": 2, "full": 2},
+        growth={"quick": [2_000, 6_000, 20_000], "full": [100_000, 300_000, 1_000_000]},
+        size_n=float,
     ),
     Case(
         name="dyad_panel",
@@ -76,6 +81,8 @@ CASES = [
         run=_panel_run,
         peers={"reference": _panel_reference},
         repeats={"quick": 2, "full": 2},
+        growth={"quick": [300, 1_000, 3_000], "full": [3_000, 10_000, 30_000]},
+        size_n=float,
     ),
 ]
 

@@ -24,8 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+import scipy.linalg
+import scipy.linalg.lapack
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
@@ -34,6 +37,7 @@ __all__ = [
     "demean",
     "demean_map",
     "demean_reference",
+    "solve_normal",
 ]
 
 
@@ -135,6 +139,33 @@ class FixedEffects:
                            mat, mat.T))
         return _NormalMatrix(diag, blocks)
 
+    def direct_cost(self) -> float | None:
+        """Estimated flops of one direct solve (see :func:`solve_normal`).
+
+        ``None`` when the direct solver is not worth it (one factor, too many levels outside
+        the largest factor, or a complement too expensive to form).
+        """
+        return self._direct_cost
+
+    @cached_property
+    def _direct_cost(self) -> float | None:
+        if self.n_factors < 2:
+            return None
+        big = int(np.argmax(self.sizes))
+        m = int(sum(self.sizes)) - self.sizes[big]
+        if m > _DIRECT_MAX_LEVELS:
+            return None
+        deg = np.zeros(self.sizes[big])
+        for f, h, _, indices, indptr in self._pair_blocks:
+            if f == big:
+                deg += np.diff(indptr)
+            elif h == big:
+                deg += np.bincount(indices, minlength=self.sizes[big])
+        sparse_cost = float(np.dot(deg, deg))
+        dense_cost = m * m * self.sizes[big] / 20.0  # BLAS runs far faster per flop
+        cost = min(sparse_cost, dense_cost) + m**3 / 3.0
+        return cost if cost <= _DIRECT_MAX_COST else None
+
     def rank(self) -> int:
         """Number of estimable fixed-effect parameters (column rank of :math:`D`).
 
@@ -177,6 +208,101 @@ class _NormalMatrix:
         return out
 
 
+_DIRECT_MAX_LEVELS = 2500
+_DIRECT_MAX_COST = 4e8
+
+
+def _solve_direct(fe: FixedEffects, w: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    r"""Exact solve of the normal equations by eliminating the largest factor.
+
+    With the largest factor's (diagonal) block :math:`A_{bb} = \operatorname{diag}(d)`, the
+    others' block :math:`A_{rr}` and the coupling :math:`B = A_{rb}`:
+    :math:`S a_r = b_r - B d^{-1} b_b` with :math:`S = A_{rr} - B d^{-1} B^\top`, then
+    :math:`a_b = (b_b - B^\top a_r)/d`. :math:`S` is singular along the normalisations of
+    the factors; it is factorised by Cholesky with complete pivoting (LAPACK ``pstrf``),
+    which stops at the numerical rank (pivots below :math:`10^{-12}\max (A_{rr})_{jj}`), and
+    the remaining pivots are set to zero: an exact solution of a consistent system.
+    Returns ``None`` when the factorisation fails (the caller then uses CG).
+    """
+    sizes = fe.sizes
+    big = int(np.argmax(sizes))
+    others = [f for f in range(fe.n_factors) if f != big]
+    offsets = np.cumsum((0, *sizes))
+    b_r = np.vstack([b[offsets[f]:offsets[f + 1]] for f in others])
+    b_b = b[offsets[big]:offsets[big + 1]]
+    key = hash(w.tobytes())
+    cached = fe.__dict__.get("_direct_factor")
+    if cached is None or cached[0] != key:
+        plan = _direct_factor(fe, w, big, others)
+        if plan is None:
+            return None
+        object.__setattr__(fe, "_direct_factor", (key, plan))
+    else:
+        plan = cached[1]
+    _, factor, scaled, back, inv_d, where = plan
+    rr = b_r - scaled @ b_b
+    a_r = np.zeros_like(rr)
+    piv, upper = factor
+    rank = upper.shape[0]
+    step = scipy.linalg.solve_triangular(upper, rr[piv[:rank]], trans="T", check_finite=False)
+    a_r[piv[:rank]] = scipy.linalg.solve_triangular(upper, step, check_finite=False)
+    a_b = (b_b - back @ a_r) * inv_d[:, None]
+    out = np.empty_like(b)
+    for f in others:
+        out[offsets[f]:offsets[f + 1]] = a_r[where[f]]
+    out[offsets[big]:offsets[big + 1]] = a_b
+    return out
+
+
+def _direct_factor(fe: FixedEffects, w: np.ndarray, big: int,
+                   others: list[int]) -> tuple[Any, ...] | None:
+    """Schur complement of the largest factor, factorised (see :func:`_solve_direct`)."""
+    sizes = fe.sizes
+    roff = np.cumsum((0, *[sizes[f] for f in others]))
+    where = {f: slice(int(roff[i]), int(roff[i + 1])) for i, f in enumerate(others)}
+    m = int(roff[-1])
+    diag = [np.bincount(c, weights=w, minlength=g) for c, g in zip(fe.codes, sizes,
+                                                                     strict=True)]
+    s_mat = np.zeros((m, m))
+    for f in others:
+        idx = np.arange(where[f].start, where[f].stop)
+        s_mat[idx, idx] = diag[f]
+    coupling: dict[int, sp.csr_matrix] = {}
+    for f, h, inv, indices, indptr in fe._pair_blocks:
+        data = np.bincount(inv, weights=w, minlength=len(indices))
+        mat = sp.csr_matrix((data, indices, indptr), shape=(sizes[f], sizes[h]))
+        if h == big:
+            coupling[f] = mat
+        elif f == big:
+            coupling[h] = mat.T.tocsr()
+        else:
+            dense = mat.toarray()
+            s_mat[where[f], where[h]] += dense
+            s_mat[where[h], where[f]] += dense.T
+    # rank threshold relative to the complement's scale before elimination (the eliminated
+    # part can cancel a diagonal entry down to rounding, e.g. a factor with a single level)
+    tol_rank = 1e-12 * max(float(np.max(np.diag(s_mat), initial=0.0)), 1e-300)
+    d = diag[big]
+    inv_d = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 0.0)
+    cpl = sp.vstack([coupling[f] for f in others]).tocsr()
+    if cpl.nnz > 0.2 * m * sizes[big]:
+        dense_c = cpl.toarray()
+        scaled: Any = dense_c * inv_d
+        s_mat -= scaled @ dense_c.T
+        back: Any = dense_c.T
+    else:
+        scaled = (cpl @ sp.diags(inv_d)).tocsr()
+        s_mat -= (scaled @ cpl.T).toarray()
+        back = cpl.T.tocsr()
+    # Cholesky with complete pivoting: P^T S P = U^T U on the leading `rank` pivots; the
+    # trailing ones (the normalisations) are set to zero, which solves a consistent system
+    c, piv, rank, info = scipy.linalg.lapack.dpstrf(s_mat, lower=0, tol=tol_rank)
+    if info < 0 or rank == 0:
+        return None
+    upper = np.triu(c[:rank, :rank])
+    return s_mat, (piv - 1, upper), scaled, back, inv_d, where
+
+
 def _group_sums(codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
     """Column-wise sums of ``values`` (n × k) within groups: a (size × k) array."""
     out = np.empty((size, values.shape[1]))
@@ -193,6 +319,7 @@ def demean(
     tol: float = 1e-12,
     maxiter: int = 10_000,
     start: np.ndarray | None = None,
+    method: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, int, bool]:
     r"""Project the columns of ``x`` off the fixed effects (fast core).
 
@@ -211,6 +338,8 @@ def demean(
         Maximum conjugate-gradient iterations.
     start : numpy.ndarray, optional
         Warm start for the stacked fixed-effect coefficients, shape ``(sum(sizes), k)``.
+    method : {"auto", "cg", "direct"}
+        Solver of the normal equations (see :func:`solve_normal`).
 
     Returns
     -------
@@ -246,11 +375,91 @@ def demean(
         coef = _group_sums(codes, size, xm * w[:, None]) / wsum[:, None]
         out = xm - coef[codes]
         return (out.ravel() if one_d else out), coef, 0, True
-    a_mat = fe.normal_matrix(w)
-    diag = a_mat.diagonal()
-    inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
     b = np.vstack([_group_sums(c, g, xm * w[:, None])
                    for c, g in zip(fe.codes, fe.sizes, strict=True)])
+    coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
+                                       method=method)
+    out = xm.copy()
+    offsets = np.cumsum((0, *fe.sizes))
+    for f, codes in enumerate(fe.codes):  # subtract D @ coef factor by factor (gathers)
+        out -= coef[offsets[f]:offsets[f + 1]][codes]
+    return (out.ravel() if one_d else out), coef, it, converged
+
+
+def solve_normal(
+    fe: FixedEffects,
+    weights: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    tol: float = 1e-12,
+    maxiter: int = 10_000,
+    start: np.ndarray | None = None,
+    method: str = "auto",
+) -> tuple[np.ndarray, int, bool]:
+    r"""Solve :math:`D^\top W D\, a = b` for any right-hand sides (CG or direct).
+
+    The system is singular (the factors overlap by constants); conjugate gradients converge
+    to a solution whenever the system is consistent, i.e. when every column of ``rhs`` is
+    orthogonal to the null space of :math:`D^\top W D` (true for :math:`b = D^\top W x`,
+    and for contrasts of levels that are estimable). An inconsistent column does not
+    converge, which ``converged`` reports.
+
+    Parameters
+    ----------
+    fe : FixedEffects
+    weights : numpy.ndarray
+        Positive weights of length ``n``.
+    rhs : numpy.ndarray
+        ``(sum(sizes), k)`` right-hand sides.
+    tol : float
+        Convergence when the preconditioned residual norm relative to that of ``rhs`` is
+        below ``tol`` for every column.
+    maxiter : int
+    start : numpy.ndarray, optional
+        Warm start, shape ``(sum(sizes), k)`` (conjugate gradients only).
+    method : {"auto", "cg", "direct"}
+        ``"direct"`` eliminates the largest factor exactly (its block of the normal matrix
+        is diagonal) and factorises the Schur complement on the other factors, a dense
+        matrix of side :math:`m` = their total number of levels; ``"auto"`` takes it when
+        :math:`m` and the cost of forming the complement are small (e.g. many units and a
+        few hundred periods, or many cohort × period cells), else conjugate gradients.
+
+    Returns
+    -------
+    coef : numpy.ndarray
+        ``(sum(sizes), k)``.
+    n_iter : int
+        Conjugate-gradient iterations (0 for the direct solver).
+    converged : bool
+
+    Examples
+    --------
+    >>> fe = FixedEffects.from_codes([np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])])
+    >>> a, _, ok = solve_normal(fe, np.ones(4), np.array([[1.0], [-1.0], [0.0], [0.0]]))
+    >>> ok, round(float(a[0, 0] - a[1, 0]), 12)  # contrast of the two first-factor levels
+    (True, 1.0)
+    """
+    b = np.asarray(rhs, dtype=float)
+    k = b.shape[1]
+    if method not in ("auto", "cg", "direct"):
+        raise ValueError(f"method must be 'auto', 'cg' or 'direct', got {method!r}")
+    if method == "direct" or (method == "auto" and fe.direct_cost() is not None):
+        a_mat = fe.normal_matrix(np.asarray(weights, dtype=float))
+        direct = _solve_direct(fe, np.asarray(weights, dtype=float), b)
+        if direct is not None:
+            # accept the direct solution when it meets the tolerance (it does unless the
+            # complement is nearly singular, e.g. under separation); else polish it by CG
+            res = b - a_mat @ direct
+            diag = a_mat.diagonal()
+            inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
+            rz = np.einsum("ij,ij->j", res, res * inv_m[:, None])
+            bn = np.einsum("ij,ij->j", b, b * inv_m[:, None])
+            if np.all(rz <= tol**2 * np.where(bn > 0, bn, 1.0)):
+                return direct, 0, True
+            start = direct
+    a_mat = fe.normal_matrix(np.asarray(weights, dtype=float))
+    diag = a_mat.diagonal()
+    inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
     coef = np.zeros((a_mat.shape[0], k)) if start is None else np.array(start, dtype=float)
     r = b - a_mat @ coef
     z = r * inv_m[:, None]
@@ -273,11 +482,7 @@ def demean(
         p = z + p * beta
         rz = rz_new
         converged = bool(np.all(rz <= tol**2 * bnorm))
-    out = xm.copy()
-    offsets = np.cumsum((0, *fe.sizes))
-    for f, codes in enumerate(fe.codes):  # subtract D @ coef factor by factor (gathers)
-        out -= coef[offsets[f]:offsets[f + 1]][codes]
-    return (out.ravel() if one_d else out), coef, it, converged
+    return coef, it, converged
 
 
 def demean_map(

@@ -254,11 +254,12 @@ def separated_ir(y: np.ndarray, x: np.ndarray, fe: FixedEffects, *, maxiter: int
         return np.zeros(y.size, dtype=bool), True
     for heavy in (1e8, 1e10, 1e12):
         w = np.where(zero, 1.0, heavy)
-        xt = demean(x, fe, w)[0] if x.shape[1] else np.zeros((y.size, 0))
+        # (conjugate gradients: weights spanning 1 .. 1e12 defeat the direct solver's ridge)
+        xt = demean(x, fe, w, method="cg")[0] if x.shape[1] else np.zeros((y.size, 0))
         u = zero.astype(float)
         start = None
         for _ in range(maxiter):
-            ut, start, _, _ = demean(u, fe, w, start=start, tol=1e-14)
+            ut, start, _, _ = demean(u, fe, w, start=start, tol=1e-14, method="cg")
             resid = ut - xt @ _wls(xt, ut, w) if xt.shape[1] else ut
             fit = u - resid
             if np.abs(fit[~zero]).max(initial=0.0) > tol / 10:
@@ -288,6 +289,7 @@ def fit_irls(
     maxiter: int = 200,
     stop_on_separation: bool = False,
     check_collinear: bool = False,
+    solver: str = "cg",
 ) -> IRLSFit:
     """Fit a log-link count model by IRLS with absorbed fixed effects.
 
@@ -319,6 +321,12 @@ def fit_irls(
         in-order Gram-Schmidt residual norm of the weighted projected column, relative to the
         column's weighted norm, is at most ``1e-9`` (exact collinearity does not depend on
         the weights, so the first iteration's projection serves).
+    solver : {"cg", "auto", "direct"}
+        Solver of the fixed-effect normal equations (see
+        :func:`~sahelmodel.regression._demean.solve_normal`). Conjugate gradients with warm
+        starts keep the nearly unidentified directions of a nearly separated fit where they
+        were; a direct solve recomputes them each iteration, which can stall convergence, so
+        a fit not converged after 25 iterations continues with conjugate gradients.
 
     Returns
     -------
@@ -355,11 +363,19 @@ def fit_irls(
         w = w * pw
         z = eta - off + score * pw / w
         cols = np.column_stack([z, x])
+        if it > 25:
+            solver = "cg"
         # inexact inner solves while far from the optimum, tight ones near it (as ppmlhdfe)
         inner_tol = float(np.clip(1e-3 * deta, 1e-12, 1e-6)) if it > 1 else 1e-6
         if it == 1 and check_collinear:
             inner_tol = 1e-12
-        tilde, start, _, _ = demean(cols, fe, w, start=start, tol=inner_tol)
+        tilde, start, n_cg, _ = demean(cols, fe, w, start=start, tol=inner_tol, method=solver)
+        if n_cg == 0 and inner_tol > 1e-12 and it > 1 and fe.n_factors > 1 \
+                and fe.direct_cost() is None:
+            # the warm start already met the loose tolerance: this step would not move, so
+            # solve tightly now rather than spend an iteration learning it
+            inner_tol = 1e-12
+            tilde, start, _, _ = demean(cols, fe, w, start=start, tol=inner_tol, method=solver)
         if it == 1 and check_collinear and k:
             mask = _collinear_mask(x, tilde[:, 1:], w)
             if mask.any():
@@ -385,7 +401,8 @@ def fit_irls(
         dll = abs(ll_new - ll) / (abs(ll_new) + 0.1) if np.isfinite(ll) else np.inf
         ddisp = abs(np.log(disp / old_disp)) if estimate_disp else 0.0
         ll = ll_new
-        if dll < tol and deta < 1e-8 and ddisp < 1e-8 and it > 1:
+        # (a loose inner solve can leave eta unchanged: only a tight one certifies the step)
+        if dll < tol and deta < 1e-8 and ddisp < 1e-8 and it > 1 and inner_tol <= 1e-9:
             converged = True
             break
         if (stop_on_separation and it >= 8 and zero.any()
@@ -396,7 +413,7 @@ def fit_irls(
     score, w = score_weight(y, mu, family, disp)
     w = w * pw
     z = eta - off + score * pw / w
-    tilde, _, _, dconv = demean(np.column_stack([z, x]), fe, w, start=start)
+    tilde, _, _, dconv = demean(np.column_stack([z, x]), fe, w, start=start, method=solver)
     beta = _wls(tilde[:, 1:], tilde[:, 0], w)
     fe_values = eta - off - x @ beta
     return IRLSFit(beta=beta, eta=eta, mu=mu, dispersion=disp, x_tilde=tilde[:, 1:],

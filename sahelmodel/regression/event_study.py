@@ -53,6 +53,7 @@ from scipy import stats
 
 from sahelmodel._inference import critical_value
 from sahelmodel._summary import Summary
+from sahelmodel.regression._cohort import fit_cohort
 from sahelmodel.regression.models import NegativeBinomial, Poisson
 from sahelmodel.regression.results import CountResults
 
@@ -347,29 +348,33 @@ def event_study(
     if not (pd.to_numeric(panel[event]) > 0).any():
         raise ValueError(f"event column {event!r} has no events")
     frame = panel.reset_index(drop=True)
-    if method == "twfe":
-        d = event_time_columns(frame, event=event, unit=unit, time=time, window=(lo, hi))
-        terms = list(d.columns)
-        weights_of = None
-    else:
-        d, terms, weights_of = _cohort_columns(frame, event=event, unit=unit, time=time,
-                                               window=(lo, hi))
-    data = pd.concat([frame, d], axis=1)
+    mask = None
     if rows is not None:
         mask = np.asarray(rows, dtype=bool)
         if mask.shape != (len(frame),):
             raise ValueError(f"rows must be a boolean mask of length {len(frame)}")
-        data = data[mask]
-        d = d[mask]
-    rhs = " + ".join([*terms, *controls])
-    formula = f"{outcome} ~ {rhs}" + (" | " + " + ".join(fixed_effects) if fixed_effects else "")
     kw: dict[str, Any] = {"exposure": exposure}
     if cluster is not None:
         kw.update(cov="cluster", cluster=cluster)
-    spec = Poisson(formula, **kw) if model == "poisson" else NegativeBinomial(formula, **kw)
-    fit = spec.fit(data)
     horizons = [k for k in range(lo, hi + 1) if k != -1]
-    if method == "twfe":
+    if method == "cohort":
+        est, v, fit, in_window_all = fit_cohort(
+            frame, outcome=outcome, event=event, unit=unit, time=time, window=(lo, hi),
+            model=model, fixed_effects=tuple(fixed_effects), controls=tuple(controls),
+            spec_kwargs=kw, rows=mask)
+        term_labels = [f"{event}[k={k}]" for k in horizons]
+        in_window = pd.Series(in_window_all, index=frame.index)
+    else:
+        d = event_time_columns(frame, event=event, unit=unit, time=time, window=(lo, hi))
+        data = pd.concat([frame, d], axis=1)
+        if mask is not None:
+            data = data[mask]
+            d = d[mask]
+        rhs = " + ".join([*d.columns, *controls])
+        formula = f"{outcome} ~ {rhs}" + (" | " + " + ".join(fixed_effects)
+                                          if fixed_effects else "")
+        spec = Poisson(formula, **kw) if model == "poisson" else NegativeBinomial(formula, **kw)
+        fit = spec.fit(data)
         names = [_name(event, k) for k in horizons]
         missing = [nm for nm in names if nm not in fit.params.index]
         if missing:
@@ -378,11 +383,7 @@ def event_study(
         est = fit.params[names].to_numpy()
         v = fit.cov.loc[names, names].to_numpy()
         term_labels = names
-    else:
-        w = weights_of(list(fit.params.index), horizons)
-        est = w @ fit.params.to_numpy()
-        v = w @ fit.cov.to_numpy() @ w.T
-        term_labels = [f"{event}[k={k}]" for k in horizons]
+        in_window = pd.Series((d.to_numpy() != 0).any(axis=1), index=d.index)
     se = np.sqrt(np.clip(np.diag(v), 0.0, None))
     q = critical_value(level)
     table = pd.DataFrame({"term": term_labels, "estimate": est, "std_error": se,
@@ -390,7 +391,6 @@ def event_study(
                           "upper": np.exp(est + q * se),
                           "binned": [k in (lo, hi) for k in horizons]},
                          index=pd.Index(horizons, name="horizon"))
-    in_window = pd.Series((d.to_numpy() != 0).any(axis=1), index=d.index)
     fitted = fit.fitted
     outside = ~in_window.loc[fitted.index].to_numpy()
     base = float(fitted.to_numpy()[outside].mean()) if outside.any() else float("nan")
@@ -399,46 +399,3 @@ def event_study(
         fit=fit, method=method, level=level, window=(lo, hi), baseline_rate=base,
         dispersion=fit.dispersion)
 
-
-def _cohort_columns(frame: pd.DataFrame, *, event: str, unit: str, time: str,
-                    window: tuple[int, int]) -> tuple[pd.DataFrame, list[str], Any]:
-    """Cohort × relative-period indicators and the horizon aggregation weights."""
-    lo, hi = window
-    t = pd.to_numeric(frame[time]).to_numpy().astype(np.int64)
-    ev = pd.to_numeric(frame[event]).to_numpy() > 0
-    first = pd.Series(np.where(ev, t, np.iinfo(np.int64).max)).groupby(
-        frame[unit].to_numpy()).transform("min").to_numpy()
-    treated = first < np.iinfo(np.int64).max
-    if treated.all():
-        raise ValueError("method='cohort' needs units that never have an event (controls)")
-    rel = np.where(treated, t - first, 0)
-    cohorts = np.unique(first[treated])
-    cols: dict[str, np.ndarray] = {}
-    counts: dict[str, tuple[int, int]] = {}
-    for g in cohorts:  # loop over cohort × relative-period cells, vectorised over the panel
-        in_g = treated & (first == g)
-        for r in np.unique(rel[in_g]):
-            if r == -1:
-                continue
-            ind = in_g & (rel == r)
-            name = f"{event}_g{g}_r{r}".replace("-", "m")
-            cols[name] = ind.astype(float)
-            counts[name] = (int(np.clip(r, lo, hi)), int(ind.sum()))
-    if len(cols) > 3000:
-        raise ValueError(f"{len(cols)} cohort × horizon cells: too many for method='cohort'; "
-                         "use coarser periods or a narrower window")
-    names = list(cols)
-
-    def weights_of(params: list[str], horizons: list[int]) -> np.ndarray:
-        w = np.zeros((len(horizons), len(params)))
-        pos = {p: j for j, p in enumerate(params)}
-        for i, k in enumerate(horizons):
-            cells = [(nm, c) for nm, (kk, c) in counts.items() if kk == k and nm in pos]
-            if not cells:
-                raise ValueError(f"no estimable cohort cell at horizon {k}; narrow the window")
-            total = sum(c for _, c in cells)
-            for nm, c in cells:
-                w[i, pos[nm]] = c / total
-        return w
-
-    return pd.DataFrame(cols, index=frame.index), names, weights_of

@@ -116,6 +116,16 @@ class _CountModel:
         -------
         CountResults
         """
+        return self._fit_full(data)[0]
+
+    def _fit_full(self, data: pd.DataFrame, *, allow_empty: bool = False,
+                  solver: str = "cg") -> tuple[CountResults, dict[str, Any]]:
+        """:meth:`fit`, also returning the IRLS arrays of the final fit.
+
+        For estimators built on this one, such as the cohort event study; ``allow_empty``
+        accepts a model whose only terms are the absorbed fixed effects; ``solver`` is the
+        fixed-effect solver of :func:`~sahelmodel.regression._irls.fit_irls`.
+        """
         if self.formula is None:
             raise ValueError("this specification has no formula; use fit_arrays(y, x, ...)")
         self._check()
@@ -145,9 +155,12 @@ class _CountModel:
         else:
             clusters = []
         fit = self._estimate(y, x, names, fe_raw, parsed.fe_names, off, expo, pw, clusters,
-                             data.index[keep], data.index[~keep])
+                             data.index[keep], data.index[~keep], allow_empty=allow_empty,
+                             solver=solver)
         predictor = _Predictor(spec, parsed, fit.pop("_fe_maps"), self.offset, self.exposure)
-        return CountResults(**fit, formula=self.formula, _predictor=predictor)
+        extras = fit.pop("_extras")
+        extras["keep"] = keep
+        return CountResults(**fit, formula=self.formula, _predictor=predictor), extras
 
     def fit_arrays(
         self,
@@ -211,6 +224,7 @@ class _CountModel:
             _column(None, offset, "offset", n), _column(None, exposure, "exposure", n),
             _column(None, weights, "weights", n), clusters, pd.RangeIndex(n), pd.Index([]))
         fit.pop("_fe_maps")
+        fit.pop("_extras")
         return CountResults(**fit, formula=None)
 
     # ------------------------------------------------------------------ core
@@ -218,7 +232,8 @@ class _CountModel:
                   fe_raw: list[np.ndarray], fe_names: list[str], off: np.ndarray | None,
                   expo: np.ndarray | None, pw: np.ndarray | None,
                   clusters: list[np.ndarray], labels: pd.Index,
-                  missing_labels: pd.Index) -> dict[str, Any]:
+                  missing_labels: pd.Index, allow_empty: bool = False,
+                  solver: str = "cg") -> dict[str, Any]:
         n = y.size
         if (y < 0).any():
             i = int(np.flatnonzero(y < 0)[0])
@@ -248,7 +263,7 @@ class _CountModel:
             ya, xa = y[active], x[active]
             fe = FixedEffects.from_codes([c[active] for c in fe_codes])
             keep_cols = [j for j in range(x.shape[1]) if names[j] not in collinear]
-            if not keep_cols:
+            if not keep_cols and not allow_empty:
                 raise ValueError("no regressor is left to estimate (all were constant within "
                                  "the fixed effects or collinear: "
                                  f"{', '.join(collinear) or 'none given'})")
@@ -259,7 +274,8 @@ class _CountModel:
                 res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
                                prior_weights=pwa, dispersion=self._dispersion_setting(),
                                tol=self.tol, maxiter=self.maxiter,
-                               stop_on_separation=not checked_ir, check_collinear=True)
+                               stop_on_separation=not checked_ir, check_collinear=True,
+                               solver=solver)
             except CollinearColumns as exc:
                 collinear.extend(nm for nm, bad in zip(kept_names, exc.mask, strict=True) if bad)
                 continue
@@ -340,6 +356,8 @@ class _CountModel:
             "fixed_effects": tuple(fe_names),
             "fitted": pd.Series(res.mu, index=labels[active], name="mu"),
             "_fe_maps": fe_args,
+            "_extras": {"irls": res, "fe": fe, "active": active.copy(), "x": xa,
+                        "offset": offset[active], "clusters": clus, "df_cov": df_cov},
         }
 
 
