@@ -156,8 +156,9 @@ def covariance(
     if len(clusters) == 2 and np.linalg.eigvalsh((v + v.T) / 2).min() < 0:
         warnings.warn("the two-way clustered covariance is not positive semi-definite; "
                       "some standard errors may be understated", RuntimeWarning, stacklevel=3)
-    return _guard(v, bread, names, "its scores sum to zero within every cluster (e.g. the regressor "
-                  "is constant within clusters that fixed effects absorb, or the outcome is "
+    return _guard(v, bread, names, "its scores sum to zero within every cluster (e.g. the "
+                  "regressor is constant within clusters that fixed effects absorb, or the "
+                  "outcome is "
                   "fitted exactly)")
 
 

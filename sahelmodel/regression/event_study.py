@@ -43,9 +43,9 @@ Column contract: on :func:`sahelmodel.dyad_panel` output the defaults ``unit="dy
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-import warnings
 from typing import Any
 
 import numpy as np
