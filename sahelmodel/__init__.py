@@ -40,6 +40,7 @@ from sahelmodel.regression import (
     fepois,
     harmonics,
     interrupted_time_series,
+    wild_cluster_bootstrap,
 )
 from sahelmodel.runner import Runner, Task, run_tasks
 from sahelmodel.runner.reproduce import reproduce
@@ -93,4 +94,5 @@ __all__ = [
     "simulate_hawkes",
     "strength",
     "triad_census",
+    "wild_cluster_bootstrap",
 ]

@@ -7,6 +7,7 @@ capability shifts on the actor panel (:func:`capability_shifts`) and interrupted
 (:func:`interrupted_time_series`, :func:`harmonics`).
 """
 
+from sahelmodel.regression.bootstrap import BootstrapTest, wild_cluster_bootstrap
 from sahelmodel.regression.effects import capability_shifts, capture_effects
 from sahelmodel.regression.event_study import EventStudyResults, event_study
 from sahelmodel.regression.its import harmonics, interrupted_time_series
@@ -14,6 +15,7 @@ from sahelmodel.regression.models import NegativeBinomial, Poisson, fenegbin, fe
 from sahelmodel.regression.results import CountResults, DroppedObservations
 
 __all__ = [
+    "BootstrapTest",
     "CountResults",
     "DroppedObservations",
     "EventStudyResults",
@@ -26,4 +28,5 @@ __all__ = [
     "fepois",
     "harmonics",
     "interrupted_time_series",
+    "wild_cluster_bootstrap",
 ]
