@@ -9,8 +9,8 @@ import pytest
 import statsmodels.api as sm_api
 
 from sahelmodel import fepois, wild_cluster_bootstrap
-from sahelmodel.regression.bootstrap import score_contributions
 from sahelmodel.regression._demean import FixedEffects
+from sahelmodel.regression.bootstrap import score_contributions
 
 
 def _data(seed: int, n_clusters: int = 8, per: int = 40, beta: float = 0.0) -> pd.DataFrame:
