@@ -164,6 +164,36 @@ def _resolve_data(script: FigureScript, module: ModuleType, cfg: dict[str, Any],
     return resolved, paths, None
 
 
+def check_counts(cfg: Mapping[str, Any], defaults: Mapping[str, Any], name: str,
+                 source: str) -> None:
+    """Counts (integer keys named ``n_*``) must be at least 1: a one-line :class:`ConfigError`."""
+    for key, default in defaults.items():
+        if key.startswith("n_") and isinstance(default, int) and not isinstance(default, bool):
+            if cfg[key] < 1:
+                raise ConfigError(f"{source}: [{name}] {key} must be at least 1, got {cfg[key]}")
+
+
+def check_named_data(cfg_all: Mapping[str, Any], script: FigureScript, module: ModuleType,
+                     cfg: Mapping[str, Any], source: str) -> None:
+    """A data file the configuration names explicitly must exist (a default may be absent).
+
+    A figure whose *default* input (e.g. the shared real data) is absent is skipped with the
+    reason; a path the user wrote into the configuration that does not exist is a mistake,
+    reported before anything runs.
+    """
+    given = cfg_all.get(script.section, {})
+    for key in module.DATA:
+        value = cfg[key]
+        if key not in given or value == "":
+            continue
+        path = resolve_data_path(value)
+        if path is None:
+            raise ConfigError(f"{source}: [{script.section}] {key} = {value!r} needs the shared "
+                              "data folder, which is absent (set SAHELMODEL_SHARED)")
+        if not path.is_file():
+            raise ConfigError(f"{source}: [{script.section}] {key}: file {path} not found")
+
+
 def _outputs(out_dir: Path, stem: str) -> list[str]:
     return sorted(p.name for p in out_dir.glob(f"{stem}*") if p.is_file()
                   and not p.name.endswith("_provenance.json"))
@@ -220,6 +250,8 @@ def reproduce(
         module = script.load()
         keys = {**module.DATA, **module.DEFAULTS}
         cfg = section(cfg_all, script.section, keys, source=source)
+        check_counts(cfg, module.DEFAULTS, script.section, source)
+        check_named_data(cfg_all, script, module, cfg, source)
         prepared.append((script, module, cfg))
 
     outcomes: list[FigureOutcome] = []
