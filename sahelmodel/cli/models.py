@@ -80,10 +80,8 @@ def read_event_file(path: str | Path, fmt: str = "auto", errors: str = "raise") 
     """Read an event file into an :class:`~sahelmodel.EventTable` by format.
 
     With ``errors="report"`` bad rows are left out and listed in the read report, which is
-    printed (standard error) with the rows read, kept and rejected.
+    printed (standard output) with the rows read, kept and rejected.
     """
-    import sys
-
     import sahelmodel
 
     path = Path(path)
@@ -104,7 +102,7 @@ def read_event_file(path: str | Path, fmt: str = "auto", errors: str = "raise") 
     events = getattr(sahelmodel, reader)(path, errors=errors)
     report = getattr(events, "report", None)
     if report is not None:
-        print(f"read {path}: {str(report).strip()}", file=sys.stderr)
+        print(str(report).strip(), flush=True)
     return events
 
 
@@ -300,7 +298,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     fmt_help = ("event file format: auto (from the header; also the event-times file of "
                 "'simulate hawkes'), ucdp, acled or csv (canonical)")
     errors_help = ("raise: stop at the first bad row (default); report: leave bad rows out "
-                   "and list them in the read report printed on standard error")
+                   "and list them in the read report (printed)")
 
     p = sub.add_parser("simulate", help="simulate synthetic event data",
                        description="Simulate event data with known truth: 'world' runs the "
