@@ -42,7 +42,7 @@ def _reproduce(args: argparse.Namespace) -> int:
                     out_dir=Path(args.out), progress=not args.quiet)
 
     def show(outcome) -> None:
-        line = f"{outcome.figure:<28} {outcome.status:<8} {outcome.seconds:7.1f} s"
+        line = f"{outcome.figure:<28} {outcome.status:<12} {outcome.seconds:7.1f} s"
         if outcome.message:
             line += f"  {outcome.message}"
         elif outcome.outputs:
@@ -54,8 +54,11 @@ def _reproduce(args: argparse.Namespace) -> int:
     ok = sum(o.status == "ok" for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)
     failed = [o for o in outcomes if o.status == "failed"]
-    print(f"{ok} figure(s) made, {skipped} skipped, {len(failed)} failed; "
-          f"provenance in {Path(args.out) / 'provenance.json'}")
+    checks = sum(len(o.checks) for o in outcomes)
+    bad = sum(len(o.failed_checks) for o in outcomes)
+    print(f"{ok} figure(s) made, {skipped} skipped, {len(failed)} failed; {checks - bad} of "
+          f"{checks} check(s) passed; provenance in {Path(args.out) / 'provenance.json'}")
+    failed += [o for o in outcomes if o.status == "check failed"]
     return 1 if failed else 0
 
 
