@@ -20,6 +20,8 @@ synthetic data: the intervals of the event study of captures alone cover the tru
 capture at its horizons (``Truth.clash_effect``: the effect through every channel, kappa = 2
 and the capability moved, computed by paired counterfactual simulation of the same world and
 seed; the capturing clash is left out of the outcome), recorded as a check in the provenance.
+Horizon 0 is not checked: the more clashes a period has, the more chances of a capture, so
+the other clashes of the capture's own period are selected rather than caused by it.
 The specification controlling for past clashes estimates a different quantity (it holds the
 clashes the capture triggered fixed) and is not checked against it. The pre-trend test is
 reported as computed; with the 17 dyads of the shipped world it rests on 17 clusters, too few
@@ -103,15 +105,18 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
         inner = list(range(window[0] + 1, window[1]))  # end points are bins, not horizons
         true = truth.clash_effect(config["freq"], inner, n_draws=config["truth_draws"])
         table["truth"] = table["horizon"].map(true["irr"].to_dict())
+        # horizon 0 is left out: a period with more clashes gives more chances of a capture,
+        # so the capture period's other clashes are selected, not caused (see the notes)
         main_spec = table[(table["specification"] == "captures") & table["truth"].notna()
-                          & (table["horizon"] != -1)]
+                          & ~table["horizon"].isin([-1, 0])]
         covered = (main_spec["lower"] <= main_spec["truth"]) & (
             main_spec["truth"] <= main_spec["upper"])
         missed = main_spec.loc[~covered, "horizon"].astype(int).tolist()
         share = float(covered.mean())
         checks.append(check(
             "the intervals of the event study (captures alone) cover the true effect of a "
-            "capture (Truth.clash_effect, both channels) at >= 85% of the interior horizons",
+            "capture (Truth.clash_effect, both channels) at >= 85% of the interior horizons "
+            "other than 0",
             share >= 0.85, {"share_covered": round(share, 4), "missed_horizons": missed}))
     save_numbers(table, out_dir, FIGURE)
     n_captures = int(panel["capture_any"].sum())

