@@ -282,8 +282,8 @@ class EventStudyResults:
         """
         import matplotlib.pyplot as plt
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+        if ax is None:  # constrained layout: the axis labels are not clipped when saved
+            _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
         t = self.table
         x = t.index.to_numpy()
         ax.errorbar(x, t["irr"], yerr=[t["irr"] - t["lower"], t["upper"] - t["irr"]], fmt="o",
@@ -291,6 +291,11 @@ class EventStudyResults:
         ax.axhline(1.0, color="grey", lw=0.8)
         ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
         ax.set_yscale("log")
+        from matplotlib.ticker import LogLocator, ScalarFormatter
+
+        ax.yaxis.set_minor_locator(LogLocator(subs=(1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 7.0)))
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_minor_formatter(ScalarFormatter())
         ax.set_xlabel("periods relative to event")
         ax.set_ylabel(f"rate ratio ({round(100 * self.level)}% CI)")
         return ax
