@@ -43,6 +43,7 @@ import pandas as pd
 from matplotlib.ticker import ScalarFormatter
 
 import sahelmodel
+from sahelmodel._paths import data_dir
 from sahelmodel.report import new_figure, save_figure, save_numbers
 from sahelmodel.runner.reproduce import check
 
@@ -145,7 +146,11 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     ax.set_xlabel(f"periods ({config['freq']}) relative to the capture (-1 = reference; "
                   "end points binned)")
     ax.set_ylabel("incidence-rate ratio of clashes")
-    ax.set_title(f"{Path(config['events']).name}: {n_captures} dyad-periods with a capture",
+    source = ("shipped synthetic data" if Path(config["events"]).resolve()
+              == (data_dir() / "synthetic" / "events.csv").resolve()
+              else Path(config["events"]).name)
+    ax.set_title(f"Clashes between two groups around arms captures, {source}: "
+                 f"{panel['dyad'].nunique()} dyads, {n_captures} dyad-periods with a capture",
                  fontsize="medium")
     ax.legend(fontsize="small", frameon=False)
     save_figure(fig, out_dir, FIGURE)
