@@ -40,8 +40,6 @@ FIGURE = "fig01_network_by_year"
 DEFAULTS: dict[str, Any] = {"first_year": 2017, "last_year": 2023, "label_top": 8}
 DATA: dict[str, str] = {"events": "shared:data/ucdp_ged_sahel.csv"}
 
-SHORT = {"jnim": "JNIM", "is_sahel": "IS Sahel", "military_mali": "Mali",
-         "military_burkina_faso": "Burkina Faso", "military_niger": "Niger"}
 
 
 def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) -> dict[str, Any]:
@@ -76,7 +74,7 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     fig, axes = new_figure(nrows, ncols, width=4.0 * ncols, height=3.9 * nrows)
     flat = axes.ravel()
     for p in range(n):
-        draw_network(flat[p], net, p, pos=pos, kinds=kinds, labels=SHORT,
+        draw_network(flat[p], net, p, pos=pos, kinds=kinds, labels=None,
                      top=config["label_top"])
     ax = flat[n]
     ax.plot(per_year["year"], per_year["active_actors"], "o-", label="active actors")
