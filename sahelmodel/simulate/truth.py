@@ -376,9 +376,16 @@ class Truth:
                    captures=caps, extra=data.get("extra", {}))
 
     def __eq__(self, other: object) -> bool:
+        """Equal truths: the same world, run and paths (the seed that made them aside)."""
         if not isinstance(other, Truth):
             return NotImplemented
-        return self.to_dict() == other.to_dict()
+
+        def plain(t: Truth) -> dict[str, Any]:
+            d = t.to_dict()
+            d["extra"] = {k: v for k, v in d["extra"].items() if k != "seed"}
+            return d
+
+        return plain(self) == plain(other)
 
     __hash__ = None  # type: ignore[assignment]
 
