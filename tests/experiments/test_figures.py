@@ -63,15 +63,15 @@ def test_figure_on_tiny_config(figure, tmp_path, request):
     assert top["figures"][stem]["status"] == outcome.status
 
 
-def test_missing_data_file_is_skipped_with_reason(tmp_path):
+def test_missing_data_file_named_in_the_config_is_a_mistake(tmp_path):
+    # a path the user wrote into the configuration must exist (issue 12): refused before
+    # anything runs; a figure whose *default* input is absent is skipped (next test)
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[fig09]\nsicily = "{tmp_path / "absent.csv"}"\n')
-    (outcome,) = reproduce(["9"], config=cfg, out_dir=tmp_path / "out",
-                           runner=Runner(scheduler="serial"))
-    assert outcome.status == "skipped"
-    assert "absent.csv" in outcome.message and "not found" in outcome.message
-    top = json.loads((tmp_path / "out" / "provenance.json").read_text())
-    assert top["figures"]["fig09_sicily_its"]["status"] == "skipped"
+    with pytest.raises(ConfigError, match=r"\[fig09\] sicily: file .*absent.csv not found"):
+        reproduce(["9"], config=cfg, out_dir=tmp_path / "out",
+                  runner=Runner(scheduler="serial"))
+    assert not (tmp_path / "out" / "provenance.json").exists()
 
 
 def test_shared_folder_absent_skips(tmp_path, monkeypatch):
