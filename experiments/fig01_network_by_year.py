@@ -33,14 +33,13 @@ import numpy as np
 import sahelmodel
 from sahelmodel.report import new_figure, save_figure, save_numbers
 from sahelmodel.report.network import draw_network, layout, legend_handles, network_tables
+from sahelmodel.runner.reproduce import check
 
 FIGURE = "fig01_network_by_year"
 
 DEFAULTS: dict[str, Any] = {"first_year": 2017, "last_year": 2023, "label_top": 8}
 DATA: dict[str, str] = {"events": "shared:data/ucdp_ged_sahel.csv"}
 
-SHORT = {"jnim": "JNIM", "is_sahel": "IS Sahel", "military_mali": "Mali",
-         "military_burkina_faso": "Burkina Faso", "military_niger": "Niger"}
 
 
 def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) -> dict[str, Any]:
@@ -75,7 +74,7 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     fig, axes = new_figure(nrows, ncols, width=4.0 * ncols, height=3.9 * nrows)
     flat = axes.ravel()
     for p in range(n):
-        draw_network(flat[p], net, p, pos=pos, kinds=kinds, labels=SHORT,
+        draw_network(flat[p], net, p, pos=pos, kinds=kinds, labels=None,
                      top=config["label_top"])
     ax = flat[n]
     ax.plot(per_year["year"], per_year["active_actors"], "o-", label="active actors")
@@ -99,11 +98,27 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
               & (((ties["source"] == "is_sahel") & (ties["target"] == "jnim"))
                  | ((ties["source"] == "jnim") & (ties["target"] == "is_sahel")))]
     ji_years = sorted({int(y) for y in ji["period"].dt.year})
-    return {"years": [int(y) for y in per_year["year"]],
+    counts = {int(y): int(c) for y, c in ji.groupby(ji["period"].dt.year)["count"].sum().items()}
+    shown = [int(y) for y in per_year["year"]]
+    expected = {2019: 1, 2020: 32, 2021: 15, 2022: 28, 2023: 20}
+    checks = [
+        check("the JNIM - IS Sahel hostile tie is absent before 2019",
+              not [y for y in ji_years if y < 2019], ji_years),
+        check("the JNIM - IS Sahel hostile tie is present in every year from 2019 on",
+              all(y in ji_years for y in shown if y >= 2019), ji_years),
+    ]
+    if set(expected) <= set(shown):
+        checks.append(check("JNIM - IS Sahel events 2019-2023 are 1, 32, 15, 28, 20 as UCDP "
+                            "records", all(counts.get(y) == n for y, n in expected.items()),
+                            {y: counts.get(y, 0) for y in expected}))
+    else:
+        checks.append(check("JNIM - IS Sahel events 2019-2023 are 1, 32, 15, 28, 20 as UCDP "
+                            "records", None, f"not evaluated: years shown {shown}"))
+    return {"years": shown,
             "jnim_is_sahel_hostile_years": ji_years,
-            "jnim_is_sahel_events": {int(y): int(c) for y, c in
-                                     ji.groupby(ji["period"].dt.year)["count"].sum().items()},
-            "hostile_ties": [int(v) for v in per_year["hostile_ties"]]}
+            "jnim_is_sahel_events": counts,
+            "hostile_ties": [int(v) for v in per_year["hostile_ties"]],
+            "checks": checks}
 
 
 if __name__ == "__main__":

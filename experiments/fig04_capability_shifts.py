@@ -43,6 +43,7 @@ import pandas as pd
 
 import sahelmodel
 from sahelmodel.report import new_figure, save_figure, save_numbers
+from sahelmodel.runner.reproduce import check
 
 FIGURE = "fig04_capability_shifts"
 
@@ -81,6 +82,8 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
             f"only {n_cap} actor-periods with an arms capture were coded in "
             f"{config['events']}; an event study needs at least {config['min_captures']} "
             f"(lower [fig04] min_captures at your own risk)")
+    refused = refuse_unidentified(events, config["events"])
+    outcomes = {k: v for k, v in OUTCOMES.items() if k not in refused}
     truth_ratios: dict[str, float] = {}
     window = (config["first_lead"], config["last_lag"])
     truth_by_h: dict[str, dict[int, float]] = {}
@@ -96,7 +99,7 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
             for label, (_, _, col) in OUTCOMES.items():
                 truth_by_h.setdefault(label, {})[h] = float(eff[col].mean())
     rows, tests = [], {}
-    for label, (outcome, exposure, _) in OUTCOMES.items():
+    for label, (outcome, exposure, _) in outcomes.items():
         data = panel if exposure is None else panel[panel[exposure] > 0]
         es = sahelmodel.event_study(data, outcome=outcome, event="captured", window=window,
                                     unit="actor", fixed_effects=("actor", "period"),
@@ -111,10 +114,26 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     save_numbers(table, out_dir, FIGURE)
     save_numbers({"events": config["events"], "n_capture_actor_periods":
                   int(panel["captured"].sum()), "pretrend_tests": tests,
-                  "truth_mean_immediate_ratio": truth_ratios}, out_dir, FIGURE)
+                  "truth_mean_immediate_ratio": truth_ratios, "refused": refused},
+                 out_dir, FIGURE)
+    checks = []
+    if truth_by_h:
+        inner = table[table["horizon"].between(0, window[1] - 1)]  # the last lag is a bin
+        for label, g in inner.groupby("outcome", sort=False):
+            hit = (g["lower"] <= g["truth"]) & (g["truth"] <= g["upper"])
+            checks.append(check(
+                f"{label}: post-capture rate ratios consistent with the true ratios "
+                "(intervals cover the truth at >= 85% of the post-capture horizons)",
+                float(hit.mean()) >= 0.85,
+                {"share_covered": round(float(hit.mean()), 4),
+                 "missed_horizons": g.loc[~hit, "horizon"].astype(int).tolist()}))
 
     fig, axes = new_figure(1, 3, width=13.0, height=4.0, sharex=True)
-    for ax, (label, g) in zip(axes[0], table.groupby("outcome", sort=False), strict=True):
+    for ax, label in zip(axes[0][len(outcomes):], refused, strict=True):
+        ax.text(0.5, 0.5, f"{label}:\nnot identified\n({refused[label]})", ha="center",
+                va="center", wrap=True, fontsize="small", transform=ax.transAxes)
+        ax.set_axis_off()
+    for ax, (label, g) in zip(axes[0], table.groupby("outcome", sort=False), strict=False):
         err = np.vstack([g["irr"] - g["lower"], g["upper"] - g["irr"]])
         ax.errorbar(g["horizon"], g["irr"], yerr=err, fmt="o", ms=4, capsize=2,
                     color="steelblue", label=f"estimate (pre-trend p = "
@@ -134,8 +153,23 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     save_figure(fig, out_dir, FIGURE)
     post = table[table["horizon"].between(0, 2)]
     return {"pretrend_p": {k: v["p_value"] for k, v in tests.items()},
+            "pretrend_reliable": {k: v["reliable"] for k, v in tests.items()},
             "mean_irr_first_periods": post.groupby("outcome")["irr"].mean().round(4).to_dict(),
-            "truth_mean_immediate_ratio": truth_ratios}
+            "truth_mean_immediate_ratio": truth_ratios, "refused": refused, "checks": checks}
+
+
+def refuse_unidentified(events: Any, source: str) -> dict[str, str]:
+    """Outcomes the data cannot identify, each with a one-line reason.
+
+    Tempo counts the events a group *initiated*; in data whose events are all undirected
+    (UCDP GED, ACLED: no initiator is recorded) ``events_initiated`` is filled from the
+    actor order, so it would measure the actor's events, captures included, not its tempo.
+    """
+    directed = events.frame["directed"].fillna(False).astype(bool)
+    if not directed.any():
+        return {"tempo (events initiated)": f"no event of {Path(source).name} records an "
+                "initiator (all undirected), so events initiated is not identified"}
+    return {}
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from matplotlib.ticker import ScalarFormatter
 import sahelmodel
 from sahelmodel.report import new_figure, save_figure, save_numbers
 from sahelmodel.runner import Runner, Task
+from sahelmodel.runner.reproduce import check
 
 FIGURE = "fig08_kappa_coverage_power"
 
@@ -111,6 +112,14 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def wilson_error(rate: pd.Series, n: Any, z: float = 1.959964) -> np.ndarray:
+    """Distances from each rate to its 95% Wilson interval (inside [0, 1]), for errorbar."""
+    p = np.asarray(rate, dtype=float)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return np.vstack([np.clip(p - (centre - half), 0, None), np.clip(centre + half - p, 0, None)])
+
+
 def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None = None
          ) -> dict[str, Any]:
     """Make figure 8."""
@@ -132,14 +141,18 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
 
     fig, axes = new_figure(1, 2, width=11.0, height=4.2)
     ax_c, ax_p = axes[0]
+    n_rep = config["n_replications"]
     for kappa, color in ((config["kappa"], "crimson"), (1.0, "0.4")):
         s = summary[summary["kappa_true"] == kappa]
         if s.empty:
             continue
-        ax_c.errorbar(s["mean_captures"], s["coverage"], yerr=1.96 * s["coverage_mcse"],
-                      fmt="o-", color=color, capsize=3, label=f"true kappa = {kappa:g}")
+        ax_c.errorbar(s["mean_captures"], s["coverage"],
+                      yerr=wilson_error(s["coverage"], s["n"].to_numpy()),
+                      fmt="o-", color=color, capsize=3, clip_on=False,
+                      label=f"true kappa = {kappa:g}")
         rate = "detection" if kappa != 1.0 else "rejection"
-        ax_p.errorbar(s["mean_captures"], s[f"{rate}_rate"], yerr=1.96 * s[f"{rate}_mcse"],
+        ax_p.errorbar(s["mean_captures"], s[f"{rate}_rate"],
+                      yerr=wilson_error(s[f"{rate}_rate"], s["n"].to_numpy()), clip_on=False,
                       fmt="o-", color=color, capsize=3,
                       label=(f"power: interval above 1, kappa = {kappa:g}" if kappa != 1.0
                              else "size: interval excludes 1, kappa = 1"))
@@ -150,7 +163,7 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
     ax_c.xaxis.set_minor_formatter(ScalarFormatter())
     ax_c.set_xlabel("captures in the data (mean per replication)")
     ax_c.set_ylabel(f"coverage of the {config['level']:.0%} interval")
-    ax_c.set_ylim(0, 1.02)
+    ax_c.set_ylim(-0.03, 1.03)
     ax_c.legend(fontsize="small", frameon=False, loc="lower right")
     ax_p.axhline(1 - config["level"], color="k", lw=0.8, ls=":")
     ax_p.set_xscale("log")
@@ -158,16 +171,33 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
     ax_p.xaxis.set_minor_formatter(ScalarFormatter())
     ax_p.set_xlabel("captures in the data (mean per replication)")
     ax_p.set_ylabel("share of replications")
-    ax_p.set_ylim(0, 1.02)
+    ax_p.set_ylim(-0.03, 1.03)
     ax_p.legend(fontsize="small", frameon=False, loc="upper left")
-    fig.suptitle(f"capture multiplier kappa: {config['n_replications']} replications per point, "
-                 f"{table['n_events'].mean():.0f} events on average", fontsize="medium")
+    few = " (too few to read coverage: a smoke run)" if n_rep < 100 else ""
+    fig.suptitle(f"capture multiplier kappa: {n_rep} replications per point{few}, "
+                 f"{table['n_events'].mean():.0f} events on average; bars: 95% Wilson "
+                 "intervals", fontsize="medium")
     save_figure(fig, out_dir, FIGURE)
     main_rows = summary[summary["kappa_true"] == config["kappa"]]
+    null_rows = summary[summary["kappa_true"] == 1.0]
+    enough = n_rep >= 100
+    why = f"not evaluated: {n_rep} replications per point (fewer than 100)"
+    cov = main_rows["coverage"].round(4).tolist()
+    size = null_rows["rejection_rate"].round(4).tolist()
+    power = main_rows.sort_values("mean_captures")["detection_rate"].round(4).tolist()
+    checks = [
+        check("coverage of the 95% interval of kappa in [0.90, 0.98] at every capture share",
+              all(0.90 <= c <= 0.98 for c in cov) if enough else None, cov if enough else why),
+        check("size of the test of kappa = 1 at most 0.10 at every capture share",
+              all(r <= 0.10 for r in size) if enough else None, size if enough else why),
+        check("power to detect kappa = 2 rises with the number of captures",
+              bool(np.all(np.diff(power) >= -0.02)) if enough else None,
+              power if enough else why),
+    ]
     return {"coverage": dict(zip(main_rows["share"], main_rows["coverage"].round(4),
                                  strict=True)),
             "power": dict(zip(main_rows["share"], main_rows["detection_rate"].round(4),
-                              strict=True))}
+                              strict=True)), "checks": checks}
 
 
 if __name__ == "__main__":

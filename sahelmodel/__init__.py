@@ -51,6 +51,7 @@ from sahelmodel.regression import (
     feprobit,
     harmonics,
     interrupted_time_series,
+    wild_cluster_bootstrap,
 )
 from sahelmodel.runner import Runner, Task, run_tasks
 from sahelmodel.runner.reproduce import reproduce
@@ -111,4 +112,5 @@ __all__ = [
     "simulate_hawkes",
     "strength",
     "triad_census",
+    "wild_cluster_bootstrap",
 ]

@@ -49,6 +49,14 @@ def critical_value(level: float, df: float | None = None) -> float:
     return float(stats.t.ppf(upper, df))
 
 
+def _sqrt_variance(var: np.ndarray) -> np.ndarray:
+    """Square roots of variances; a negative variance (rounding aside) gives NaN, not 0."""
+    var = np.asarray(var, dtype=float)
+    scale = np.nanmax(np.abs(var)) if var.size and np.isfinite(var).any() else 0.0
+    ok = var >= -1e-14 * scale
+    return np.where(ok, np.sqrt(np.clip(var, 0.0, None)), np.nan)
+
+
 class WaldInference:
     """Mixin providing the results contract from ``params`` and ``cov``.
 
@@ -77,8 +85,8 @@ class WaldInference:
     @property
     def std_errors(self) -> pd.Series:
         """Standard errors, the square roots of the diagonal of ``cov``."""
-        var = np.diag(self.cov.to_numpy(dtype=float))
-        return pd.Series(np.sqrt(np.clip(var, 0.0, None)), index=self.params.index,
+        return pd.Series(_sqrt_variance(np.diag(self.cov.to_numpy(dtype=float))),
+                         index=self.params.index,
                          name="std_error")
 
     @property
@@ -168,8 +176,8 @@ class DeltaResult:
 
     @property
     def std_errors(self) -> np.ndarray:
-        """Delta-method standard errors."""
-        return np.sqrt(np.clip(np.diag(self.cov), 0.0, None))
+        """Delta-method standard errors (NaN where the variance is negative)."""
+        return _sqrt_variance(np.diag(self.cov))
 
     def conf_int(self, level: float = 0.95) -> np.ndarray:
         """Intervals as an array of shape ``(k, 2)``."""

@@ -2,7 +2,7 @@
 
 Subcommands::
 
-    sahelmodel reproduce [FIGURE ...] [--config tiny|paper|PATH] [--out DIR]
+    sahelmodel reproduce [FIGURE ...] --config tiny|paper|PATH [--out DIR]
                          [--scheduler serial|processes|dask-local|dask://HOST:PORT] [--resume]
     sahelmodel simulate  --out FILE [--seed N] [--days N] ...   (a synthetic event file)
     sahelmodel fit       CONFIG.toml EVENTS.csv [--out DIR]      (a model from a TOML config)
@@ -35,11 +35,14 @@ def _reproduce(args: argparse.Namespace) -> int:
     from sahelmodel.runner import Runner
     from sahelmodel.runner.reproduce import reproduce
 
+    if args.config is None:
+        raise UserError("reproduce: choose --config tiny (a smoke run, minutes), --config paper "
+                        "(the full study, hours on two cores) or --config PATH.toml")
     runner = Runner(scheduler=args.scheduler, n_workers=args.workers, resume=args.resume,
                     out_dir=Path(args.out), progress=not args.quiet)
 
     def show(outcome) -> None:
-        line = f"{outcome.figure:<28} {outcome.status:<8} {outcome.seconds:7.1f} s"
+        line = f"{outcome.figure:<28} {outcome.status:<12} {outcome.seconds:7.1f} s"
         if outcome.message:
             line += f"  {outcome.message}"
         elif outcome.outputs:
@@ -48,11 +51,14 @@ def _reproduce(args: argparse.Namespace) -> int:
 
     outcomes = reproduce(args.figures, config=args.config, out_dir=args.out, runner=runner,
                          report=show)
-    ok = sum(o.status == "ok" for o in outcomes)
+    ok = sum(o.status in ("ok", "check failed") for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)
     failed = [o for o in outcomes if o.status == "failed"]
-    print(f"{ok} figure(s) made, {skipped} skipped, {len(failed)} failed; "
-          f"provenance in {Path(args.out) / 'provenance.json'}")
+    checks = sum(len(o.checks) for o in outcomes)
+    bad = sum(len(o.failed_checks) for o in outcomes)
+    print(f"{ok} figure(s) made, {skipped} skipped, {len(failed)} failed; {checks - bad} of "
+          f"{checks} check(s) passed; provenance in {Path(args.out) / 'provenance.json'}")
+    failed += [o for o in outcomes if o.status == "check failed"]
     return 1 if failed else 0
 
 
@@ -93,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "continues with --resume and ends with the same numbers.")
     p.add_argument("figures", nargs="*", metavar="FIGURE",
                    help="figures to make: 5, fig05 or fig05_hawkes_recovery (default: all)")
-    p.add_argument("--config", default="paper", metavar="tiny|paper|PATH",
-                   help="tiny (seconds per figure), paper (the full study, default) or a TOML "
-                   "file")
+    p.add_argument("--config", default=None, metavar="tiny|paper|PATH",
+                   help="required: tiny (seconds per figure), paper (the full study, hours) or "
+                   "a TOML file")
     p.add_argument("--out", default="results", metavar="DIR",
                    help="output folder (default: results)")
     p.add_argument("--scheduler", default="processes",

@@ -52,16 +52,46 @@ def _user_error(message: str) -> Exception:
     return UserError(message)
 
 
-def read_event_file(path: str | Path, fmt: str = "auto") -> Any:
-    """Read an event file into an :class:`~sahelmodel.EventTable` by format."""
+#: Columns of the event-times file written by ``simulate hawkes`` (read by ``fit``).
+TIMES_COLUMNS = ("time", "dim", "dim_name", "start", "end")
+
+
+def _header(path: Path) -> set[str]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return set(next(csv.reader(handle), []))
+
+
+def read_times_file(path: str | Path) -> Any:
+    """Read the event-times CSV written by ``sahelmodel simulate hawkes``."""
+    import pandas as pd
+
+    from sahelmodel.event_times import EventTimes
+
+    frame = pd.read_csv(path)
+    names = list(dict.fromkeys(frame["dim_name"].astype(str)))
+    codes = frame["dim_name"].astype(str).map({n: k for k, n in enumerate(names)})
+    start = float(frame["start"].iloc[0]) if len(frame) else 0.0
+    end = float(frame["end"].iloc[0]) if len(frame) else None
+    return EventTimes(frame["time"].to_numpy(float), codes.to_numpy(), start=start, end=end,
+                      dim_names=names or None)
+
+
+def read_event_file(path: str | Path, fmt: str = "auto", errors: str = "raise") -> Any:
+    """Read an event file into an :class:`~sahelmodel.EventTable` by format.
+
+    With ``errors="report"`` bad rows are left out and listed in the read report, which is
+    printed (standard output) with the rows read, kept and rejected.
+    """
     import sahelmodel
 
     path = Path(path)
     if not path.is_file():
         raise _user_error(f"event file {path} not found")
     if fmt == "auto":
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            header = set(next(csv.reader(handle), []))
+        header = _header(path)
+        if {"time", "end"} <= header and "date" not in header:
+            raise _user_error(f"{path} is an event-times file (from 'simulate hawkes'); only a "
+                              "hawkes model can be fitted to it")
         if {"side_a", "side_b", "type_of_violence"} <= header:
             fmt = "ucdp"
         elif {"event_id_cnty", "actor1"} <= header:
@@ -69,7 +99,11 @@ def read_event_file(path: str | Path, fmt: str = "auto") -> Any:
         else:
             fmt = "csv"
     reader = {"ucdp": "read_ucdp_ged", "acled": "read_acled", "csv": "read_events"}[fmt]
-    return getattr(sahelmodel, reader)(path)
+    events = getattr(sahelmodel, reader)(path, errors=errors)
+    report = getattr(events, "report", None)
+    if report is not None:
+        print(str(report).strip(), flush=True)
+    return events
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -81,9 +115,15 @@ def _simulate(args: argparse.Namespace) -> int:
         if not 0 <= args.branching_ratio < 1:
             raise _user_error(f"simulate: --branching-ratio must be in [0, 1) for a stationary "
                               f"process, got {args.branching_ratio}")
+        for flag, value in (("--baseline", args.baseline), ("--decay", args.decay),
+                            ("--days", args.days)):
+            if not value > 0 or value == float("inf"):
+                raise _user_error(f"simulate: {flag} must be a positive number, got {value}")
         times = sahelmodel.simulate_hawkes(args.baseline, args.branching_ratio, args.decay,
                                            float(args.days), rng=args.seed)
-        times.to_frame().to_csv(out, index=False)
+        frame = times.to_frame()[["time", "dim", "dim_name"]]
+        frame["start"], frame["end"] = 0.0, float(args.days)
+        frame.to_csv(out, index=False)
         print(f"{times.n_events} events over {args.days} days -> {out}")
         return 0
     from sahelmodel.simulate import World
@@ -138,15 +178,23 @@ def _fit(args: argparse.Namespace) -> int:
     import sahelmodel
 
     cfg = _load_fit_config(Path(args.model))
-    events = read_event_file(args.events, args.format)
+    out = Path(args.out)
+    if Path(args.events).is_file() and args.format == "auto" and \
+            set(TIMES_COLUMNS) <= _header(Path(args.events)):
+        if cfg["model"] != "hawkes":
+            raise _user_error(f"{args.events} is an event-times file (from 'simulate hawkes'); "
+                              f"{args.model} asks for {cfg['model']}, which needs an event file")
+        times = read_times_file(args.events)
+        model = sahelmodel.Hawkes(kernel=cfg["kernel"], baseline=cfg["baseline"],
+                                  timing=cfg["timing"])
+        return _write_fit(_fit_or_explain(args.model, model.fit, times), cfg, out)
+    events = read_event_file(args.events, args.format, args.errors)
     if cfg["code_captures"]:
         events = sahelmodel.code_captures(events)
     actors = [a for a in cfg["actors"] if a]
     if actors:
         frame = events.frame
         events = events.subset(frame["actor1"].isin(actors) & frame["actor2"].isin(actors))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     if cfg["model"] == "hawkes":
         kw = {"by": cfg["by"]} if cfg["by"] else {}
         times = events.to_event_times(**kw)
@@ -172,10 +220,19 @@ def _fit(args: argparse.Namespace) -> int:
                                   f"columns ({', '.join(panel.columns)})")
             kwargs["cluster"] = cluster
         result = _fit_or_explain(args.model, fit, cfg["formula"], panel, **kwargs)
-        panel.to_csv(out / "panel.csv", index=False)
+    return _write_fit(result, cfg, out)
+
+
+def _write_fit(result: Any, cfg: dict[str, Any], out: Path) -> int:
+    """Write ``summary.txt`` and ``estimates.csv`` (with IRR columns for count models)."""
+    out.mkdir(parents=True, exist_ok=True)
     summary = str(result.summary(level=cfg["level"]))
     (out / "summary.txt").write_text(summary + "\n")
-    result.to_frame(level=cfg["level"]).to_csv(out / "estimates.csv")
+    table = result.to_frame(level=cfg["level"])
+    if hasattr(result, "irr"):
+        table = table.join(result.irr(level=cfg["level"]).rename(
+            columns={"lower": "irr_lower", "upper": "irr_upper"}))
+    table.to_csv(out / "estimates.csv")
     print(summary)
     print(f"estimates -> {out / 'estimates.csv'}")
     return 0
@@ -191,7 +248,7 @@ def _network(args: argparse.Namespace) -> int:
         network_tables,
     )
 
-    events = read_event_file(args.events, args.format)
+    events = read_event_file(args.events, args.format, args.errors)
     if len(events) == 0:
         raise _user_error(f"{args.events} holds no events")
     net = TemporalNetwork.from_events(events, freq=args.freq, half_life=args.half_life)
@@ -238,7 +295,10 @@ def _user_values(handler: Any) -> Any:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``simulate``, ``fit`` and ``network`` to the command's subparsers."""
-    fmt_help = "event file format: auto (from the header), ucdp, acled or csv (canonical)"
+    fmt_help = ("event file format: auto (from the header; also the event-times file of "
+                "'simulate hawkes'), ucdp, acled or csv (canonical)")
+    errors_help = ("raise: stop at the first bad row (default); report: leave bad rows out "
+                   "and list them in the read report (printed)")
 
     p = sub.add_parser("simulate", help="simulate synthetic event data",
                        description="Simulate event data with known truth: 'world' runs the "
@@ -264,8 +324,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("events", metavar="EVENTS.csv", help="event file")
     p.add_argument("--format", default="auto", choices=["auto", "ucdp", "acled", "csv"],
                    help=fmt_help)
+    p.add_argument("--errors", default="raise", choices=["raise", "report"],
+                   help=errors_help)
     p.add_argument("--out", default="fit", metavar="DIR",
-                   help="folder for summary.txt and estimates.csv (default: fit)")
+                   help="folder for summary.txt (the printed summary) and estimates.csv "
+                   "(estimate, std_error, z, p_value, lower, upper and, for count models, irr, "
+                   "irr_lower, irr_upper) (default: fit)")
     p.set_defaults(handler=_user_values(_fit), command='fit')
 
     p = sub.add_parser("network", help="rivalry network tables and a figure for an event file",
@@ -280,6 +344,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--half-life", type=float, default=None, metavar="PERIODS",
                    help="memory of ties in periods (default: none)")
     p.add_argument("--top", type=int, default=25, help="actors drawn (default 25)")
+    p.add_argument("--errors", default="raise", choices=["raise", "report"],
+                   help=errors_help)
     p.add_argument("--out", default="network", metavar="DIR",
                    help="output folder (default: network)")
     p.set_defaults(handler=_user_values(_network), command='network')

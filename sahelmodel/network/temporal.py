@@ -369,14 +369,17 @@ class TemporalNetwork:
         ).reset_index(drop=True)
 
     def snapshot(
-        self, period: Any, *, layer: str | None = None, directed: bool = False
+        self, period: Any, *, layer: str | None = None, directed: bool = False,
+        threshold: float = 0.01,
     ) -> nx.Graph:
         """The network in one period as a networkx graph.
 
         Parameters
         ----------
-        period : int or date-like
-            Period position or any date inside it.
+        period : int, str or date-like
+            Period position (``0 .. n_periods - 1``), a year as an int (``2023``: the period
+            holding 1 January of that year, for yearly networks), or any date inside the period
+            (``"2023"``, ``"2023-05-01"``).
         layer : str, optional
             One layer; default all layers.
         directed : bool
@@ -384,34 +387,78 @@ class TemporalNetwork:
             tie between u and v (each event counted once). True: a
             :class:`networkx.DiGraph` where directed ties are arcs and an undirected tie
             appears as two arcs, each carrying its full weight.
+        threshold : float
+            A tie without events in the period is kept only while its decayed intensity is at
+            least ``threshold`` (default 0.01: a hundredth of an event's weight), so groups
+            gone for years do not stay linked by a vanishing memory.
 
         Returns
         -------
         networkx.Graph or networkx.DiGraph
-            All actors as nodes; edges with ``count > 0`` or ``intensity > 0`` carry the
-            attributes ``<layer>_count`` and ``<layer>_intensity`` (0 for an absent layer).
+            All actors as nodes, with the node attributes ``strength`` (sum of the weights of
+            its edges) and ``active`` (it has an event in the period); edges with
+            ``count > 0`` or ``intensity >= threshold`` carry ``<layer>_count``,
+            ``<layer>_intensity`` (0 for an absent layer) and ``weight``, the summed intensity
+            of the chosen layers (networkx algorithms read ``weight``).
+
+        Examples
+        --------
+        >>> from sahelmodel.events import EventTable
+        >>> ev = EventTable.from_records([
+        ...     {"event_id": "1", "date": "2016-03-01", "actor1": "jnim", "actor2": "is_sahel",
+        ...      "event_type": "battle"},
+        ...     {"event_id": "2", "date": "2023-06-01", "actor1": "jnim", "actor2": "fama",
+        ...      "event_type": "battle"}])
+        >>> net = TemporalNetwork.from_events(ev, freq="Y", half_life=1.0)
+        >>> g = net.snapshot(2023)  # the 2016 tie has decayed to 0.5**7 < 0.01: dropped
+        >>> sorted(g.edges(data="weight")), g.nodes["jnim"]["strength"]
+        ([('fama', 'jnim', 1.0)], 1.0)
+        >>> net.snapshot("2023", threshold=0.0).number_of_edges()
+        2
         """
-        p = self.period_index(period)
+        if threshold < 0 or not np.isfinite(threshold):
+            raise ValueError(f"threshold must be a finite number >= 0, got {threshold}")
+        p = self._snapshot_index(period)
         graph: nx.Graph = nx.DiGraph() if directed else nx.Graph()
-        graph.graph.update(period=self.periods[p], period_index=p, freq=self.freq)
-        graph.add_nodes_from(self.actors)
+        graph.graph.update(period=self.periods[p], period_index=p, freq=self.freq,
+                           threshold=threshold)
+        graph.add_nodes_from(self.actors, strength=0.0, active=False)
         names = self.actors.to_numpy()
         chosen = self.layers if layer is None else (layer,)
         for name in chosen:
             lay = self.layer(name)
             count, inten = lay.column("count", p), lay.column("intensity", p)
-            live = np.flatnonzero((count > 0) | (inten > 0))
+            live = np.flatnonzero((count > 0) | (inten >= max(threshold, 1e-300)))
             for k in live:  # one snapshot: networkx graphs are built edge by edge
                 u, v = names[lay.source[k]], names[lay.target[k]]
+                if count[k] > 0:
+                    graph.nodes[u]["active"] = graph.nodes[v]["active"] = True
                 arcs = [(u, v)] if (lay.directed[k] or not directed) else [(u, v), (v, u)]
                 for a, b in arcs:
                     if not graph.has_edge(a, b):
-                        graph.add_edge(a, b, **{f"{x}_{s}": 0.0 for x in chosen
-                                               for s in ("count", "intensity")})
+                        graph.add_edge(a, b, weight=0.0, **{f"{x}_{s}": 0.0 for x in chosen
+                                                            for s in ("count", "intensity")})
                     data = graph[a][b]
                     data[f"{name}_count"] += float(count[k])
                     data[f"{name}_intensity"] += float(inten[k])
+                    data["weight"] += float(inten[k])
+        for node, strength in graph.degree(weight="weight"):
+            graph.nodes[node]["strength"] = float(strength)
         return graph
+
+    def _snapshot_index(self, period: Any) -> int:
+        """Position of a period given as a position, a year (int) or a date."""
+        if isinstance(period, (int, np.integer)) and not isinstance(period, bool):
+            p = int(period)
+            if 0 <= p < self.n_periods:
+                return p
+            if 1000 <= p <= 9999:
+                if self.freq not in ("Y", "A", "YS", "AS"):
+                    raise ValueError(f"a year ({p}) names one period only in a yearly network; "
+                                     f"this one has freq={self.freq!r}: pass a date or a period "
+                                     "position")
+                return self.period_index(pd.Timestamp(year=p, month=1, day=1))
+        return self.period_index(period)
 
     def __repr__(self) -> str:
         ties = ", ".join(f"{n}: {self._layers[n].n_ties} ties" for n in self.layers)

@@ -47,6 +47,7 @@ def reference_dyad_panel(
     leads: tuple[int, ...] = (),
     half_life: float | None = 4.0,
     tie_threshold: float = 0.5,
+    capture_clash: str = "exclude",
 ) -> pd.DataFrame:
     """Dyad panel of :func:`sahelmodel.dyad_panel` (civilians excluded) by plain loops."""
     periods, ties = reference_ties(events, freq=freq, half_life=half_life)
@@ -99,11 +100,15 @@ def reference_dyad_panel(
         if layer == "hostile":
             for p, (count, _w, _lev) in cells.items():
                 hostile[(min(s, t), max(s, t), p)] += count
-    # fatalities of hostile ties: recount per event with the same rule as reference_ties
+    # fatalities of hostile ties: recount per event with the same rule as reference_ties;
+    # a capture between the tie's two actors is the capturing clash itself
+    own: dict[tuple[str, str, int], int] = defaultdict(int)
     for rec in records:
         p = position[_period_start(rec.date, freq)]
         if _true(rec.capture) and not _missing(rec.capturer) and not _missing(rec.captured_from):
             s, t = rec.capturer, rec.captured_from
+            if s != t and not _civilian(s, civilians) and not _civilian(t, civilians):
+                own[(min(s, t), max(s, t), p)] += 1
         elif rec.event_type in HOSTILE_TYPES and not _missing(rec.actor2):
             s, t = rec.actor1, rec.actor2
         else:
@@ -128,8 +133,11 @@ def reference_dyad_panel(
     def outcome(col: str, a: str, b: str, p: int) -> float:
         if p < 0 or p >= n_per:
             return math.nan
-        if col == "hostile":
+        if col == "hostile_all":
             return hostile.get((a, b, p), 0)
+        if col == "hostile":
+            drop = own.get((a, b, p), 0) if capture_clash == "exclude" else 0
+            return hostile.get((a, b, p), 0) - drop
         if col == "fatalities":
             return deaths.get((a, b, p), 0)
         if col == "capture_ij":
@@ -148,6 +156,7 @@ def reference_dyad_panel(
                                "actor_i": a, "actor_j": b}
         for col in cols:
             row[col] = outcome(col, a, b, p)
+        row["hostile_all"] = outcome("hostile_all", a, b, p)
         for col in cols:
             for k in lags:
                 row[f"{col}_lag{k}"] = outcome(col, a, b, p - k)

@@ -10,7 +10,10 @@ column                      meaning
 ``dyad``                    ``"i|j"`` with ``actor_i < actor_j`` (dyad fixed effects)
 ``dyad_index``              int code of the dyad
 ``actor_i``, ``actor_j``    the two actors, ``actor_i < actor_j``
-``hostile``                 hostile events between i and j in the period (either direction)
+``hostile``                 hostile events between i and j in the period (either direction);
+                            with ``capture_clash="exclude"`` (default) a clash in which one of
+                            the two captured materiel from the other is left out
+``hostile_all``             hostile events including those capturing clashes
 ``fatalities``              deaths in those events
 ``capture_ij``              1 if actor_i captured materiel from actor_j in the period, else 0
 ``capture_ji``              1 if actor_j captured materiel from actor_i in the period, else 0
@@ -69,6 +72,20 @@ def _common_neighbours(mat: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -
     return out
 
 
+def _capturing_clash(frame: pd.DataFrame, rows: np.ndarray, names: np.ndarray,
+                     src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """True for hostile ties whose event is a capture by one of the tie's actors from the other."""
+    if rows.size == 0 or "capture" not in frame.columns:
+        return np.zeros(rows.size, dtype=bool)
+    flag = frame["capture"].fillna(False).to_numpy(dtype=bool)[rows]
+    if not flag.any():
+        return flag
+    capturer = frame["capturer"].astype("string").fillna("").to_numpy(dtype=object)[rows]
+    loser = frame["captured_from"].astype("string").fillna("").to_numpy(dtype=object)[rows]
+    a, b = names[src], names[dst]
+    return flag & (((capturer == a) & (loser == b)) | ((capturer == b) & (loser == a)))
+
+
 def dyad_panel(
     events: EventTable,
     *,
@@ -83,6 +100,7 @@ def dyad_panel(
     include_civilians: bool = False,
     start: Any = None,
     end: Any = None,
+    capture_clash: str = "exclude",
 ) -> pd.DataFrame:
     r"""One row per dyad and period, zeros where nothing happened.
 
@@ -114,6 +132,14 @@ def dyad_panel(
         Keep civilian actors as dyad members.
     start, end : date-like, optional
         First and last period (default from the first to the last event).
+    capture_clash : {"exclude", "count"}
+        Whether the ``hostile`` outcome counts the clash in which a capture between the
+        dyad's two actors happened. ``"exclude"`` (default) leaves it out, so ``hostile``
+        counts the clashes *other than* the capturing clash, which is what "clashes after a
+        capture" means: the capture period (horizon 0 of an event study) then measures the
+        other clashes of that period instead of the capture itself. ``"count"`` keeps every
+        clash. ``hostile_all`` always counts every clash; ``fatalities`` always sums the
+        deaths of every hostile event.
 
     Returns
     -------
@@ -139,11 +165,14 @@ def dyad_panel(
     ...      "event_type": "battle", "fatalities": 0, "capture": True,
     ...      "capturer": "is_sahel", "captured_from": "jnim"}])
     >>> panel = dyad_panel(ev, freq="W")
-    >>> cols = ["period_index", "hostile", "capture_ij", "hostile_lag1"]
-    >>> panel["dyad"].unique().tolist(), panel[cols].values.tolist()
-    (['is_sahel|jnim'], [[0.0, 1.0, 0.0, nan], [1.0, 0.0, 0.0, 1.0], [2.0, 1.0, 1.0, 0.0]])
+    >>> cols = ["period_index", "hostile", "hostile_all", "capture_ij", "hostile_lag1"]
+    >>> panel["dyad"].unique().tolist()
+    ['is_sahel|jnim']
+    >>> panel[cols].values.tolist()  # the capturing clash is in hostile_all, not hostile
+    [[0.0, 1.0, 1.0, 0.0, nan], [1.0, 0.0, 0.0, 0.0, 1.0], [2.0, 0.0, 1.0, 1.0, 0.0]]
     """
     check_choice("freq", freq, ("D", "W", "M", "Y"))
+    check_choice("capture_clash", capture_clash, ("exclude", "count"))
     check_choice("risk_set", risk_set, ("observed", "active", "all"))
     lag_k, lead_k = check_shifts("lags", lags), check_shifts("leads", leads)
     lag_columns = DYAD_OUTCOMES if lag_columns is None else tuple(lag_columns)
@@ -213,8 +242,12 @@ def dyad_panel(
     both = (cd >= 0) & (cs != cd)
     c_pos = np.where(both, lookup(dyad_keys, c_lo * n + c_hi), -1)
     forward = cs < cd  # capturer is actor_i
+    own = _capturing_clash(frame, hrows, actors.to_numpy(dtype=object), hs, hd)
     grids = {
-        "hostile": DenseGrid.from_cells(h_pos, hper, None, n_dyads, n_per),
+        "hostile": DenseGrid.from_cells(
+            np.where(own, -1, h_pos) if capture_clash == "exclude" else h_pos, hper, None,
+            n_dyads, n_per),
+        "hostile_all": DenseGrid.from_cells(h_pos, hper, None, n_dyads, n_per),
         "fatalities": DenseGrid.from_cells(h_pos, hper, fat[hrows], n_dyads, n_per),
         "capture_ij": DenseGrid.from_cells(
             np.where(forward, c_pos, -1), cper, None, n_dyads, n_per),
@@ -226,7 +259,8 @@ def dyad_panel(
         grids[name].values = (grids[name].values > 0).astype(np.float64)
     cap_any.values = (cap_any.values > 0).astype(np.float64)
     grids["capture_i_any"] = grids["capture_j_any"] = cap_any
-    units = {"hostile": dyad_index, "fatalities": dyad_index, "capture_ij": dyad_index,
+    units = {"hostile": dyad_index, "hostile_all": dyad_index, "fatalities": dyad_index,
+             "capture_ij": dyad_index,
              "capture_ji": dyad_index, "capture_i_any": pi, "capture_j_any": pj}
 
     names = actors.to_numpy(dtype=object)
@@ -241,7 +275,7 @@ def dyad_panel(
         actor_i=actor_names.take(pi),
         actor_j=actor_names.take(pj),
     )
-    for col in DYAD_OUTCOMES:
+    for col in (*DYAD_OUTCOMES, "hostile_all"):
         cols[col] = grids[col].values[units[col], per].astype(np.int64)
     for col in lag_columns:
         cols.update(shifted_columns({col: grids[col]}, units[col], per, lag_k, lead_k))
@@ -254,6 +288,7 @@ def dyad_panel(
         risk_set=risk_set,
         half_life=network.half_life,
         tie_threshold=tie_threshold,
+        capture_clash=capture_clash,
         accounting=ties.accounting.to_dict(),
     )
     return panel

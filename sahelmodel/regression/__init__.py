@@ -10,6 +10,7 @@ effects (:class:`Logit`, :class:`Probit`, :func:`felogit`, :func:`feprobit`).
 
 from sahelmodel.regression.binary import Logit, Probit, felogit, feprobit
 from sahelmodel.regression.binary_results import BinaryResults
+from sahelmodel.regression.bootstrap import BootstrapTest, wild_cluster_bootstrap
 from sahelmodel.regression.effects import capability_shifts, capture_effects
 from sahelmodel.regression.event_study import EventStudyResults, event_study
 from sahelmodel.regression.its import harmonics, interrupted_time_series
@@ -18,6 +19,7 @@ from sahelmodel.regression.results import CountResults, DroppedObservations
 
 __all__ = [
     "BinaryResults",
+    "BootstrapTest",
     "CountResults",
     "DroppedObservations",
     "EventStudyResults",
@@ -34,4 +36,5 @@ __all__ = [
     "feprobit",
     "harmonics",
     "interrupted_time_series",
+    "wild_cluster_bootstrap",
 ]

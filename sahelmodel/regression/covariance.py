@@ -22,6 +22,19 @@ e.g. :math:`y_i - \mu_i` for Poisson):
 that, for clustered errors, fixed-effect factors nested within a cluster variable are not
 counted (fixest's ``fixef.K = "nested"``): when no factor is nested this is exactly the
 dummy-variable fit's parameter count used by R and statsmodels.
+
+A variance that cannot be estimated is never reported as zero: where a diagonal entry is
+negative (a two-way clustered matrix that is not positive semi-definite) or zero up to rounding
+(:math:`V_{jj} \le 10^{-12} B_{jj}`: the scores carry no information on the coefficient, e.g. a
+constant outcome fitted exactly, or a regressor whose scores sum to zero in every cluster), the
+coefficient's row and column are set to NaN with a warning naming the cause, so its standard
+error, interval and p-value are NaN too.
+
+Cluster-robust covariances are consistent as the number of clusters grows; with few clusters
+they understate the variance and Wald tests over-reject (Cameron & Miller 2015, *J. Human
+Resources* 50(2)). Summaries warn when the smallest cluster dimension has fewer than
+:data:`FEW_CLUSTERS` clusters; :func:`sahelmodel.wild_cluster_bootstrap` gives p-values that hold
+with few clusters.
 """
 
 from __future__ import annotations
@@ -30,7 +43,12 @@ import warnings
 
 import numpy as np
 
-__all__ = ["cluster_meat", "covariance", "pearson_scale"]
+__all__ = ["FEW_CLUSTERS", "cluster_meat", "covariance", "pearson_scale"]
+
+#: Below this many clusters (in the smallest cluster dimension) summaries warn that
+#: cluster-robust standard errors and Wald tests are unreliable.
+FEW_CLUSTERS = 30
+_ZERO = 1e-12
 
 
 def pearson_scale(y: np.ndarray, mu: np.ndarray, variance: np.ndarray,
@@ -64,6 +82,7 @@ def covariance(
     scale: float = 1.0,
     clusters: list[np.ndarray] | None = None,
     small_sample: bool = True,
+    names: list[str] | None = None,
 ) -> np.ndarray:
     r"""Covariance matrix of the coefficients (see the module notes for the formulas).
 
@@ -84,6 +103,8 @@ def covariance(
         One or two integer code arrays for ``kind="cluster"``.
     small_sample : bool
         Apply the HC1 / cluster small-sample factors.
+    names : list of str, optional
+        Coefficient names for the warnings about variances that cannot be estimated.
 
     Returns
     -------
@@ -105,11 +126,14 @@ def covariance(
             "or with the fixed effects"
         ) from None
     if kind == "iid":
-        return scale * bread
+        return _guard(scale * bread, bread, names, "the scale (dispersion) is zero: the model fits "
+                      "every observation exactly")
     u = x_tilde * score[:, None]
     if kind == "robust":
         adj = n / (n - df_model) if small_sample and n > df_model else 1.0
-        return adj * bread @ (u.T @ u) @ bread
+        return _guard(adj * bread @ (u.T @ u) @ bread, bread, names,
+                      "its scores are zero in every observation (the model fits the outcome "
+                      "exactly, e.g. a constant outcome)")
     if kind != "cluster":
         raise ValueError(f"cov must be 'iid', 'robust' or 'cluster', got {kind!r}")
     if not clusters:
@@ -132,4 +156,35 @@ def covariance(
     if len(clusters) == 2 and np.linalg.eigvalsh((v + v.T) / 2).min() < 0:
         warnings.warn("the two-way clustered covariance is not positive semi-definite; "
                       "some standard errors may be understated", RuntimeWarning, stacklevel=3)
-    return v
+    return _guard(v, bread, names, "its scores sum to zero within every cluster (e.g. the "
+                  "regressor is constant within clusters that fixed effects absorb, or the "
+                  "outcome is "
+                  "fitted exactly)")
+
+
+def _guard(v: np.ndarray, bread: np.ndarray, names: list[str] | None,
+           zero_cause: str) -> np.ndarray:
+    """NaN rows and columns for variances that are negative or zero, with a warning."""
+    if not np.all(np.isfinite(v)):
+        return v
+    d = np.diag(v)
+    ref = np.abs(np.diag(bread))
+    negative = d < -_ZERO * ref
+    zero = ~negative & (d <= _ZERO * ref)
+    bad = negative | zero
+    if not bad.any():
+        return v
+    out = v.copy()
+    out[bad, :] = np.nan
+    out[:, bad] = np.nan
+    def label(mask: np.ndarray) -> str:
+        return ", ".join(names[j] if names is not None else f"#{j}" for j in np.flatnonzero(mask))
+
+    if negative.any():
+        warnings.warn(f"the variance of {label(negative)} is negative (the two-way "
+                      "clustered covariance is not positive semi-definite): standard errors "
+                      "set to NaN", RuntimeWarning, stacklevel=3)
+    if zero.any():
+        warnings.warn(f"the variance of {label(zero)} is zero because {zero_cause}: "
+                      "standard errors set to NaN", RuntimeWarning, stacklevel=3)
+    return out

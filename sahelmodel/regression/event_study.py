@@ -43,6 +43,7 @@ Column contract: on :func:`sahelmodel.dyad_panel` output the defaults ``unit="dy
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -217,30 +218,63 @@ class EventStudyResults:
             ("Window", f"{self.window[0]} to {self.window[1]} (endpoints binned)"),
             ("Observations", self.fit.nobs),
             ("Covariance", self.fit.cov_type),
+            *([("Clusters", ", ".join(f"{nm} ({n})" for nm, n in self.fit.cluster_info))]
+              if self.fit.cluster_info else []),
             ("Baseline rate", self.baseline_rate),
         ]
         notes = list(self.fit.dropped.notes())
+        notes.extend(self.fit.cluster_notes())
         if (self.cov.index < -1).any():
             test = self.pretrend_test()
             notes.append(f"Pre-trend (placebo) test that all leads are zero: chi2 = "
                          f"{test['statistic']:.3f} on {test['df']} df, p = "
                          f"{test['p_value']:.4f}.")
+            if not test["reliable"]:
+                notes.append(f"WARNING: the pre-trend test is unreliable: {test['reason']}.")
         return Summary("Event study of rate ratios by horizon", tuple(info),
                        (("Horizons", self.table),), tuple(notes))
 
-    def pretrend_test(self) -> dict[str, float]:
-        """Joint Wald test that all lead (pre-period) coefficients are zero (placebo test).
+    def pretrend_test(self) -> dict[str, Any]:
+        r"""Joint Wald test that all lead (pre-period) coefficients are zero (placebo test).
+
+        :math:`W = b^\top V^{+} b` on :math:`r = \operatorname{rank}(V)` degrees of freedom,
+        with :math:`b` the lead estimates, :math:`V` their covariance and :math:`V^{+}` its
+        pseudo-inverse. The test is flagged unreliable when the covariance of the leads is rank
+        deficient (:math:`r` below the number of leads: fewer clusters than leads, or a lead
+        without variation) or not estimable, or when the covariance is clustered on fewer
+        than :data:`~sahelmodel.regression.covariance.FEW_CLUSTERS` clusters: a
+        cluster-robust covariance has rank at most :math:`G - 1` and its Wald statistic
+        over-rejects with few clusters.
 
         Returns
         -------
         dict
-            ``statistic`` (chi-squared), ``df``, ``p_value``.
+            ``statistic`` (chi-squared), ``df`` (the rank used), ``p_value``, ``n_leads``,
+            ``reliable`` (bool) and ``reason`` (why not, or ``""``).
         """
+        from sahelmodel.regression.covariance import FEW_CLUSTERS
+
         pre = [k for k in self.cov.index if k < -1]
         b = self.table.loc[pre, "estimate"].to_numpy()
         v = self.cov.loc[pre, pre].to_numpy()
-        stat = float(b @ np.linalg.solve(v, b))
-        return {"statistic": stat, "df": len(pre), "p_value": float(stats.chi2.sf(stat, len(pre)))}
+        reasons = []
+        if not np.all(np.isfinite(v)):
+            return {"statistic": float("nan"), "df": 0, "p_value": float("nan"),
+                    "n_leads": len(pre), "reliable": False,
+                    "reason": "the covariance of the leads cannot be estimated (NaN)"}
+        w, vec = np.linalg.eigh((v + v.T) / 2)
+        tol = max(w.max(), 0.0) * len(pre) * 1e-10
+        keep = w > tol
+        rank = int(keep.sum())
+        stat = float(np.sum((vec[:, keep].T @ b) ** 2 / w[keep])) if rank else float("nan")
+        if rank < len(pre):
+            reasons.append(f"the covariance of the {len(pre)} leads has rank {rank}")
+        n_cl = self.fit.n_clusters
+        if n_cl is not None and n_cl < FEW_CLUSTERS:
+            reasons.append(f"only {n_cl} clusters (fewer than {FEW_CLUSTERS})")
+        p = float(stats.chi2.sf(stat, rank)) if rank else float("nan")
+        return {"statistic": stat, "df": rank, "p_value": p, "n_leads": len(pre),
+                "reliable": not reasons, "reason": "; ".join(reasons)}
 
     def plot(self, ax: Any = None, *, color: str = "C0", label: str | None = None) -> Any:
         """Rate ratios with intervals against horizon (log scale); returns the Axes.
@@ -249,8 +283,8 @@ class EventStudyResults:
         """
         import matplotlib.pyplot as plt
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+        if ax is None:  # constrained layout: the axis labels are not clipped when saved
+            _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
         t = self.table
         x = t.index.to_numpy()
         ax.errorbar(x, t["irr"], yerr=[t["irr"] - t["lower"], t["upper"] - t["irr"]], fmt="o",
@@ -258,6 +292,11 @@ class EventStudyResults:
         ax.axhline(1.0, color="grey", lw=0.8)
         ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
         ax.set_yscale("log")
+        from matplotlib.ticker import LogLocator, ScalarFormatter
+
+        ax.yaxis.set_minor_locator(LogLocator(subs=(1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 7.0)))
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_minor_formatter(ScalarFormatter())
         ax.set_xlabel("periods relative to event")
         ax.set_ylabel(f"rate ratio ({round(100 * self.level)}% CI)")
         return ax
@@ -384,7 +423,13 @@ def event_study(
         v = fit.cov.loc[names, names].to_numpy()
         term_labels = names
         in_window = pd.Series((d.to_numpy() != 0).any(axis=1), index=d.index)
-    se = np.sqrt(np.clip(np.diag(v), 0.0, None))
+    var = np.diag(v)
+    se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
+    if not np.isfinite(se).all():
+        bad = [k for k, s_ in zip(horizons, se, strict=True) if not np.isfinite(s_)]
+        warnings.warn(f"event study: the variance at horizon(s) {bad} cannot be estimated "
+                      "(zero or negative); their standard errors are NaN", RuntimeWarning,
+                      stacklevel=2)
     q = critical_value(level)
     table = pd.DataFrame({"term": term_labels, "estimate": est, "std_error": se,
                           "irr": np.exp(est), "lower": np.exp(est - q * se),

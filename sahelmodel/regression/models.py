@@ -325,9 +325,10 @@ class _CountModel:
                     fe.n_factors else FixedEffects((), ())
                 df_cov = k + rest.rank()
         v = covariance(self.cov, res.x_tilde, res.weights, res.score, df_model=df_cov,
-                       scale=scale, clusters=clus, small_sample=self.small_sample)
-        if not np.all(np.isfinite(v)):
-            raise FloatingPointError("the covariance matrix has non-finite entries")
+                       scale=scale, clusters=clus, small_sample=self.small_sample,
+                       names=kept_names)
+        if np.isinf(v).any():
+            raise FloatingPointError("the covariance matrix has infinite entries")
         cov_label = self.cov if self.cov != "cluster" else (
             f"cluster ({len(clus)}-way)")
         if self.scale == "pearson":
@@ -343,6 +344,7 @@ class _CountModel:
             "dispersion": disp,
             "scale": scale,
             "cov_type": cov_label,
+            "cluster_info": _cluster_info(self.cluster, clus),
             "nobs": nobs,
             "loglik": res.loglik,
             "converged": res.converged,
@@ -400,6 +402,15 @@ def _drop_rules_impl(y: np.ndarray, x: np.ndarray, names: list[str],
 def _replace(spec: _CountModel, **changes: Any) -> _CountModel:
     from dataclasses import replace
     return replace(spec, **changes)
+
+
+def _cluster_info(spec: Any, clusters: list[np.ndarray]) -> tuple[tuple[str, int], ...]:
+    """(name, number of clusters) per cluster dimension of the fitted sample."""
+    names = ([spec] if isinstance(spec, str) else list(spec) if isinstance(spec, (list, tuple))
+             and all(isinstance(c, str) for c in spec) else [])
+    if len(names) != len(clusters):
+        names = [f"cluster {k + 1}" for k in range(len(clusters))]
+    return tuple((nm, int(pd.unique(c).size)) for nm, c in zip(names, clusters, strict=True))
 
 
 def _nested(fe_codes: np.ndarray, cluster: np.ndarray) -> bool:

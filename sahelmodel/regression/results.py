@@ -99,6 +99,9 @@ class CountResults(LogLinkInference):
         earlier terms (fixest and R drop them the same way).
     df_model : int
         Coefficients plus the rank of the absorbed fixed effects.
+    cluster_info : tuple of (str, int)
+        For clustered covariances: each cluster variable and its number of clusters in the
+        fitted sample (empty otherwise).
     """
 
     params: pd.Series
@@ -119,6 +122,24 @@ class CountResults(LogLinkInference):
     fitted: pd.Series
     _predictor: Any = field(default=None, repr=False, compare=False)
     df_inference: int | None = None
+    cluster_info: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def n_clusters(self) -> int | None:
+        """Clusters in the smallest cluster dimension (``None`` when not clustered)."""
+        return min(n for _, n in self.cluster_info) if self.cluster_info else None
+
+    def cluster_notes(self) -> list[str]:
+        """Warnings about the clustering for a summary (few clusters)."""
+        from sahelmodel.regression.covariance import FEW_CLUSTERS
+
+        few = [(nm, n) for nm, n in self.cluster_info if n < FEW_CLUSTERS]
+        if not few:
+            return []
+        which = ", ".join(f"{n} in {nm}" for nm, n in few)
+        return [f"WARNING: few clusters ({which}): cluster-robust standard errors, intervals "
+                f"and Wald tests are unreliable below {FEW_CLUSTERS} clusters and tend to "
+                "reject too often; see wild_cluster_bootstrap()."]
 
     @property
     def df_resid(self) -> int:
@@ -178,6 +199,8 @@ class CountResults(LogLinkInference):
             ("Fixed effects", ", ".join(self.fixed_effects) or "none"),
             ("Log-likelihood", self.loglik),
             ("Covariance", self.cov_type),
+            *([("Clusters", ", ".join(f"{nm} ({n})" for nm, n in self.cluster_info))]
+              if self.cluster_info else []),
             ("Converged", f"{self.converged} ({self.n_iter} iterations)"),
         ]
         if self.dispersion is not None:
@@ -187,6 +210,11 @@ class CountResults(LogLinkInference):
         table = self.to_frame(level).join(self.irr(level).add_prefix("irr_")
                                           .rename(columns={"irr_irr": "irr"}))
         notes = list(self.dropped.notes())
+        notes.extend(self.cluster_notes())
+        unknown = [str(t) for t, se in self.std_errors.items() if not np.isfinite(se)]
+        if unknown:
+            notes.append("Standard errors that cannot be estimated are left blank (NaN): "
+                         + ", ".join(unknown) + ".")
         if self.collinear:
             notes.append("Removed as collinear or constant within fixed effects: "
                           + ", ".join(self.collinear) + ".")

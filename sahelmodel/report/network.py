@@ -23,7 +23,8 @@ from matplotlib.lines import Line2D
 from sahelmodel.network import TemporalNetwork
 from sahelmodel.network import statistics as st
 
-__all__ = ["KIND_COLORS", "draw_network", "layout", "legend_handles", "network_tables"]
+__all__ = ["KIND_COLORS", "display_name", "draw_network", "layout", "legend_handles",
+           "network_tables"]
 
 #: Node colours by actor kind.
 KIND_COLORS: dict[str, str] = {
@@ -165,7 +166,7 @@ def draw_network(
     kinds : dict, optional
         Actor kind per actor id (node colour, :data:`KIND_COLORS`).
     labels : dict, optional
-        Short labels for actors (default: the id).
+        Short labels for actors (default: :func:`display_name` of the id).
     top : int, optional
         Label only the ``top`` actors with the most hostile events in the period.
     """
@@ -201,10 +202,34 @@ def draw_network(
     ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colors, edgecolors="k", linewidths=0.4, zorder=2)
     ranked = load.sort_values(ascending=False).index
     keep = set(ranked[:top] if top is not None else ranked)
+    centre = xy.mean(axis=0)
     for n, (x, y) in zip(shown, xy, strict=True):
-        if n in keep:
-            ax.annotate((labels or {}).get(n, n), (x, y), fontsize=6, ha="center",
-                        va="bottom", xytext=(0, 4), textcoords="offset points", zorder=3)
+        if n in keep:  # labels point away from the centre, so they do not sit on the ties
+            dx, dy = x - centre[0], y - centre[1]
+            norm = float(np.hypot(dx, dy)) or 1.0
+            ax.annotate((labels or {}).get(n, display_name(n)), (x, y), fontsize=6,
+                        ha="left" if dx >= 0 else "right", va="bottom" if dy >= 0 else "top",
+                        xytext=(6 * dx / norm, 6 * dy / norm), textcoords="offset points",
+                        zorder=3)
+
+
+_ACRONYMS = {"jnim": "JNIM", "cma": "CMA", "msa": "MSA", "vdp": "VDP", "gatia": "GATIA",
+             "is_sahel": "IS Sahel", "iswap": "ISWAP", "hcua": "HCUA", "mnla": "MNLA"}
+
+
+def display_name(actor: str) -> str:
+    """A readable name for a canonical actor id (``military_mali`` -> ``Mali (army)``).
+
+    Examples
+    --------
+    >>> display_name("military_burkina_faso"), display_name("jnim"), display_name("dozo")
+    ('Burkina Faso (army)', 'JNIM', 'Dozo')
+    """
+    if actor in _ACRONYMS:
+        return _ACRONYMS[actor]
+    if actor.startswith("military_"):
+        return actor[len("military_"):].replace("_", " ").title() + " (army)"
+    return actor.replace("_", " ").capitalize()
 
 
 def legend_handles(kinds_present: Sequence[str]) -> list[Line2D]:

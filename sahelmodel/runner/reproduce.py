@@ -6,13 +6,18 @@ Each figure is a script ``experiments/figNN_<name>.py`` that defines
 * ``DATA``: configuration keys naming input files, with default locations (``shared:...`` for
   the shared real data, ``data:...`` for the project's own data, ``""`` for an optional file);
 * ``main(config, out_dir, rng, runner=None)``: makes ``out_dir/figNN_<name>.png`` and ``.pdf``
-  and the numbers plotted, and returns a small dict of headline numbers.
+  and the numbers plotted, and returns a small dict of headline numbers. Under the key
+  ``"checks"`` it returns the claims of ``experiments/README.md`` about the figure as checks it
+  ran: a list of ``{"claim": str, "passed": bool or None, "value": ...}`` (``None``: not
+  evaluated in this configuration, with the reason in ``value``).
 
 :func:`reproduce` runs the chosen figures in order. Figure ``NN`` is seeded with
 ``SeedSequence(seed, spawn_key=(NN,))`` from the ``[run] seed`` of the configuration, so its
 numbers do not depend on which other figures run. A figure whose input file is absent (or
 whose ``main`` raises :class:`SkipFigure`) is skipped with the reason; a figure that fails is
-reported and the others still run. Every figure gets a provenance record
+reported and the others still run. A figure whose checks do not all pass gets the status
+``check failed`` (its outputs are kept), which counts as a failure. Every figure gets a
+provenance record
 ``figNN_<name>_provenance.json``, and the run as a whole ``provenance.json``, which lists each
 figure's status, outputs, seeds, data checksums and wall time. Monte Carlo figures hand their
 replications to the :class:`~sahelmodel.runner.Runner`, which stores them under
@@ -49,7 +54,8 @@ from sahelmodel.runner.config import (
     section,
 )
 
-__all__ = ["FigureOutcome", "FigureScript", "SkipFigure", "discover_figures", "reproduce"]
+__all__ = ["FigureOutcome", "FigureScript", "SkipFigure", "check", "discover_figures",
+           "reproduce"]
 
 _NAME = re.compile(r"^fig(\d\d)_[a-z0-9_]+$")
 
@@ -102,6 +108,12 @@ class FigureOutcome:
     seconds: float = 0.0
     outputs: list[str] = field(default_factory=list)
     numbers: dict[str, Any] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> list[dict[str, Any]]:
+        """The checks that ran and did not pass."""
+        return [c for c in self.checks if c.get("passed") is False]
 
 
 def discover_figures(folder: str | Path | None = None) -> dict[str, FigureScript]:
@@ -165,6 +177,72 @@ def _resolve_data(script: FigureScript, module: ModuleType, cfg: dict[str, Any],
     return resolved, paths, None
 
 
+def check_counts(cfg: Mapping[str, Any], defaults: Mapping[str, Any], name: str,
+                 source: str) -> None:
+    """Counts (integer keys named ``n_*``) must be at least 1: a one-line :class:`ConfigError`."""
+    for key, default in defaults.items():
+        if key.startswith("n_") and isinstance(default, int) and not isinstance(default, bool):
+            if cfg[key] < 1:
+                raise ConfigError(f"{source}: [{name}] {key} must be at least 1, got {cfg[key]}")
+
+
+def check_named_data(cfg_all: Mapping[str, Any], script: FigureScript, module: ModuleType,
+                     cfg: Mapping[str, Any], source: str) -> None:
+    """A data file the configuration names explicitly must exist (a default may be absent).
+
+    A figure whose *default* input (e.g. the shared real data) is absent is skipped with the
+    reason; a path the user wrote into the configuration that does not exist is a mistake,
+    reported before anything runs.
+    """
+    given = cfg_all.get(script.section, {})
+    for key in module.DATA:
+        value = cfg[key]
+        if key not in given or value == "":
+            continue
+        path = resolve_data_path(value)
+        if path is None:
+            raise ConfigError(f"{source}: [{script.section}] {key} = {value!r} needs the shared "
+                              "data folder, which is absent (set SAHELMODEL_SHARED)")
+        if not path.is_file():
+            raise ConfigError(f"{source}: [{script.section}] {key}: file {path} not found")
+
+
+def _checks(raw: Any, stem: str) -> list[dict[str, Any]]:
+    """Validate a figure's checks: a list of dicts with ``claim`` and ``passed``."""
+    out = []
+    for item in raw or []:
+        if not isinstance(item, dict) or "claim" not in item or "passed" not in item:
+            raise TypeError(f"{stem}: each check must be a dict with 'claim' and 'passed'")
+        passed = item["passed"]
+        out.append({"claim": str(item["claim"]),
+                    "passed": None if passed is None else bool(passed),
+                    "value": _plain(item.get("value"))})
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy of a check's value (numpy scalars and arrays to Python)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def check(claim: str, passed: bool | None, value: Any = None) -> dict[str, Any]:
+    """One check of a figure's claim, for the ``"checks"`` list ``main`` returns.
+
+    Examples
+    --------
+    >>> check("the tie is absent before 2019", True, [2019, 2020])
+    {'claim': 'the tie is absent before 2019', 'passed': True, 'value': [2019, 2020]}
+    """
+    return {"claim": claim, "passed": None if passed is None else bool(passed),
+            "value": _plain(value)}
+
+
 def _outputs(out_dir: Path, stem: str) -> list[str]:
     return sorted(p.name for p in out_dir.glob(f"{stem}*") if p.is_file()
                   and not p.name.endswith("_provenance.json"))
@@ -222,6 +300,8 @@ def reproduce(
         module = script.load()
         keys = {**module.DATA, **module.DEFAULTS}
         cfg = section(cfg_all, script.section, keys, source=source)
+        check_counts(cfg, module.DEFAULTS, script.section, source)
+        check_named_data(cfg_all, script, module, cfg, source)
         prepared.append((script, module, cfg))
 
     outcomes: list[FigureOutcome] = []
@@ -235,8 +315,14 @@ def reproduce(
         else:
             fig_runner = replace(base, out_dir=out / "_tasks" / script.stem)
             try:
-                numbers = module.main(resolved, out, seed, runner=fig_runner)
-                outcome = FigureOutcome(script.stem, "ok", numbers=dict(numbers or {}))
+                numbers = dict(module.main(resolved, out, seed, runner=fig_runner) or {})
+                checks = _checks(numbers.pop("checks", []), script.stem)
+                outcome = FigureOutcome(script.stem, "ok", numbers=numbers, checks=checks)
+                if outcome.failed_checks:
+                    outcome.status = "check failed"
+                    outcome.message = "; ".join(
+                        f"check failed: {c['claim']} (got {c.get('value')})"
+                        for c in outcome.failed_checks)
             except (KeyboardInterrupt, SystemExit, OutputFolderError):
                 raise
             except SkipFigure as exc:
@@ -247,16 +333,17 @@ def reproduce(
                 outcome = FigureOutcome(script.stem, "failed",
                                         f"{type(exc).__name__}: {exc}{where}")
         outcome.seconds = time.perf_counter() - t0
-        outcome.outputs = _outputs(out, script.stem) if outcome.status == "ok" else []
+        outcome.outputs = (_outputs(out, script.stem)
+                           if outcome.status in ("ok", "check failed") else [])
         record = provenance_record(
             config={"source": source, "run": run_cfg, script.section: cfg},
             seeds=seeds, data_files=paths, wall_time=outcome.seconds,
             extra={"figure": script.stem, "status": outcome.status,
                    "message": outcome.message, "outputs": outcome.outputs,
-                   "numbers": outcome.numbers,
+                   "numbers": outcome.numbers, "checks": outcome.checks,
                    "scheduler": base.scheduler, "resumed": base.resume},
         )
-        if outcome.status == "ok":
+        if outcome.status in ("ok", "check failed"):
             write_provenance(out / f"{script.stem}_provenance.json", record)
         outcomes.append(outcome)
         _write_run_provenance(out, source, run_cfg, started, outcome, record)
@@ -280,7 +367,7 @@ def _write_run_provenance(out: Path, source: str, run_cfg: dict[str, Any],
         "status": outcome.status, "message": outcome.message, "seconds": outcome.seconds,
         "outputs": outcome.outputs, "seeds": record["seeds"],
         "data_files": record["data_files"], "config": record["config"],
-        "numbers": outcome.numbers,
+        "numbers": outcome.numbers, "checks": outcome.checks,
     }
     figures = dict(sorted(figures.items()))
     data_files = {f"{fig}:{label}": info for fig, entry in figures.items()

@@ -19,10 +19,12 @@ Random draws per day, in this order (both implementations):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-__all__ = ["EngineInput", "EngineOutput", "simulate_days", "simulate_days_reference"]
+__all__ = ["DayResult", "EngineInput", "EngineOutput", "EngineState", "simulate_day",
+           "simulate_days", "simulate_days_reference"]
 
 
 @dataclass(frozen=True)
@@ -112,95 +114,179 @@ def _clip_transfers(
     return wanted * scale[loser]
 
 
-def simulate_days(inp: EngineInput, rng: np.random.Generator) -> EngineOutput:
-    """Simulate the world day by day, vectorised over dyads, clashes and groups."""
+@dataclass
+class EngineState:
+    """The state of the world at the start of a day (what the next day depends on).
+
+    ``cap``: capabilities (G,); ``riv``: decayed rivalry terms (D,); ``state``: the Hawkes
+    excitation states (D,); ``recent``: captures per dyad within the capture window (D,);
+    ``ring``: captures per dyad on each of the last ``capture_window`` days.
+    """
+
+    cap: np.ndarray
+    riv: np.ndarray
+    state: np.ndarray
+    recent: np.ndarray
+    ring: np.ndarray
+
+    @classmethod
+    def initial(cls, inp: EngineInput) -> EngineState:
+        """The state on day 0: capabilities at endowment, no excitation, no captures."""
+        d_count = inp.baseline.size
+        return cls(cap=inp.endowment.astype(float).copy(),
+                   riv=(inp.rivalry_start <= 0).astype(float) * (inp.rivalry_end > 0),
+                   state=np.zeros(d_count), recent=np.zeros(d_count),
+                   ring=np.zeros((max(inp.capture_window, 1), d_count)))
+
+    def copy(self) -> EngineState:
+        """An independent copy."""
+        return EngineState(self.cap.copy(), self.riv.copy(), self.state.copy(),
+                           self.recent.copy(), self.ring.copy())
+
+    def remove_capture(self, inp: EngineInput, t: int, dyad: int, capturer: int, loser: int,
+                       weight: float) -> None:
+        r"""Undo the effects of one capture of day ``t`` on this state (of day ``t + 1``).
+
+        The capture's extra Hawkes mark :math:`\kappa - 1`, its place in the capture window
+        (the step :math:`\theta`) and the capability it moved are taken back; the capturing
+        clash itself and its ordinary offspring stay.
+        """
+        self.state[dyad] -= (1.0 - inp.kernel_keep) * (inp.kappa - 1.0)
+        if inp.capture_window:
+            self.recent[dyad] -= 1.0
+            self.ring[t % inp.capture_window, dyad] -= 1.0
+        moved = weight * inp.capability_keep
+        self.cap[capturer] -= moved
+        self.cap[loser] += moved
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """What one simulated day produced: clashes and captures per dyad, and the captures."""
+
+    clashes: np.ndarray  # (D,) clashes per dyad
+    captures: np.ndarray  # (D,) captures per dyad
+    capture_dyad: np.ndarray
+    capture_capturer: np.ndarray
+    capture_loser: np.ndarray
+    capture_weight: np.ndarray
+
+
+def simulate_day(inp: EngineInput, t: int, st: EngineState, rng: np.random.Generator,
+                 out: dict[str, list] | None = None,
+                 counters: list[int] | None = None) -> DayResult:
+    """Simulate day ``t`` from state ``st`` (updated in place to the state of day ``t + 1``).
+
+    Appends the day's events to ``out`` (with running clash and capture numbers in
+    ``counters``) when given. The draws are those listed in the module notes.
+    """
     d_count = inp.baseline.size
     g_count = inp.endowment.size
     a, b = inp.dyad_a, inp.dyad_b
-    cbar = inp.endowment
+    cap = st.cap
+    rel = cap / inp.endowment
     half = inp.clash_elasticity / 2.0
-    log_step = np.log(inp.capture_step)
-    window = inp.capture_window
-    cap = cbar.astype(float).copy()
-    riv = (inp.rivalry_start <= 0).astype(float) * (inp.rivalry_end > 0)
-    state = np.zeros(d_count)
-    recent = np.zeros(d_count)
-    ring = np.zeros((max(window, 1), d_count))
-    capability = np.empty((inp.n_days, g_count))
-    out: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "day", "dyad", "att", "dfn", "ccap", "cclash", "capturer", "loser", "qty", "w",
-        "civ_day", "civ_group")}
-    n_clash = 0
-    n_capt = 0
-    for t in range(inp.n_days):
-        capability[t] = cap
-        rel = cap / cbar
-        lam = inp.baseline * riv * rel[a] ** half * rel[b] ** half + inp.excitation @ state
-        lam = lam * np.exp(log_step * np.minimum(recent, inp.capture_cap))
-        if not np.all(lam < _MAX_RATE):
-            raise FloatingPointError(
-                f"clash rates exploded on day {t} (max {float(np.nanmax(lam)):.3g} per day, "
-                f"dyad {int(np.nanargmax(lam))}): the world's parameters are not stable")
-        counts = rng.poisson(lam)
-        marks = counts.astype(float)
-        captured = np.zeros(d_count)
-        transfer = np.zeros(g_count)
-        k = int(counts.sum())
-        if k:
-            dyad = np.repeat(np.arange(d_count), counts)
-            da, db = a[dyad], b[dyad]
-            lr = np.log(cap[da] / cap[db])  # capability > 0 at the start of every day
-            a_attacks = rng.random(k) < _sigmoid(inp.attack_slope * lr)
-            att = np.where(a_attacks, da, db)
-            dfn = np.where(a_attacks, db, da)
-            lr_ad = np.where(a_attacks, lr, -lr)
-            p_att = _sigmoid(inp.capture_intercept + inp.capture_slope * lr_ad)
-            p_def = (1.0 - p_att) * _sigmoid(
-                inp.capture_intercept - inp.defender_penalty - inp.capture_slope * lr_ad)
-            v = rng.random(k)
-            by_att = v < p_att
-            by_def = ~by_att & (v < p_att + p_def)
-            is_cap = by_att | by_def
-            ccap = np.full(k, -1)
-            c = int(is_cap.sum())
-            if c:
-                idx = np.flatnonzero(is_cap)
-                ccap[idx] = n_capt + np.arange(c)
-                capturer = np.where(by_att[idx], att[idx], dfn[idx])
-                loser = np.where(by_att[idx], dfn[idx], att[idx])
-                qty, nominal = _draw_materiel(rng, inp, c)
-                w = _clip_transfers(cap, loser, nominal, inp.max_loss_share)
-                transfer += np.bincount(capturer, weights=w, minlength=g_count)
-                transfer -= np.bincount(loser, weights=w, minlength=g_count)
-                captured = np.bincount(dyad[idx], minlength=d_count).astype(float)
-                marks += (inp.kappa - 1.0) * captured
+    lam = inp.baseline * st.riv * rel[a] ** half * rel[b] ** half + inp.excitation @ st.state
+    lam = lam * np.exp(np.log(inp.capture_step) * np.minimum(st.recent, inp.capture_cap))
+    if not np.all(lam < _MAX_RATE):
+        raise FloatingPointError(
+            f"clash rates exploded on day {t} (max {float(np.nanmax(lam)):.3g} per day, "
+            f"dyad {int(np.nanargmax(lam))}): the world's parameters are not stable")
+    counts = rng.poisson(lam)
+    marks = counts.astype(float)
+    captured = np.zeros(d_count)
+    transfer = np.zeros(g_count)
+    k = int(counts.sum())
+    empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
+    cap_dyad, cap_who, cap_loser, cap_w = empty_i, empty_i, empty_i, empty_f
+    n_clash, n_capt = counters if counters is not None else (0, 0)
+    if k:
+        dyad = np.repeat(np.arange(d_count), counts)
+        da, db = a[dyad], b[dyad]
+        lr = np.log(cap[da] / cap[db])  # capability > 0 at the start of every day
+        a_attacks = rng.random(k) < _sigmoid(inp.attack_slope * lr)
+        att = np.where(a_attacks, da, db)
+        dfn = np.where(a_attacks, db, da)
+        lr_ad = np.where(a_attacks, lr, -lr)
+        p_att = _sigmoid(inp.capture_intercept + inp.capture_slope * lr_ad)
+        p_def = (1.0 - p_att) * _sigmoid(
+            inp.capture_intercept - inp.defender_penalty - inp.capture_slope * lr_ad)
+        v = rng.random(k)
+        by_att = v < p_att
+        by_def = ~by_att & (v < p_att + p_def)
+        is_cap = by_att | by_def
+        ccap = np.full(k, -1)
+        c = int(is_cap.sum())
+        if c:
+            idx = np.flatnonzero(is_cap)
+            ccap[idx] = n_capt + np.arange(c)
+            capturer = np.where(by_att[idx], att[idx], dfn[idx])
+            loser = np.where(by_att[idx], dfn[idx], att[idx])
+            qty, nominal = _draw_materiel(rng, inp, c)
+            w = _clip_transfers(cap, loser, nominal, inp.max_loss_share)
+            transfer += np.bincount(capturer, weights=w, minlength=g_count)
+            transfer -= np.bincount(loser, weights=w, minlength=g_count)
+            captured = np.bincount(dyad[idx], minlength=d_count).astype(float)
+            marks += (inp.kappa - 1.0) * captured
+            cap_dyad, cap_who, cap_loser, cap_w = dyad[idx], capturer, loser, w
+            if out is not None:
                 out["cclash"].append(n_clash + idx)
                 out["capturer"].append(capturer)
                 out["loser"].append(loser)
                 out["qty"].append(qty)
                 out["w"].append(w)
-                n_capt += c
+            n_capt += c
+        if out is not None:
             out["day"].append(np.full(k, t))
             out["dyad"].append(dyad)
             out["att"].append(att)
             out["dfn"].append(dfn)
             out["ccap"].append(ccap)
-            n_clash += k
-        active = (t >= inp.group_start).astype(float)
-        civ = rng.poisson(inp.civilian_rate * active * rel ** inp.tempo_elasticity)
-        if civ.any():
-            grp = np.repeat(np.arange(g_count), civ)
-            out["civ_day"].append(np.full(grp.size, t))
-            out["civ_group"].append(grp)
-        # state of the next day
-        cap = cbar + (np.maximum(cap + transfer, 0.0) - cbar) * inp.capability_keep
-        state = inp.kernel_keep * state + (1.0 - inp.kernel_keep) * marks
-        on = ((inp.rivalry_start <= t + 1) & (inp.rivalry_end > t + 1)).astype(float)
-        riv = inp.rivalry_keep * riv + (1.0 - inp.rivalry_keep) * on
-        if window:
-            slot = t % window
-            recent += captured - ring[slot]
-            ring[slot] = captured
+        n_clash += k
+    active = (t >= inp.group_start).astype(float)
+    civ = rng.poisson(inp.civilian_rate * active * rel ** inp.tempo_elasticity)
+    if civ.any() and out is not None:
+        grp = np.repeat(np.arange(g_count), civ)
+        out["civ_day"].append(np.full(grp.size, t))
+        out["civ_group"].append(grp)
+    if counters is not None:
+        counters[0], counters[1] = n_clash, n_capt
+    # state of the next day
+    cbar = inp.endowment
+    st.cap = cbar + (np.maximum(cap + transfer, 0.0) - cbar) * inp.capability_keep
+    st.state = inp.kernel_keep * st.state + (1.0 - inp.kernel_keep) * marks
+    on = ((inp.rivalry_start <= t + 1) & (inp.rivalry_end > t + 1)).astype(float)
+    st.riv = inp.rivalry_keep * st.riv + (1.0 - inp.rivalry_keep) * on
+    window = inp.capture_window
+    if window:
+        slot = t % window
+        st.recent = st.recent + captured - st.ring[slot]
+        st.ring[slot] = captured
+    return DayResult(counts, captured, cap_dyad, cap_who, cap_loser, cap_w)
+
+
+def _new_out() -> dict[str, list[np.ndarray]]:
+    return {k: [] for k in ("day", "dyad", "att", "dfn", "ccap", "cclash", "capturer", "loser",
+                            "qty", "w", "civ_day", "civ_group")}
+
+
+def simulate_days(inp: EngineInput, rng: np.random.Generator,
+                  on_day: Any = None) -> EngineOutput:
+    """Simulate the world day by day, vectorised over dyads, clashes and groups.
+
+    ``on_day(t, day_result, state)``, when given, is called after every day with the state of
+    the next day (used to branch counterfactual paths at captures; it must not change it).
+    """
+    g_count = inp.endowment.size
+    st = EngineState.initial(inp)
+    capability = np.empty((inp.n_days, g_count))
+    out = _new_out()
+    counters = [0, 0]
+    for t in range(inp.n_days):
+        capability[t] = st.cap
+        day = simulate_day(inp, t, st, rng, out, counters)
+        if on_day is not None:
+            on_day(t, day, st)
     return _pack(out, capability, inp.materiel_weight.size)
 
 

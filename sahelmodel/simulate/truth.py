@@ -8,9 +8,16 @@ estimands in the form the estimators report them:
 
 * ``kappa``: a clash ending in a capture has ``kappa`` times the offspring of an ordinary
   clash; the mark multiplier :math:`\kappa` of :class:`sahelmodel.Hawkes` with capture marks.
-* :meth:`Truth.clash_rate_ratio`: the multiplicative change of a dyad's clash rate in period
-  :math:`h \ge 1` after the period in which a capture happened, as an event study on a
-  dyad x period panel estimates it (incidence-rate ratio at horizon :math:`h`).
+* :meth:`Truth.clash_effect`: the effect of a capture on the dyad's clashes at each
+  event-study horizon through *both* channels (:math:`\kappa` and the step :math:`\theta`, and
+  the capability it moves), computed by paired counterfactual simulation: the same world and
+  seed, branched at every capture into a path with and a path without that capture's effects
+  (:func:`sahelmodel.simulate.counterfactual.paired_capture_effects`). This is the estimand of
+  an event study (and of :func:`sahelmodel.capture_effects`) of ``hostile`` on the capture
+  indicator of a dyad x period panel.
+* :meth:`Truth.clash_rate_ratio`: the :math:`\theta` channel alone, the multiplicative change
+  of a dyad's clash rate in period :math:`h \ge 1` after the period of a capture, exact when
+  self-excitation and :math:`\kappa` are switched off.
 * :meth:`Truth.capture_response`: expected extra clashes in the dyad within :math:`h` days
   caused by one capture through :math:`\kappa`.
 
@@ -196,6 +203,50 @@ class Truth:
             out.append(1.0 + (self.capture_step - 1.0) * float(np.mean(cover / period)))
         return pd.Series(out, index=pd.Index(hs, name="horizon"), name="irr")
 
+    def clash_effect(self, freq: str = "W", horizons: Any = range(-4, 9), *,
+                     capture_clash: str = "exclude", captures: str = "all",
+                     n_draws: int = 1) -> pd.DataFrame:
+        r"""Effect of a capture on the dyad's clashes by horizon, through every channel.
+
+        The world and seed of this run are simulated again, branched at each capture into a
+        path with and a path without that capture's effects (common random numbers), and the
+        ratio of the clashes of the two paths in each period after the capture's is returned
+        (see :func:`sahelmodel.simulate.counterfactual.paired_capture_effects` for the
+        definition, its Monte Carlo standard error and the options). This is the quantity an
+        event study of ``hostile`` (``capture_clash`` as in :func:`sahelmodel.dyad_panel`) on
+        the capture indicator estimates.
+
+        Returns
+        -------
+        pandas.DataFrame
+            By horizon: ``irr``, ``std_error``, ``extra``, ``factual``, ``counterfactual``,
+            ``n_captures``.
+
+        Raises
+        ------
+        ValueError
+            When the run was not seeded with an int (its random stream cannot be repeated).
+
+        Examples
+        --------
+        >>> from sahelmodel.simulate import World
+        >>> w = World.default(capture_step=1.5, capture_cap=2)
+        >>> _, t = w.run("2022-01-01", "2022-12-31", rng=3)
+        >>> eff = t.clash_effect("W", [-1, 1])
+        >>> float(eff.loc[-1, "irr"]), bool(eff.loc[1, "irr"] > 1.0), int(eff.loc[1, "n_captures"])
+        (1.0, True, 395)
+        """
+        from sahelmodel.simulate.counterfactual import paired_capture_effects
+
+        seed = self.extra.get("seed")
+        if seed is None:
+            raise ValueError("this run was not seeded with an int, so it cannot be repeated; "
+                             "use World.run(..., rng=<int>) or paired_capture_effects(world, "
+                             "start, end, rng=<seed>)")
+        return paired_capture_effects(self.world_spec(), self.start, self.end, rng=int(seed),
+                                      freq=freq, horizons=horizons, n_draws=n_draws,
+                                      capture_clash=capture_clash, captures=captures)
+
     def capture_response(self, h: int, *, cascades: bool = True) -> float:
         r"""Expected extra clashes in the dyad within ``h`` days caused by one capture via kappa.
 
@@ -325,9 +376,16 @@ class Truth:
                    captures=caps, extra=data.get("extra", {}))
 
     def __eq__(self, other: object) -> bool:
+        """Equal truths: the same world, run and paths (the seed that made them aside)."""
         if not isinstance(other, Truth):
             return NotImplemented
-        return self.to_dict() == other.to_dict()
+
+        def plain(t: Truth) -> dict[str, Any]:
+            d = t.to_dict()
+            d["extra"] = {k: v for k, v in d["extra"].items() if k != "seed"}
+            return d
+
+        return plain(self) == plain(other)
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -140,11 +140,12 @@ class World:
     groups hold with probability ``front_share`` (reach).
 
     The capture estimands recorded in :class:`~sahelmodel.simulate.Truth`: ``kappa`` (the
-    Hawkes mark multiplier) and, for an event study on a dyad x period panel,
-    :meth:`Truth.clash_rate_ratio`: the multiplicative change of the dyad's clash rate in
-    period :math:`h \ge 1` after the period of a capture, exactly :math:`\theta` for periods
-    the window covers fully. Each estimator recovers its estimand when the other channel and
-    self-excitation do not confound it; see the end-to-end tests.
+    Hawkes mark multiplier); :meth:`Truth.clash_effect`, the effect of a capture on the dyad's
+    clashes by event-study horizon through every channel at once (:math:`\kappa`,
+    :math:`\theta` and capability), computed by paired counterfactual simulation
+    (:mod:`sahelmodel.simulate.counterfactual`): this is what an event study of ``hostile`` on
+    the capture indicator estimates; and :meth:`Truth.clash_rate_ratio`, the :math:`\theta`
+    channel alone.
 
     Examples
     --------
@@ -458,6 +459,8 @@ class World:
         out = simulate_days(self._engine_input(t0, n_days), engine_rng)
         frame, captures = build_events(self, out, t0, event_rng)
         truth = Truth.from_simulation(self, out, captures, t0, n_days, len(frame))
+        if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+            truth.extra["seed"] = int(rng)  # lets Truth.clash_effect re-run this world
         return EventTable(frame), truth
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ def _one_line_error(capsys, argv, *needles):
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        (["hawkes", "--days", "-5"], "end_time"),
+        (["hawkes", "--days", "-5"], "--days"),
         (["hawkes", "--branching-ratio", "1.5"], "--branching-ratio"),
         (["world", "--start", "notadate"], "notadate"),
         (["world", "--start", "2020-01-05", "--end", "2020-01-01"], "before start"),

@@ -22,7 +22,7 @@ def net(request: pytest.FixtureRequest) -> TemporalNetwork:
 
 
 def _graph(net: TemporalNetwork, p: int, layer: str, value: str, threshold: float) -> nx.Graph:
-    snap = net.snapshot(p)
+    snap = net.snapshot(p, threshold=0.0)
     g = nx.Graph()
     g.add_nodes_from(net.actors)
     g.add_edges_from(
@@ -53,8 +53,8 @@ def test_strength_matches_snapshot_sums(net: TemporalNetwork) -> None:
     out = S.strength(net, value="intensity", direction="out")
     inn = S.strength(net, value="count", direction="in")
     for p in range(net.n_periods):
-        snap = net.snapshot(p, layer="hostile")
-        di = net.snapshot(p, layer="hostile", directed=True)
+        snap = net.snapshot(p, layer="hostile", threshold=0.0)
+        di = net.snapshot(p, layer="hostile", directed=True, threshold=0.0)
         for a in net.actors:
             assert total.iloc[p][a] == pytest.approx(
                 snap.degree(a, weight="hostile_intensity")
@@ -66,7 +66,7 @@ def test_strength_matches_snapshot_sums(net: TemporalNetwork) -> None:
 def test_triad_census_by_enumeration(net: TemporalNetwork) -> None:
     census = S.triad_census(net)
     for p in range(net.n_periods):
-        snap = net.snapshot(p)
+        snap = net.snapshot(p, threshold=0.0)
         sign = {}
         for u, v, d in snap.edges(data=True):
             if d["hostile_count"] > 0:
@@ -102,7 +102,7 @@ def test_rem_statistics_use_only_the_previous_period(net: TemporalNetwork) -> No
     rem = S.rem_statistics(net)
     assert (rem.xs(net.periods[0], level="period") == 0).all().all()
     for p in range(1, net.n_periods):
-        di = net.snapshot(p - 1, layer="hostile", directed=True)
+        di = net.snapshot(p - 1, layer="hostile", directed=True, threshold=0.0)
 
         def w(a: str, b: str, di: nx.DiGraph = di) -> float:
             return di[a][b]["hostile_intensity"] if di.has_edge(a, b) else 0.0

@@ -58,13 +58,23 @@ def test_dyad_panel_contract_and_hand_values(kalamba: EventTable) -> None:
     assert (panel["actor_i"] < panel["actor_j"]).all()
     assert set(panel["dyad"]) == {"is_sahel|jnim", "is_sahel|military_bf", "jnim|military_bf"}
     d = panel[panel["dyad"] == "is_sahel|jnim"].set_index("period_index")
-    assert d["hostile"].tolist() == [1, 1, 0, 0]
+    # the capturing clash of week 1 is left out of hostile by default, kept in hostile_all
+    assert d["hostile"].tolist() == [1, 0, 0, 0]
+    assert d["hostile_all"].tolist() == [1, 1, 0, 0]
+    assert panel.attrs["capture_clash"] == "exclude"
+    counted = dyad_panel(kalamba, freq="W", lags=1, leads=1, half_life=1.0,
+                         capture_clash="count")
+    c = counted[counted["dyad"] == "is_sahel|jnim"].set_index("period_index")
+    assert c["hostile"].tolist() == [1, 1, 0, 0]
+    assert c["hostile_lead1"].tolist()[:3] == [1, 0, 0]
+    with pytest.raises(ValueError, match="capture_clash"):
+        dyad_panel(kalamba, freq="W", capture_clash="drop")
     assert d["fatalities"].tolist() == [5, 30, 0, 0]
     assert d["capture_ij"].tolist() == [0, 1, 0, 0]  # is_sahel captured from jnim
     assert d["capture_ji"].tolist() == [0, 0, 0, 0]
     assert d["capture_i_any"].tolist() == [0, 1, 0, 0]
     assert d["capture_ij_lag1"].tolist()[1:] == [0, 1, 0] and math.isnan(d["capture_ij_lag1"][0])
-    assert d["hostile_lead1"].tolist()[:3] == [1, 0, 0] and math.isnan(d["hostile_lead1"][3])
+    assert d["hostile_lead1"].tolist()[:3] == [0, 0, 0] and math.isnan(d["hostile_lead1"][3])
     # decayed rivalry: 1 after week 0, 0.5 + 1 after week 1, 0.75 after week 2
     assert math.isnan(d["rivalry_lag1"][0])
     assert d["rivalry_lag1"].tolist()[1:] == [1.0, 1.5, 0.75]
@@ -82,7 +92,7 @@ def test_dyad_risk_sets(kalamba: EventTable) -> None:
     assert len(observed) == 3 * 4 and len(every) == 3 * 4
     # week 0: all three active; week 1: is_sahel, jnim; week 2: none; week 3: is_sahel, bf
     assert active.groupby("period_index").size().to_dict() == {0: 3, 1: 1, 3: 1}
-    assert active["hostile"].sum() == observed["hostile"].sum() == 4
+    assert active["hostile_all"].sum() == observed["hostile_all"].sum() == 4
 
 
 def test_dyad_panel_with_a_given_network(kalamba: EventTable) -> None:

@@ -46,7 +46,7 @@ def replicate(world: World, seed: int) -> tuple[pd.DataFrame, pd.Series, tuple[i
     frame = coded.frame
     found = set(frame.loc[frame["capture"].fillna(False).astype(bool), "event_id"])
     true = set(truth.captures["event_id"])
-    panel = dyad_panel(coded, freq="W")
+    panel = dyad_panel(coded, freq="W", capture_clash="count")  # all clashes, as the truth
     panel["capture"] = panel["capture_ij"] + panel["capture_ji"]
     es = event_study(panel, outcome="hostile", event="capture", window=WINDOW, cluster=None)
     lags = [h for h in HORIZONS if h > 0]
