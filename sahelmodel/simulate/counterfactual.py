@@ -82,7 +82,8 @@ def paired_capture_effects(world: World, start: Any, end: Any, *, rng: RNGLike,
     Examples
     --------
     >>> from sahelmodel.simulate import World
-    >>> w = World.default(kappa=1.0, capture_step=1.0, clash_elasticity=0.0)
+    >>> w = World.default(kappa=1.0, capture_step=1.0, clash_elasticity=0.0,
+    ...                   tempo_elasticity=0.0)
     >>> eff = paired_capture_effects(w, "2022-01-01", "2022-12-31", rng=1, horizons=[-1, 1])
     >>> eff["irr"].tolist()  # captures without effects: the two paths never part
     [1.0, 1.0]
