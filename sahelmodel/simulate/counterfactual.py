@@ -83,9 +83,9 @@ def paired_capture_effects(world: World, start: Any, end: Any, *, rng: RNGLike,
     --------
     >>> from sahelmodel.simulate import World
     >>> w = World.default(kappa=1.0, capture_step=1.0, clash_elasticity=0.0,
-    ...                   tempo_elasticity=0.0)
+    ...                   tempo_elasticity=0.0, capture_slope=0.0)
     >>> eff = paired_capture_effects(w, "2022-01-01", "2022-12-31", rng=1, horizons=[-1, 1])
-    >>> eff["irr"].tolist()  # captures without effects: the two paths never part
+    >>> eff["irr"].tolist()  # no effects, no capability channels: the paths never part
     [1.0, 1.0]
     """
     if capture_clash not in ("exclude", "count"):

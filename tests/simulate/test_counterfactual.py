@@ -15,7 +15,7 @@ START, END = "2022-01-01", "2022-06-30"
 
 def test_no_capture_effects_means_identical_paths():
     w = World.default(kappa=1.0, capture_step=1.0, clash_elasticity=0.0,
-                          tempo_elasticity=0.0)
+                          tempo_elasticity=0.0, capture_slope=0.0)
     eff = paired_capture_effects(w, START, END, rng=4, horizons=range(-2, 4))
     assert (eff["irr"] == 1.0).all() and (eff["extra"] == 0.0).all()
     assert (eff["n_captures"] > 0).all()
