@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -132,14 +133,21 @@ def scan(pattern: re.Pattern[str], text: str, pos: int = 0,
     end = len(text) if endpos is None else endpos
     out: list[re.Match[str]] = []
     after = pos
-    for w in _WORD_STARTS.finditer(text, pos, end):
-        if w.start() < after:
+    for start in _word_starts(text):
+        if start < after:
             continue
-        m = pattern.match(text, w.start(), end)
+        if start >= end:
+            break
+        m = pattern.match(text, start, end)
         if m is not None and m.end() > m.start():
             out.append(m)
             after = m.end()
     return out
+
+
+@lru_cache(maxsize=256)
+def _word_starts(text: str) -> tuple[int, ...]:
+    return tuple(w.start() for w in _WORD_STARTS.finditer(text))
 
 
 def is_missing(value: Any) -> bool:
