@@ -102,15 +102,20 @@ def main(config: dict[str, Any] | None = None, out_dir: str | Path = "results",
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     seeds = np.random.SeedSequence(rng).generate_state(cfg["n_reps"] + cfg["n_glm_reps"])
+    # optional slices of the replications (to split the study across processes; a run over
+    # slices gives the same replications as one run, each keyed by its seed)
+    lo, hi = cfg.get("rep_range", (0, cfg["n_reps"]))
+    glo, ghi = cfg.get("glm_range", (0, cfg["n_glm_reps"]))
+    tag = cfg.get("tag", "")
     reps = []
-    for k in range(cfg["n_reps"]):
+    for k in range(lo, hi):
         reps.append(one_replication(cfg, int(seeds[k])))
-        pd.DataFrame(reps).to_csv(out / "latent_recovery_reps.csv", index=False)
+        pd.DataFrame(reps).to_csv(out / f"latent_recovery_reps{tag}.csv", index=False)
     glm = []
-    for k in range(cfg["n_glm_reps"]):
+    for k in range(glo, ghi):
         glm.append(one_replication(cfg, int(seeds[cfg["n_reps"] + k]), sd_uv=0.0,
                                    with_glm=True))
-        pd.DataFrame(glm).to_csv(out / "latent_recovery_glm.csv", index=False)
+        pd.DataFrame(glm).to_csv(out / f"latent_recovery_glm{tag}.csv", index=False)
     rep = pd.DataFrame(reps)
     summary: dict[str, Any] = {"config": cfg, "n_reps": len(rep)}
     if len(rep):
@@ -119,6 +124,7 @@ def main(config: dict[str, Any] | None = None, out_dir: str | Path = "results",
         summary["auc_gap_mean"] = float((rep.auc_oracle - rep.auc_model).mean())
         summary["auc_gap_max"] = float((rep.auc_oracle - rep.auc_model).max())
         summary["share_converged"] = float(rep.converged.mean())
+        summary["share_max_rhat_below_1.05"] = float((rep.max_rhat < 1.05).mean())
         summary["median_max_rhat"] = float(rep.max_rhat.median())
         summary["cpu_s_per_fit"] = float(rep.cpu_s.mean())
     if glm:
@@ -140,4 +146,8 @@ if __name__ == "__main__":
         conf["n_reps"] = int(args[1])
     if len(args) > 2:
         conf["n_glm_reps"] = int(args[2])
+    if len(args) > 4:  # replication slices "a:b" for the two arms, and a file tag
+        conf["rep_range"] = tuple(int(v) for v in args[3].split(":"))
+        conf["glm_range"] = tuple(int(v) for v in args[4].split(":"))
+        conf["tag"] = args[5] if len(args) > 5 else ""
     print(json.dumps(main(conf, args[0] if args else "results"), indent=2, default=str))

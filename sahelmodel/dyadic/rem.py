@@ -21,7 +21,10 @@ without replacement from the rest:
 
 maximised by Newton's method; standard errors from the inverse observed information of the
 sampled likelihood (valid for nested case-control designs). ``n_controls=None`` uses the full
-risk set (every ordered pair of actors at risk), the reference the sampled fit approximates.
+risk set (every ordered pair of actors at risk), the reference the sampled fit approximates:
+by brute force over all pairs at every event in general, and by updating the risk-set sums
+only for the dyads an event changes when the statistics are undecayed counts without recency
+(``half_life=inf``), which makes the full risk set affordable for thousands of actors.
 """
 
 from __future__ import annotations
@@ -38,13 +41,14 @@ import pandas as pd
 from sahelmodel._inference import WaldInference
 from sahelmodel._rng import RNGLike, as_generator
 from sahelmodel._summary import Summary
-from sahelmodel._validation import check_choice, check_positive
+from sahelmodel._validation import check_choice
 from sahelmodel.dyadic._rem_core import (
     MODE_FULL,
     MODE_RANK,
     MODE_SAMPLE,
     STAT_NAMES,
     conditional_logit,
+    full_counts_pass,
     stats_at,
     stream_pass,
 )
@@ -175,7 +179,8 @@ class RelationalEventModel:
     statistics : sequence of str
         Statistics in the rate (default all of :data:`STAT_NAMES`).
     half_life : float
-        Half-life of the decayed statistics, in the stream's time unit (days for events).
+        Half-life of the decayed statistics, in the stream's time unit (days for events);
+        ``numpy.inf`` for undecayed counts (as ``remstats``' ``memory="full"``).
     n_controls : int or None
         Controls :math:`m` sampled per event; ``None`` for the full risk set.
     risk_set : {"full", "active"}
@@ -226,7 +231,9 @@ class RelationalEventModel:
         ``columns`` are passed to :func:`event_stream` (column names of an edge list).
         """
         check_choice("risk_set", self.risk_set, ("full", "active"))
-        check_positive("half_life", self.half_life)
+        if not float(self.half_life) > 0.0:
+            raise ValueError(f"half_life must be positive (inf for no decay), got "
+                             f"{self.half_life!r}")
         if self.n_controls is not None and int(self.n_controls) < 1:
             raise ValueError(f"n_controls must be >= 1 or None, got {self.n_controls}")
         cols = self._columns()
@@ -251,6 +258,12 @@ class RelationalEventModel:
 
             def evaluate(b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
                 return conditional_logit(case, ctrl, b)
+        elif decay == 0.0 and "recency" not in self.statistics:
+            def evaluate(b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+                full = np.zeros(7)
+                full[cols] = b
+                ll_f, g_f, h_f = full_counts_pass(*args[:6], entry, full)
+                return float(ll_f), g_f[cols], h_f[np.ix_(cols, cols)]
         else:
             def evaluate(b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
                 full = np.zeros(7)
