@@ -140,3 +140,26 @@ def test_credible_interval_coverage_small_study():
         true = np.r_[truth["beta"], truth["rho"]]
         covered.extend(((ci.lower <= true) & (true <= ci.upper)).tolist())
     assert np.mean(covered) >= 0.8, np.mean(covered)
+
+
+def test_forecast_adapter_undirected_rows_get_one_probability():
+    from types import SimpleNamespace
+
+    from sahelmodel.dyadic.latent import LatentFactorForecaster
+
+    frame, _ = simulate_latent_network(n_actors=8, n_periods=3, rank=1, rng=1)
+    frame = frame.rename(columns={"period": "period_index"})
+    # make the outcome symmetric, as undirected data are
+    key = frame.set_index(["period_index", "sender", "receiver"]).y
+    lo = np.minimum(frame.sender, frame.receiver)
+    hi = np.maximum(frame.sender, frame.receiver)
+    frame["y"] = key.loc[list(zip(frame.period_index, lo, hi, strict=True))].to_numpy()
+    frame["sender"] = frame.sender.astype(str)
+    frame["receiver"] = frame.receiver.astype(str)
+    data = SimpleNamespace(frame=frame, directed=False)
+    model = LatentFactorForecaster(covariates=(), rank=1, n_burn=50, n_draws=60)
+    fitted = model.fit(data, np.flatnonzero(frame.period_index < 2))
+    test = np.flatnonzero(frame.period_index == 2)
+    p = pd.Series(fitted.predict_proba(data, test),
+                  index=pd.MultiIndex.from_frame(frame.iloc[test][["sender", "receiver"]]))
+    assert p[("1", "2")] == pytest.approx(p[("2", "1")])

@@ -205,3 +205,37 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="half_life"):
         RelationalEventModel(half_life=0.0).fit(
             pd.DataFrame({"sender": [1, 2], "receiver": [2, 1], "time": [0.0, 1.0]}))
+
+
+def test_forecast_adapter_ranks_recurring_rivals_first():
+    from types import SimpleNamespace
+
+    from sahelmodel.dyadic.rem_forecast import RelationalEventForecaster
+
+    rng = np.random.default_rng(0)
+    actors = [f"g{k}" for k in range(8)]
+    rivals = [("g0", "g1"), ("g2", "g3"), ("g4", "g5")]
+    rows = []
+    for period in range(6):
+        for s, r in rivals:
+            if rng.random() < 0.9:
+                rows.append((s, r, period))
+        s, r = rng.choice(actors, 2, replace=False)
+        rows.append((s, r, period))
+    edges = pd.DataFrame(rows, columns=["sender", "receiver", "period_index"])
+    cells = pd.DataFrame([(s, r, p) for p in (5, 6) for s in actors for r in actors if s != r],
+                         columns=["sender", "receiver", "period_index"])
+    cells["y"] = 0.0
+    data = SimpleNamespace(frame=cells, edges=edges[edges.period_index < 6], directed=True)
+    train = np.flatnonzero(cells.period_index == 5)
+    test = np.flatnonzero(cells.period_index == 6)
+    fitted = RelationalEventForecaster(statistics=("inertia", "reciprocity")).fit(data, train)
+    p = fitted.predict_proba(data, test)
+    assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all()
+    top = cells.iloc[test].assign(p=p).nlargest(3, "p")
+    assert set(zip(top.sender, top.receiver, strict=True)) == set(rivals)
+    undirected = SimpleNamespace(frame=cells, edges=data.edges, directed=False)
+    q = RelationalEventForecaster(statistics=("inertia",)).fit(undirected, train)
+    pu = q.predict_proba(undirected, test)
+    sub = cells.iloc[test].assign(p=pu).set_index(["sender", "receiver"]).p
+    assert sub[("g0", "g1")] == pytest.approx(sub[("g1", "g0")])
