@@ -4,8 +4,8 @@ Data are simulated from the model itself (:func:`sahelmodel.dyadic.latent_simula
 simulate_latent_network`): 40 actors, 20 training periods plus one held-out period, rank-2
 multiplicative effects with entries of sd 0.7, sender/receiver covariance
 [[0.5, 0.2], [0.2, 0.5]], coefficients (intercept -1, dyad covariate 0.5, sender covariate 0.3)
-and dyadic correlation rho = 0.5. Each replication fits the model (4 chains, 400 burn-in and
-1,000 kept sweeps) and records whether each 95% credible interval covers the true value, the
+and dyadic correlation rho = 0.5. Each replication fits the model (3 chains, 300 burn-in and
+700 kept sweeps) and records whether each 95% credible interval covers the true value, the
 largest R-hat, and the ROC-AUC on the held-out period of the posterior predictive
 probabilities and of the oracle Phi(true linear predictor).
 
@@ -36,9 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "n_periods": 20,
     "rank": 2,
     "rho": 0.5,
-    "n_chains": 4,
-    "n_burn": 400,
-    "n_draws": 1000,
+    "n_chains": 3,
+    "n_burn": 300,
+    "n_draws": 700,
 }
 
 
