@@ -27,28 +27,14 @@ def calibration() -> dict[str, Any]:
 
 
 def _lexicon_materiel() -> tuple[Materiel, ...]:
-    """The default materiel with weights from the package's materiel lexicon where it has them.
+    """The default materiel of the simulated world, :data:`DEFAULT_MATERIEL`.
 
-    The lexicon (``sahelmodel.coding.materiel_lexicon``) gives a weight per materiel name;
-    the weight of a class is the median over its names. Classes the lexicon lacks keep the
-    weights of :data:`DEFAULT_MATERIEL`.
+    Its weights follow the lexicon's ordinal scheme (one Kalashnikov-pattern rifle = 1, a
+    general-purpose machine gun 2, a shoulder-fired launcher 3, a crew-served heavy machine
+    gun 4, a pick-up 2.5, a lot of ammunition 0.5) and are fixed here, so that regrouping the
+    lexicon's classes (as the arms-capture codebook did) does not change the simulated world.
     """
-    try:
-        from sahelmodel.coding import materiel_lexicon
-    except ImportError:  # the lexicon is optional for the simulator
-        return DEFAULT_MATERIEL
-    lex = materiel_lexicon()
-    cls_col = "class" if "class" in lex.columns else ("cls" if "cls" in lex.columns else None)
-    if cls_col is None or "weight" not in lex.columns:
-        return DEFAULT_MATERIEL
-    weights = lex.groupby(cls_col)["weight"].median()
-    out = []
-    for m in DEFAULT_MATERIEL:
-        w = weights.get(m.cls)
-        out.append(m if w is None or not np.isfinite(w) or w <= 0 else
-                   Materiel(cls=m.cls, singular=m.singular, plural=m.plural, weight=float(w),
-                            probability=m.probability, mean_quantity=m.mean_quantity))
-    return tuple(out)
+    return DEFAULT_MATERIEL
 
 
 def default_spec() -> dict[str, Any]:
