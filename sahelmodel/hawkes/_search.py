@@ -102,8 +102,7 @@ def _grid_theta(theta0: np.ndarray, decay_idx: np.ndarray, offsets: np.ndarray, 
 
 
 def search(fun, theta0: np.ndarray, decay_idx: np.ndarray, grid: np.ndarray, bounds: np.ndarray,
-           n: int, *, tol: float, max_iter: int, n_starts: int, full_fit,
-           positive: np.ndarray | None = None):
+           n: int, *, tol: float, max_iter: int, n_starts: int, full_fit):
     """Decay profile on ``grid``, then full fits from its best local maxima.
 
     Parameters
@@ -126,9 +125,6 @@ def search(fun, theta0: np.ndarray, decay_idx: np.ndarray, grid: np.ndarray, bou
         At most this many full fits.
     full_fit : callable
         ``theta_start -> (theta, n_iter, converged, message)``: the full fit (L-BFGS-B or EM).
-    positive : numpy.ndarray, optional
-        Which entries are logarithms; a warm start lifts them to at least :math:`e^{-8}` (at
-        the edge of the search region their log-scale gradient vanishes and a fit stays put).
 
     Returns
     -------
@@ -145,19 +141,15 @@ def search(fun, theta0: np.ndarray, decay_idx: np.ndarray, grid: np.ndarray, bou
     fixed = np.zeros(theta0.size, dtype=bool)
     fixed[decay_idx] = True
     prof = np.full(grid.size, -np.inf)
-    thetas: list[np.ndarray] = [theta0] * grid.size
-    warm = None
-    floor = np.where(np.ones(theta0.size, dtype=bool) if positive is None else positive,
-                     -8.0, -np.inf)
-    for i in np.argsort(-grid):  # fast to slow decays, each fit warm-started from the last
-        th = theta0 if warm is None else np.maximum(warm, floor)
-        th = np.clip(_grid_theta(th, decay_idx, offsets, float(grid[i])), bounds[:, 0],
+    thetas: list[np.ndarray] = []
+    for beta in grid:  # one cheap fit per grid decay, the decay held fixed, from the moment start
+        # (not warm-started along the grid: an excitation shrunk towards 0 at a short decay has
+        # a vanishing log-scale gradient, and a fit started there would stay put)
+        th = np.clip(_grid_theta(theta0, decay_idx, offsets, float(beta)), bounds[:, 0],
                      bounds[:, 1])
-        ll, th, _, _, _ = constrained_fit(fun, th, fixed, bounds, n, tol=1e-8, max_iter=300)
-        prof[i] = ll if np.isfinite(ll) else -np.inf
-        thetas[i] = th
-        if np.isfinite(ll):
-            warm = th
+        ll, th, _, _, _ = constrained_fit(fun, th, fixed, bounds, n, tol=1e-9, max_iter=300)
+        prof[len(thetas)] = ll if np.isfinite(ll) else -np.inf
+        thetas.append(th)
     finite = np.isfinite(prof)
     if not finite.any():
         best_start = [theta0]

@@ -31,7 +31,6 @@ import pandas as pd
 from sahelmodel._validation import check_choice
 from sahelmodel.event_times import EventTimes
 from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams, loglik_and_grad
-from sahelmodel.hawkes._numba import HAVE_NUMBA
 from sahelmodel.hawkes._problem import Layout, relation_matrices
 from sahelmodel.hawkes._sumexp import sumexp_loglik_and_grad
 from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
@@ -106,7 +105,9 @@ class Hawkes:
         Continuous-time likelihood, or the discrete-time model for daily counts
         (:mod:`sahelmodel.hawkes.discrete`), which handles same-day ties.
     backend : {"auto", "numpy", "numba"}
-        Core for the sums over the past; ``"auto"`` uses numba when installed.
+        Core for the sums over the past: ``"auto"`` and ``"numba"`` the compiled one-pass
+        recursions (the default), ``"numpy"`` the vectorised reference twin (slower; for
+        tests and checks).
     max_iter : int
         Iteration limit of the optimiser (or of EM).
     tol : float
@@ -178,8 +179,6 @@ class Hawkes:
         check_choice("method", self.method, ("mle", "em"))
         check_choice("timing", self.timing, ("continuous", "daily"))
         check_choice("backend", self.backend, ("auto", "numpy", "numba"))
-        if self.backend == "numba" and not HAVE_NUMBA:
-            raise ImportError("backend='numba' needs numba: pip install 'sahelmodel[fast]'")
         if self.method == "em" and (self.baseline != "constant" or self.decay != "shared"
                                     or self.parametrisation != "full"
                                     or self.timing != "continuous"):
@@ -263,7 +262,7 @@ class Hawkes:
 
     def _backend(self) -> str:
         if self.backend == "auto":
-            return "numba" if HAVE_NUMBA else "numpy"
+            return "numba"
         return self.backend
 
     # ------------------------------------------------------------------ likelihood
@@ -390,8 +389,7 @@ class Hawkes:
                               self.timing == "daily")
             (theta, n_iter, converged, message), table, profile = search(
                 fun, theta0, decay_idx, grid, bounds, data.times.size, tol=self.tol,
-                max_iter=int(self.max_iter), n_starts=int(self.n_starts), full_fit=full_fit,
-                positive=layout.positive)
+                max_iter=int(self.max_iter), n_starts=int(self.n_starts), full_fit=full_fit)
         if not converged:
             warnings.warn(f"Hawkes {self.method.upper()} did not converge at the best maximum "
                           f"found: {message}", HawkesWarning, stacklevel=3)
