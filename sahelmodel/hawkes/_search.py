@@ -36,7 +36,7 @@ __all__ = ["PROFILE_MARGIN", "constrained_fit", "decay_grid", "disagreement", "s
            "start_table"]
 
 PROFILE_MARGIN = 10.0  # log-likelihood units: grid peaks further below the best are not started
-POINTS_PER_DECADE = 3
+POINTS_PER_DECADE = 2
 _SAME_LOGLIK = 1e-3  # full fits within this many log-likelihood units reached the same maximum
 
 
@@ -147,7 +147,7 @@ def search(fun, theta0: np.ndarray, decay_idx: np.ndarray, grid: np.ndarray, bou
         # a vanishing log-scale gradient, and a fit started there would stay put)
         th = np.clip(_grid_theta(theta0, decay_idx, offsets, float(beta)), bounds[:, 0],
                      bounds[:, 1])
-        ll, th, _, _, _ = constrained_fit(fun, th, fixed, bounds, n, tol=1e-9, max_iter=300)
+        ll, th, _, _, _ = constrained_fit(fun, th, fixed, bounds, n, tol=1e-7, max_iter=100)
         prof[len(thetas)] = ll if np.isfinite(ll) else -np.inf
         thetas.append(th)
     finite = np.isfinite(prof)
