@@ -90,6 +90,14 @@ def replicate(rng: np.random.Generator, *, baseline: float, branching_ratio: flo
     return out
 
 
+def _cause_kind(cause: str) -> str:
+    """A degenerate-fit cause without its numbers: what kind of failure it is."""
+    for kind in ("branching ratio", "excitation absorbed", "decay at the edge", "baseline at"):
+        if cause.startswith(kind):
+            return kind
+    return cause
+
+
 def interval_or_error(method: Any, **kwargs: Any) -> tuple[Any, str]:
     """Call an interval method; on failure return ``None`` and the error, which is recorded.
 
@@ -152,8 +160,7 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
             "coverage": summary["coverage"].round(4).to_dict(),
             "median_estimate": summary["median"].round(4).to_dict(),
             "degenerate_fits": n_deg,
-            "degenerate_causes": sorted({c.split(" (")[0].split(":")[0] for c in causes
-                                         if isinstance(c, str) and c}),
+            "degenerate_causes": causes.dropna().map(_cause_kind).value_counts().to_dict(),
             "converged": int(table["converged"].sum()), "without_interval": no_interval,
             "interval_errors": sorted(set(table.loc[table["interval_error"] != "",
                                                      "interval_error"]))}

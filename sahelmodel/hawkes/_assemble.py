@@ -102,6 +102,9 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
         converged=converged, n_iter=n_iter, message=message, theta=theta,
         cov_theta=cov_theta, cov_ok=cov_ok, at_bound=at_bound, data=data, layout=layout,
         search=search, decay_profile=decay_profile)
+    if search is not None and "theta" in search:  # other maxima: kept for the profile intervals
+        res._cache["maxima"] = [np.asarray(t, dtype=float) for t in search["theta"]]
+        object.__setattr__(res, "search", search.drop(columns="theta"))
     causes = degenerate_causes(res)
     object.__setattr__(res, "degenerate_causes", causes)
     warn = diag_warning()

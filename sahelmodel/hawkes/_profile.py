@@ -29,13 +29,15 @@ SHAPE_TOL = 0.1
 
 
 def profile_ends(root_dev, t_hat: float, se: float, lo_b: float, hi_b: float, crit: float,
-                 probe_lower: bool) -> tuple[float | None, float | None]:
+                 probe_lower: bool, sides: tuple[bool, bool] = (True, True)
+                 ) -> tuple[float | None, float | None]:
     r"""End points ``(lower, upper)`` of a profile set on the optimisation scale.
 
     ``root_dev(t)`` is the signed root deviance minus :math:`\sqrt{\chi^2_1}` (NaN where the
     likelihood cannot be evaluated); ``None`` marks an end at the edge of the search region.
     ``probe_lower`` probes the lower edge after the first step (for positive parameters,
-    whose boundary :math:`x = 0` is the common case).
+    whose boundary :math:`x = 0` is the common case). ``sides`` says which ends to find
+    (``(lower, upper)``; an end not asked for is ``None``).
     """
     step0 = float(np.clip(se if np.isfinite(se) else 1.0, 0.05, 1.0)) * np.sqrt(crit)
     max_step = 2.0  # on the log scale: profile points at most a factor e^2 apart
@@ -63,8 +65,8 @@ def profile_ends(root_dev, t_hat: float, se: float, lo_b: float, hi_b: float, cr
                     return None
             inside, step = t, min(2.0 * step, max_step)
 
-    upper = end(1.0, hi_b, False) if t_hat < hi_b else None
-    lower = end(-1.0, lo_b, probe_lower) if t_hat > lo_b else None
+    upper = end(1.0, hi_b, False) if t_hat < hi_b and sides[1] else None
+    lower = end(-1.0, lo_b, probe_lower) if t_hat > lo_b and sides[0] else None
     return lower, upper
 
 

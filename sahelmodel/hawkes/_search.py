@@ -169,7 +169,8 @@ def search(fun, theta0: np.ndarray, decay_idx: np.ndarray, grid: np.ndarray, bou
         rows.append({"start_decay": float(grid[i]) if i >= 0 else float(np.exp(th[decay_idx[0]])),
                      "profile_loglik": float(prof[i]) if i >= 0 else np.nan,
                      "loglik": ll, "decay": float(np.exp(theta[decay_idx[0]])),
-                     "converged": bool(converged), "n_iter": int(n_iter)})
+                     "converged": bool(converged), "n_iter": int(n_iter),
+                     "theta": tuple(theta)})
     table = pd.DataFrame(rows)
     lls = table["loglik"].to_numpy()
     j = int(np.nanargmax(np.where(np.isfinite(lls), lls, -np.inf)))
@@ -205,7 +206,8 @@ def start_table(fun, starts: list[np.ndarray], decay_idx: np.ndarray, full_fit):
         rows.append({"start_decay": float(np.exp(th[decay_idx[0]])), "profile_loglik": np.nan,
                      "loglik": float(fun(fit[0])[0]),
                      "decay": float(np.exp(fit[0][decay_idx[0]])),
-                     "converged": bool(fit[2]), "n_iter": int(fit[1])})
+                     "converged": bool(fit[2]), "n_iter": int(fit[1]),
+                     "theta": tuple(fit[0])})
     table = pd.DataFrame(rows)
     lls = table["loglik"].to_numpy()
     j = int(np.argmax(np.where(np.isfinite(lls), lls, -np.inf)))

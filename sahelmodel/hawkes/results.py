@@ -243,7 +243,8 @@ class HawkesResults(WaldInference):
         if key not in self._cache:
             q = critical_value(level)
             dep = np.isin(np.asarray(self.layout.names), self.at_bound)[self._rho_dependencies()]
-            ok = (self.cov_ok and not dep.any() and self.branching_ratio > 0.0)
+            ok = (self.cov_ok and not dep.any() and self.branching_ratio > 0.0
+                  and not self._other_maximum_in_set(q))
             if ok:
                 c = self._rho_gradient()
                 se = float(np.sqrt(max(c @ self.cov_theta @ c, 0.0)))
@@ -262,7 +263,8 @@ class HawkesResults(WaldInference):
         return -2.0 * self.loglik + 2.0 * self.params.size
 
     # ----------------------------------------------------------------- intervals
-    def conf_int(self, level: float = 0.95, *, method: str = "auto") -> pd.DataFrame:
+    def conf_int(self, level: float = 0.95, *, method: str = "auto",
+                 terms: Any = None) -> pd.DataFrame:
         """Confidence intervals that respect the boundary at zero (see the module Notes).
 
         Parameters
@@ -277,7 +279,9 @@ class HawkesResults(WaldInference):
             intervals where the Wald approximation is not trustworthy (at the edge of the
             search region, information not positive definite, the estimate within ``q``
             standard errors of zero, or a likelihood that is not quadratic enough along the
-            term: :func:`~sahelmodel.hawkes._profile.wald_shape_ok`), Wald otherwise.
+            term, judged by the profile at the Wald end points), Wald otherwise.
+        terms : sequence of str, optional
+            Only these terms (default: all); saves the profile refits of the others.
 
         Returns
         -------
@@ -301,14 +305,25 @@ class HawkesResults(WaldInference):
         """
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
+        sel = self._select(terms)
         q = critical_value(level)
         se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))
         th, pos = self.theta, self.layout.positive
         lower = np.where(pos, np.exp(np.minimum(th - q * se, 700.0)), th - q * se)
         upper = np.where(pos, np.exp(np.minimum(th + q * se, 700.0)), th + q * se)
-        for k in np.flatnonzero(self._profile_mask(q, method)):
+        for k in np.flatnonzero(self._profile_mask(q, method, sel) & sel):
             lower[k], upper[k] = self._profile_interval(int(k), level)
-        return pd.DataFrame({"lower": lower, "upper": upper}, index=self.params.index)
+        return pd.DataFrame({"lower": lower, "upper": upper}, index=self.params.index)[sel]
+
+    def _select(self, terms: Any) -> np.ndarray:
+        names = list(self.layout.names)
+        if terms is None:
+            return np.ones(len(names), dtype=bool)
+        terms = [terms] if isinstance(terms, str) else list(terms)
+        unknown = [t for t in terms if t not in names]
+        if unknown:
+            raise ValueError(f"terms {unknown} are not parameters; choose from {names}")
+        return np.isin(np.asarray(names), terms)
 
     def interval_methods(self, level: float = 0.95, *, method: str = "auto") -> pd.Series:
         """How each interval is made: ``"profile"``, ``"wald_log"`` or ``"wald"``.
@@ -324,23 +339,31 @@ class HawkesResults(WaldInference):
         out["branching_ratio"] = self._rho_method(level, method)
         return out
 
-    def _profile_mask(self, q: float, method: str) -> np.ndarray:
+    def _profile_mask(self, q: float, method: str, sel: np.ndarray | None = None
+                      ) -> np.ndarray:
         if method == "wald":
             return np.zeros(self.theta.size, dtype=bool)
         if method == "profile":
             return np.ones(self.theta.size, dtype=bool)
-        key = ("shape", q)
-        if key not in self._cache:
-            se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))  # NaN stays NaN
-            at_bound = np.isin(np.asarray(self.layout.names), self.at_bound)
-            shaky = at_bound | ~np.isfinite(se) | (q * np.nan_to_num(se, nan=np.inf) >= 1.0)
-            if not self.cov_ok:
-                shaky[:] = True
-            shaky &= self.layout.positive
-            for k in np.flatnonzero(~shaky):  # two profile refits per term
-                shaky[k] = not self._wald_shape_ok(int(k), q, float(se[k]))
-            self._cache[key] = shaky
-        return self._cache[key].copy()
+        se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))  # NaN stays NaN
+        at_bound = np.isin(np.asarray(self.layout.names), self.at_bound)
+        shaky = at_bound | ~np.isfinite(se) | (q * np.nan_to_num(se, nan=np.inf) >= 1.0)
+        if not self.cov_ok or self._other_maximum_in_set(q):
+            shaky[:] = True  # (a second maximum in the set: a quadratic says nothing of it)
+        shaky &= self.layout.positive
+        checked = self._cache.setdefault(("shape", q), {})
+        for k in np.flatnonzero(~shaky & (True if sel is None else sel)):
+            if int(k) not in checked:  # two profile refits per term, once
+                checked[int(k)] = self._wald_shape_ok(int(k), q, float(se[k]))
+            shaky[k] = not checked[int(k)]
+        return shaky
+
+    def _other_maximum_in_set(self, q: float) -> bool:
+        """Whether the search found another maximum inside the likelihood-ratio set."""
+        fun = self._objective()
+        return any(self.loglik - float(fun(t)[0]) <= 0.5 * q * q
+                   and not np.allclose(t, self.theta, atol=1e-3)
+                   for t in self._cache.get("maxima", []))
 
     def _wald_shape_ok(self, k: int | str, q: float, se: float) -> bool:
         r"""Whether the profile deviance at the Wald end points is close to its critical value.
@@ -484,6 +507,21 @@ class HawkesResults(WaldInference):
             return np.sqrt(max(2.0 * (ref - ll), 0.0)) - np.sqrt(crit)
 
         lower, upper = profile_ends(root_dev, t_hat, se, lo_b, hi_b, crit, positive)
+        # another maximum of the search inside the likelihood-ratio set puts its value of the
+        # term in the set too (the profile there is at least its likelihood): the interval
+        # runs on from it (the hull of a set that a dip between the maxima may split)
+        for other in self._cache.get("maxima", []):
+            if not self.loglik - float(fun(other)[0]) <= 0.5 * crit:
+                continue
+            t_o = self._log_rho(other) if k == "rho" else float(other[k])
+            points = self._cache.setdefault(("points", k), {t_hat: self.theta})
+            if upper is not None and t_o > upper:
+                points[t_o] = other
+                upper = profile_ends(root_dev, t_o, se, lo_b, hi_b, crit, False, (False, True))[1]
+            elif lower is not None and t_o < lower:
+                points[t_o] = other
+                lower = profile_ends(root_dev, t_o, se, lo_b, hi_b, crit, positive,
+                                     (True, False))[0]
         if positive:
             return (0.0 if lower is None else float(np.exp(lower)),
                     np.inf if upper is None else float(np.exp(upper)))
