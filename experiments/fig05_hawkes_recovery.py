@@ -22,8 +22,12 @@ baseline at the edge of the search region, branching ratio >= 1, or a kernel lon
 window, whose excitation the baseline absorbs) are counted, named in the figure, left out of
 the histograms and of the coverage, which is computed on the other replications (the count is
 stated). A replication whose interval cannot be computed is recorded with the error and left
-out of the coverage. The numbers of the last paper run are in ``experiments/README.md``; the
-tiny configuration's short windows give wide, noisy estimates by design.
+out of the coverage. Paper configuration, last run: every fit converged at the best maximum
+found; 5 of 200 degenerate; on the other 195 the medians are 5.85, 0.181 and 0.111 and the
+intervals cover the baseline at 0.918, the branching ratio at 0.918 and the decay at 0.923
+(the remaining shortfall: replications whose highest maximum is the short-kernel one, where
+the likelihood-ratio set is not calibrated). The tiny configuration's short windows give wide,
+noisy estimates by design.
 
 Each replication is one runner task (seeded from its own ``SeedSequence`` child), so the
 figure is the same under every scheduler and after ``--resume``.
