@@ -7,13 +7,17 @@ returns a new :class:`~sahelmodel.hawkes.results.HawkesResults`.
 Fitting
 -------
 Every parameter is positive and optimised on the log scale by L-BFGS-B with the analytic gradient
-(:mod:`sahelmodel.hawkes._loglik`; :mod:`sahelmodel.hawkes.discrete` for daily counts). The
-covariance is the inverse observed information :math:`-\nabla^2\ell(\hat\theta)^{-1}` on the log
-scale, the Hessian obtained by central differences of the analytic gradient; the natural-scale
+(:mod:`sahelmodel.hawkes._loglik`, compiled with numba; :mod:`sahelmodel.hawkes.discrete` for
+daily counts). The starts come from the decay profile (fits with the decay held fixed on a grid
+of decays, :mod:`sahelmodel.hawkes._search`); full fits start from its best local maxima and
+the highest maximum is reported, with ``converged`` its optimiser's verdict and ``degenerate``
+a separate flag. The covariance is the inverse observed information
+:math:`-\nabla^2\ell(\hat\theta)^{-1}` on the log scale, the Hessian obtained by forward
+differences of the analytic gradient; the natural-scale
 covariance follows by the delta method (:math:`J = \operatorname{diag}(e^{\hat\theta})`).
 Confidence intervals respect the boundary at zero: Wald intervals on the log scale, or profile-
 likelihood intervals (:func:`profile_fit` maximises over all other parameters with one held
-fixed) where the estimate is near the boundary; see
+fixed) where the Wald interval's shape is doubtful; see
 :meth:`~sahelmodel.hawkes.results.HawkesResults.conf_int`.
 """
 

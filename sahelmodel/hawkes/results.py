@@ -32,17 +32,20 @@ Confidence intervals (:meth:`HawkesResults.conf_int`) never leave the parameter 
   a few per day, where all offspring fall on the next day and the likelihood is flat).
 
 ``conf_int(method="auto")`` (the default, also used by ``to_frame`` and ``summary``) uses the
-profile interval for a positive parameter whose Wald approximation is not trustworthy: the
-estimate is at the edge of the search region, the information is not positive definite, or
-:math:`q s_k \ge 1`, i.e. the natural-scale Wald interval :math:`\hat x_k \pm q\,
-\operatorname{se}(\hat x_k)` would reach zero (the estimate lies within :math:`q` standard
-errors of the boundary, where the likelihood is far from quadratic; a capture multiplier
-estimated from a handful of captures is the typical case). All other parameters get the
-log-scale Wald interval. ``interval_methods(level)`` says which was used for each term.
+profile interval for a positive parameter whose Wald interval is not trustworthy: the estimate
+is at the edge of the search region, the information is not positive definite, :math:`q s_k
+\ge 1` (the estimate within :math:`q` standard errors of zero), the search found another
+maximum inside the likelihood-ratio set, or the profile is not quadratic at the Wald end
+points (signed root deviance there more than 10% away from :math:`\pm q`; two constrained
+refits per term: a shape check, not a distance from zero). All other parameters get the Wald
+interval. A profile interval also runs on through another maximum of the search inside the
+set. ``interval_methods(level)`` says which was used for each term and for the branching
+ratio.
 
 The branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar
-m_k`) gets its standard error by the delta method on :math:`\theta`, and its interval on the
-log scale, :math:`\hat\rho\, e^{\pm q\,\operatorname{se}(\hat\rho)/\hat\rho}`.
+m_k`) gets its standard error by the delta method on :math:`\theta`; its interval is on the
+log scale, :math:`\hat\rho\, e^{\pm q\,\operatorname{se}(\hat\rho)/\hat\rho}`, or the
+profile likelihood of :math:`\rho` by the same rule (:mod:`sahelmodel.hawkes._profile`).
 """
 
 from __future__ import annotations
@@ -53,7 +56,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sahelmodel._inference import WaldInference, critical_value, delta_method
 from sahelmodel._rng import RNGLike, spawn
@@ -63,6 +65,7 @@ from sahelmodel.event_times import EventTimes
 from sahelmodel.hawkes import diagnostics as diag
 from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams
 from sahelmodel.hawkes._problem import Layout
+from sahelmodel.hawkes._profile import ProfileMixin
 
 __all__ = ["HawkesResults"]
 
@@ -78,7 +81,7 @@ def _mean_multiplier(data: HawkesArrays, kappa: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class HawkesResults(WaldInference):
+class HawkesResults(ProfileMixin, WaldInference):
     """A fitted Hawkes process (see the module docstring for the inference).
 
     Attributes
@@ -357,175 +360,6 @@ class HawkesResults(WaldInference):
                 checked[int(k)] = self._wald_shape_ok(int(k), q, float(se[k]))
             shaky[k] = not checked[int(k)]
         return shaky
-
-    def _other_maximum_in_set(self, q: float) -> bool:
-        """Whether the search found another maximum inside the likelihood-ratio set."""
-        fun = self._objective()
-        return any(self.loglik - float(fun(t)[0]) <= 0.5 * q * q
-                   and not np.allclose(t, self.theta, atol=1e-3)
-                   for t in self._cache.get("maxima", []))
-
-    def _wald_shape_ok(self, k: int | str, q: float, se: float) -> bool:
-        r"""Whether the profile deviance at the Wald end points is close to its critical value.
-
-        At :math:`\hat t \pm q\,s` (log scale) a quadratic profile has signed root deviance
-        exactly :math:`\pm q`; the Wald interval is trusted when both are within
-        :data:`~sahelmodel.hawkes._profile.SHAPE_TOL` of it (relative). A skewed or flattening
-        likelihood fails, whatever the distance from zero.
-        """
-        from sahelmodel.hawkes._profile import SHAPE_TOL
-
-        t_hat = self._t_hat(k)
-        lo_b, hi_b = self._search_bounds()[0 if k == "rho" else k]
-        fun = self._objective()
-        for t in (t_hat + q * se, t_hat - q * se):
-            if not lo_b < t < hi_b:
-                return False
-            ll = self._profile_point(fun, k, t)
-            if not np.isfinite(ll):
-                return False
-            r = np.sqrt(max(2.0 * (self.loglik - ll), 0.0))
-            if abs(r / q - 1.0) > SHAPE_TOL:
-                return False
-        return True
-
-    def _search_bounds(self) -> np.ndarray:
-        from sahelmodel.hawkes.model import _bounds
-
-        return _bounds(self.layout)
-
-    def _objective(self):
-        if "objective" not in self._cache:
-            self._cache["objective"] = self.model._objective(self.data, self.layout)
-        return self._cache["objective"]
-
-    def _t_hat(self, k: int | str) -> float:
-        return self._log_rho(self.theta) if k == "rho" else float(self.theta[k])
-
-    def _profile_point(self, fun, k: int | str, value: float) -> float:
-        """Profile log-likelihood at ``theta[k] = value`` (``k = "rho"``: log branching ratio).
-
-        Warm-started from the nearest point between the estimate and ``value``.
-        """
-        from sahelmodel.hawkes._profile import rho_profile_fit
-        from sahelmodel.hawkes.model import profile_fit
-
-        t_hat = self._t_hat(k)
-        points = self._cache.setdefault(("points", k), {t_hat: self.theta})
-        # continuation from the estimate: start from the nearest point between the estimate
-        # and ``value`` (never from one beyond it, which may sit in a degenerate optimum such
-        # as an excitation shrunk to zero, where the log-scale gradient vanishes)
-        between = [t for t in points if (t - t_hat) * (value - t_hat) >= 0.0
-                   and abs(t - t_hat) <= abs(value - t_hat)]
-        start = points[min(between, key=lambda t: abs(t - value))]
-        tol = min(self.model.tol, 1e-10)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below
-            if k == "rho":
-                alpha_idx = np.arange(self.layout.size)[self.layout.blocks["alpha"]]
-                ll, theta, ok = rho_profile_fit(fun, self._log_rho, start, value, alpha_idx,
-                                                self._rho_dependencies(),
-                                                self._search_bounds(), self.nobs, tol)
-            else:
-                ll, theta, ok = profile_fit(fun, start, k, value, self._search_bounds(),
-                                            self.nobs, tol)
-        if not np.isfinite(ll):  # the model cannot be evaluated there (overflow)
-            return -np.inf
-        if not ok:  # a finite point short of the maximum: recorded, reported in the summary
-            name = "branching ratio" if k == "rho" else self.layout.names[k]
-            self._cache.setdefault("unconverged", set()).add(name)
-        points[float(value)] = theta
-        return ll
-
-    def profile_loglik(self, term: str, values: Any) -> pd.Series:
-        """Profile log-likelihood of one parameter at natural-scale ``values``.
-
-        Every other parameter is re-estimated with ``term`` held at each value.
-
-        Parameters
-        ----------
-        term : str
-            A name from ``params.index``, or ``"branching_ratio"``.
-        values : array_like
-            Values of the parameter (0 for a positive parameter means the lower edge of the
-            search region, :math:`e^{-23}`).
-
-        Returns
-        -------
-        pandas.Series
-            Profile log-likelihood indexed by the values (``-inf`` where the likelihood cannot
-            be evaluated, e.g. a daily-model kernel that overflows at an extreme decay).
-        """
-        names = list(self.layout.names)
-        if term not in [*names, "branching_ratio"]:
-            raise ValueError(f"term {term!r} is not a parameter; choose from "
-                             f"{[*names, 'branching_ratio']}")
-        k: int | str = "rho" if term == "branching_ratio" else names.index(term)
-        v = np.atleast_1d(np.asarray(values, dtype=float))
-        lo, hi = self._search_bounds()[0 if k == "rho" else k]
-        if k == "rho" or self.layout.positive[k]:
-            if np.any(v < 0):
-                raise ValueError(f"{term} is positive; got negative values")
-            t = np.clip(np.log(np.maximum(v, np.exp(lo))), lo, hi)
-        else:
-            t = np.clip(v, lo, hi)
-        fun = self._objective()
-        return pd.Series([self._profile_point(fun, k, float(x)) for x in t], index=v,
-                         name="profile_loglik")
-
-    def _profile_interval(self, k: int | str, level: float) -> tuple[float, float]:
-        if k == "rho" and self._rho_alone() is not None:
-            k = self._rho_alone()
-        key = ("interval", k, level)
-        if key not in self._cache:
-            self._cache[key] = self._find_profile_interval(k, level)
-        return self._cache[key]
-
-    def _find_profile_interval(self, k: int | str, level: float) -> tuple[float, float]:
-        from sahelmodel.hawkes._profile import profile_ends
-
-        crit = float(stats.chi2.ppf(level, 1))
-        t_hat = self._t_hat(k)
-        lo_b, hi_b = self._search_bounds()[0 if k == "rho" else k]
-        if k == "rho":  # the excitation's search region, shifted by the mean multiplier
-            hi_b = hi_b + max(0.0, t_hat - float(np.max(self.theta[self.layout.blocks["alpha"]])))
-            c = self._rho_gradient()
-            se = float(np.sqrt(max(c @ self._cov_fixed_bounds @ c, 0.0)))
-        else:
-            se = float(np.sqrt(self.cov_theta[k, k]))
-        positive = k == "rho" or bool(self.layout.positive[k])
-        if not np.isfinite(t_hat):  # a branching ratio of exactly zero
-            t_hat = lo_b
-        # the reference is the best of the fit and the profile at the estimate (a refit from
-        # the estimate can only improve on it)
-        fun = self._objective()
-        ref = max(self.loglik, self._profile_point(fun, k, t_hat))
-
-        def root_dev(t: float) -> float:  # signed-root deviance minus its critical value
-            ll = self._profile_point(fun, k, t)
-            if not np.isfinite(ll):
-                return np.nan
-            return np.sqrt(max(2.0 * (ref - ll), 0.0)) - np.sqrt(crit)
-
-        lower, upper = profile_ends(root_dev, t_hat, se, lo_b, hi_b, crit, positive)
-        # another maximum of the search inside the likelihood-ratio set puts its value of the
-        # term in the set too (the profile there is at least its likelihood): the interval
-        # runs on from it (the hull of a set that a dip between the maxima may split)
-        for other in self._cache.get("maxima", []):
-            if not self.loglik - float(fun(other)[0]) <= 0.5 * crit:
-                continue
-            t_o = self._log_rho(other) if k == "rho" else float(other[k])
-            points = self._cache.setdefault(("points", k), {t_hat: self.theta})
-            if upper is not None and t_o > upper:
-                points[t_o] = other
-                upper = profile_ends(root_dev, t_o, se, lo_b, hi_b, crit, False, (False, True))[1]
-            elif lower is not None and t_o < lower:
-                points[t_o] = other
-                lower = profile_ends(root_dev, t_o, se, lo_b, hi_b, crit, positive,
-                                     (True, False))[0]
-        if positive:
-            return (0.0 if lower is None else float(np.exp(lower)),
-                    np.inf if upper is None else float(np.exp(upper)))
-        return (-np.inf if lower is None else lower, np.inf if upper is None else upper)
 
     # ----------------------------------------------------------------- diagnostics
     def _continuous(self, what: str) -> None:
