@@ -44,19 +44,23 @@ def _hessian(fun, theta: np.ndarray) -> np.ndarray:
 def degenerate_causes(res: HawkesResults) -> tuple[str, ...]:
     """Why a fit is degenerate, in words (empty when it is not)."""
     names = np.asarray(res.layout.names)
-    at = np.isin(names, res.at_bound)
     causes = []
     decay = names[res.layout.blocks["decay"]]
     stuck = [n for n in decay if n in res.at_bound]
     if stuck:
         causes.append(f"decay at the edge of the search region ({', '.join(stuck)})")
-    mu_block = np.zeros(names.size, dtype=bool)
-    mu_block[res.layout.blocks["mu"]] = True
-    low_mu = [n for n, th in zip(names[mu_block & at], res.theta[mu_block & at], strict=True)
-              if th < 0]
-    if low_mu:
-        causes.append(f"baseline at the lower edge of the search region ({', '.join(low_mu)}): "
-                      "the excitation explains every event")
+    if res.layout.design is None:  # a piece with events of its own and no baseline left
+        data = res.data
+        counts = np.bincount(data.dims * data.n_pieces + data.piece,
+                             minlength=data.n_dims * data.n_pieces)
+        mu_names = names[res.layout.blocks["mu"]]
+        mu_theta = res.theta[res.layout.blocks["mu"]]
+        low_mu = [n for n, th, c in zip(mu_names, mu_theta, counts, strict=True)
+                  if n in res.at_bound and th < 0 and c > 0]
+        if low_mu:
+            causes.append(f"baseline at the lower edge of the search region "
+                          f"({', '.join(low_mu)}) where there are events: the excitation "
+                          "explains every one of them")
     rho = res.branching_ratio
     if not rho < 1.0:
         causes.append(f"branching ratio {rho:.3g} >= 1 (non-stationary: no stationary process)")

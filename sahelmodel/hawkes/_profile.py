@@ -58,8 +58,11 @@ def profile_ends(root_dev, t_hat: float, se: float, lo_b: float, hi_b: float, cr
             if r > 0.0:
                 if abs(t - inside) < 1e-9:
                     return t
-                return float(optimize.brentq(root_dev, min(inside, t), max(inside, t),
-                                             xtol=1e-4, rtol=1e-8))
+                try:
+                    return float(optimize.brentq(root_dev, min(inside, t), max(inside, t),
+                                                 xtol=1e-4, rtol=1e-8))
+                except ValueError:  # the inner point re-evaluated above 0 (refit noise at
+                    return t  # a root within tolerance): keep the outer point, the wider end
             if t == far:
                 return None  # the set reaches the edge of the search region
             if probe_edge:  # one step did not leave the set: is the boundary in it?
@@ -304,7 +307,7 @@ class ProfileMixin:
         # term in the set too (the profile there is at least its likelihood): the interval
         # runs on from it (the hull of a set that a dip between the maxima may split)
         for other in self._cache.get("maxima", []):
-            if not self.loglik - float(fun(other)[0]) <= 0.5 * crit:
+            if not ref - float(fun(other)[0]) <= 0.5 * crit:
                 continue
             t_o = self._log_rho(other) if k == "rho" else float(other[k])
             points = self._cache.setdefault(("points", k), {t_hat: self.theta})
