@@ -344,8 +344,10 @@ class Hawkes:
         Raises
         ------
         HawkesFitError
-            When the data cannot identify the model (no events) or the likelihood is not finite
-            at the starting values.
+            When the data cannot identify the model: no events, a window of zero length
+            (``start == end``), marks on every event (then only the product of the
+            multiplier and the excitation is identified: fit with ``marks=False``), or a
+            likelihood that is not finite at the starting values.
         """
         self._check()
         if not isinstance(event_times, EventTimes):
