@@ -14,7 +14,7 @@ the interval method, and whether the fit is degenerate.
 
 Outputs: ``hawkes_kappa_recovery.csv`` (one row per replication and model) and
 ``hawkes_kappa_recovery.json`` (coverage, its Monte Carlo standard error, replication counts).
-Run: ``python experiments/hawkes_kappa_recovery.py OUT_DIR N_REPLICATIONS [SEED]``. A smaller
+Run: ``python experiments/hawkes_kappa_recovery.py OUT_DIR N_UNIVARIATE N_TRIVARIATE [SEED]``. A smaller
 seeded version runs in ``tests/statistical/test_hawkes_kappa_dyad.py``.
 """
 
@@ -61,11 +61,11 @@ def replicate(rng: np.random.Generator, model: str, level: float = 0.95) -> dict
             "covered": float(lo <= KAPPA <= hi)}
 
 
-def study(n: int, seed: int = 2026) -> pd.DataFrame:
-    """``n`` replications of each model, seeded by ``SeedSequence(seed)``."""
+def study(n: dict[str, int], seed: int = 2026) -> pd.DataFrame:
+    """``n[model]`` replications of each model, seeded by ``SeedSequence([seed, j])``."""
     rows = []
     for j, model in enumerate(MODELS):
-        for g in np.random.SeedSequence([seed, j]).spawn(n):
+        for g in np.random.SeedSequence([seed, j]).spawn(n[model]):
             rows.append(replicate(np.random.default_rng(g), model))
     return pd.DataFrame(rows)
 
@@ -88,10 +88,11 @@ def summarise(table: pd.DataFrame) -> dict[str, Any]:
 
 if __name__ == "__main__":
     out_dir = Path(sys.argv[1])
-    n_rep = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 2026
+    counts = {"univariate": int(sys.argv[2]) if len(sys.argv) > 2 else 200,
+              "trivariate": int(sys.argv[3]) if len(sys.argv) > 3 else 100}
+    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 2026
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = study(n_rep, seed)
+    table = study(counts, seed)
     table.to_csv(out_dir / "hawkes_kappa_recovery.csv", index=False)
     summary = summarise(table)
     (out_dir / "hawkes_kappa_recovery.json").write_text(json.dumps(summary, indent=2))
