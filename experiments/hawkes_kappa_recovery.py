@@ -14,8 +14,8 @@ the interval method, and whether the fit is degenerate.
 
 Outputs: ``hawkes_kappa_recovery.csv`` (one row per replication and model) and
 ``hawkes_kappa_recovery.json`` (coverage, its Monte Carlo standard error, replication counts).
-Run: ``python experiments/hawkes_kappa_recovery.py OUT_DIR N_UNIVARIATE N_TRIVARIATE [SEED]``. A smaller
-seeded version runs in ``tests/statistical/test_hawkes_kappa_dyad.py``.
+Run: ``python experiments/hawkes_kappa_recovery.py OUT_DIR N_UNIVARIATE N_TRIVARIATE [SEED]``.
+A smaller seeded version runs in ``tests/statistical/test_hawkes_search.py``.
 """
 
 from __future__ import annotations
