@@ -15,7 +15,12 @@ The warning that Hawkes models attribute non-stationarity of the background to t
 rates 0.2 and 2.0 per day in 60-day blocks over 3,000 days (the paper configuration) the
 constant-baseline fit must show a large spurious branching ratio (about 0.9), and the
 flexible-baseline fit an estimate below 0.1, or an interval containing 0, in at least 90% of
-replications.
+replications. Fits flagged ``degenerate`` (a decay at the edge of the search region, a kernel
+longer than the window, a branching ratio >= 1) are counted per model, shown beside the
+histogram rather than in it, and the histogram's axis fits the other estimates. Paper
+configuration, last run (200 replications): constant baseline mean 0.88; flexible baseline
+mean 0.003, largest estimate 0.066, so below 0.1 in 200 of 200; degenerate: constant 0,
+flexible 4 (three kernels longer than the window, one piece whose baseline went to 0).
 
 Outputs: ``fig07_spurious_excitation.png/.pdf``, ``fig07_spurious_excitation.csv`` (estimates
 and intervals per replication and model) and ``fig07_spurious_excitation_series.csv`` (the
@@ -86,6 +91,8 @@ def replicate(rng: np.random.Generator, *, end_time: float, low_rate: float, hig
         out[f"{name}_lower"], out[f"{name}_upper"] = lo, hi
         out[f"{name}_converged"] = res.converged
         out[f"{name}_cov_ok"] = res.cov_ok
+        out[f"{name}_degenerate"] = res.degenerate
+        out[f"{name}_degenerate_causes"] = "; ".join(res.degenerate_causes)
     if keep_series:
         out["times"] = np.asarray(times.times)
     return out
@@ -126,22 +133,29 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
     ax_s.set_title("Poisson process with a switching rate, no self-excitation",
                    fontsize="medium")
     ax_s.legend(fontsize="small", frameon=False)
-    bins = np.linspace(0.0, max(1.0, float(table[["constant_br", "flexible_br"]].max().max())),
-                       31)
-    ax_h.hist(table["constant_br"], bins=bins, color="indianred", alpha=0.75,
-              label=f"constant baseline (mean {table['constant_br'].mean():.2f})")
-    ax_h.hist(table["flexible_br"], bins=bins, color="steelblue", alpha=0.75,
-              label=f"flexible baseline (mean {table['flexible_br'].mean():.2f})")
+    deg = {m: table[f"{m}_degenerate"].astype(bool) for m in ("constant", "flexible")}
+    shown = {m: table.loc[~deg[m], f"{m}_br"] for m in deg}
+    top = max([1.0, *(float(v.max()) for v in shown.values() if len(v))])
+    bins = np.linspace(0.0, top, 31)
+    for m, color in (("constant", "indianred"), ("flexible", "steelblue")):
+        ax_h.hist(shown[m], bins=bins, color=color, alpha=0.75,
+                  label=f"{m} baseline (median {shown[m].median():.2f})")
     ax_h.axvline(0.0, color="k", lw=1.5, label="truth 0")
     ax_h.set_xlabel("estimated branching ratio")
     ax_h.set_ylabel("replications")
     ax_h.set_title(f"flexible: < 0.1 or interval reaches 0 in {share_ok:.0%}",
                    fontsize="medium")
+    ax_h.text(0.98, 0.55, f"degenerate fits (not shown):\nconstant {int(deg['constant'].sum())}, "
+              f"flexible {int(deg['flexible'].sum())}", transform=ax_h.transAxes, ha="right",
+              fontsize="small")
     ax_h.legend(fontsize="small", frameon=False)
     save_figure(fig, out_dir, FIGURE)
     return {"mean_br_constant": float(table["constant_br"].mean()),
             "mean_br_flexible": float(table["flexible_br"].mean()),
-            "share_flexible_no_excitation": share_ok, "n_replications": len(table)}
+            "share_flexible_no_excitation": share_ok, "n_replications": len(table),
+            "degenerate_constant": int(deg["constant"].sum()),
+            "degenerate_flexible": int(deg["flexible"].sum()),
+            "max_flexible_br": float(table["flexible_br"].max())}
 
 
 if __name__ == "__main__":

@@ -1,24 +1,21 @@
-"""Optional compiled backend (numba) for the sums over the past.
+"""Compiled core (numba, a dependency of the package) for the sums over the past.
 
-Same contract as :func:`sahelmodel.hawkes._loglik.decayed_sums`; the numpy core stays the default
-and the reference. Install with ``pip install sahelmodel[fast]``. The recursions are exact one-pass
-updates (``s1 <- e (s1 + Δ s0)``, ``s0 <- e s0`` with ``e = exp(-β Δ)`` and ``Δ`` a difference of
-times), and tied events are added only after every event at that time has been evaluated.
+Same contract as :func:`sahelmodel.hawkes._loglik.decayed_sums`; this is the default path of
+every fit (``backend="auto"``), and the vectorised numpy core is its reference twin, itself
+tested against the plain double loops of :mod:`sahelmodel.hawkes._reference`. The recursions
+are exact one-pass updates (``s1 <- e (s1 + Δ s0)``, ``s0 <- e s0`` with ``e = exp(-β Δ)``
+and ``Δ`` a difference of times), and tied events are added only after every event at that
+time has been evaluated.
 """
 
 from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
-try:  # pragma: no cover - exercised only where numba is installed
-    import numba
-
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover
-    numba = None
-    HAVE_NUMBA = False
+HAVE_NUMBA = True  # numba is a core dependency; kept for code that still asks
 
 __all__ = ["HAVE_NUMBA", "decayed_sums_numba", "fused_shared"]
 
@@ -141,16 +138,13 @@ def _fused(t, dims, cols, piece, ncol, beta, coef, mu, end, want_grad):  # pragm
     return lam, loglam, gmu, a_sum, b_sum, g0, g1
 
 
-if HAVE_NUMBA:  # pragma: no branch
-    _fused_jit = numba.njit(cache=True, nogil=True, fastmath=True)(_fused)
-    _shared_jit = numba.njit(cache=True, nogil=True)(_shared)
-    _general_jit = numba.njit(cache=True, nogil=True)(_general)
+_fused_jit = numba.njit(cache=True, nogil=True, fastmath=True)(_fused)
+_shared_jit = numba.njit(cache=True, nogil=True)(_shared)
+_general_jit = numba.njit(cache=True, nogil=True)(_general)
 
 
 def decayed_sums_numba(data, beta: np.ndarray, *, want_s1: bool = True):
-    """Compiled :func:`~sahelmodel.hawkes._loglik.decayed_sums` (requires numba)."""
-    if not HAVE_NUMBA:
-        raise ImportError("backend='numba' needs numba: pip install 'sahelmodel[fast]'")
+    """Compiled :func:`~sahelmodel.hawkes._loglik.decayed_sums`."""
     t = np.ascontiguousarray(data.times, dtype=np.float64)
     cols = np.ascontiguousarray(data.columns, dtype=np.int64)
     c1 = data.n_cats + 1
@@ -172,8 +166,6 @@ def fused_shared(data, beta: float, coef: np.ndarray, mu: np.ndarray, want_grad:
     ``G0[col] = sum_j (1 - exp(-beta (T - t_j)))`` and ``G1[col] = sum_j (T - t_j)
     exp(-beta (T - t_j))`` over the events of each column (the compensator's parts).
     """
-    if not HAVE_NUMBA:
-        raise ImportError("backend='numba' needs numba: pip install 'sahelmodel[fast]'")
     return _fused_jit(np.ascontiguousarray(data.times, dtype=np.float64),
                       np.ascontiguousarray(data.dims, dtype=np.int64),
                       np.ascontiguousarray(data.columns, dtype=np.int64),

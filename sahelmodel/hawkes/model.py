@@ -7,13 +7,17 @@ returns a new :class:`~sahelmodel.hawkes.results.HawkesResults`.
 Fitting
 -------
 Every parameter is positive and optimised on the log scale by L-BFGS-B with the analytic gradient
-(:mod:`sahelmodel.hawkes._loglik`; :mod:`sahelmodel.hawkes.discrete` for daily counts). The
-covariance is the inverse observed information :math:`-\nabla^2\ell(\hat\theta)^{-1}` on the log
-scale, the Hessian obtained by central differences of the analytic gradient; the natural-scale
+(:mod:`sahelmodel.hawkes._loglik`, compiled with numba; :mod:`sahelmodel.hawkes.discrete` for
+daily counts). The starts come from the decay profile (fits with the decay held fixed on a grid
+of decays, :mod:`sahelmodel.hawkes._search`); full fits start from its best local maxima and
+the highest maximum is reported, with ``converged`` its optimiser's verdict and ``degenerate``
+a separate flag. The covariance is the inverse observed information
+:math:`-\nabla^2\ell(\hat\theta)^{-1}` on the log scale, the Hessian obtained by forward
+differences of the analytic gradient; the natural-scale
 covariance follows by the delta method (:math:`J = \operatorname{diag}(e^{\hat\theta})`).
 Confidence intervals respect the boundary at zero: Wald intervals on the log scale, or profile-
 likelihood intervals (:func:`profile_fit` maximises over all other parameters with one held
-fixed) where the estimate is near the boundary; see
+fixed) where the Wald interval's shape is doubtful; see
 :meth:`~sahelmodel.hawkes.results.HawkesResults.conf_int`.
 """
 
@@ -27,12 +31,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from sahelmodel._validation import check_choice
 from sahelmodel.event_times import EventTimes
 from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams, loglik_and_grad
-from sahelmodel.hawkes._numba import HAVE_NUMBA
 from sahelmodel.hawkes._problem import Layout, relation_matrices
 from sahelmodel.hawkes._sumexp import sumexp_loglik_and_grad
 from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
@@ -107,11 +109,17 @@ class Hawkes:
         Continuous-time likelihood, or the discrete-time model for daily counts
         (:mod:`sahelmodel.hawkes.discrete`), which handles same-day ties.
     backend : {"auto", "numpy", "numba"}
-        Core for the sums over the past; ``"auto"`` uses numba when installed.
+        Core for the sums over the past: ``"auto"`` and ``"numba"`` the compiled one-pass
+        recursions (the default), ``"numpy"`` the vectorised reference twin (slower; for
+        tests and checks).
     max_iter : int
         Iteration limit of the optimiser (or of EM).
     tol : float
         Convergence tolerance (relative change of the log-likelihood).
+    n_starts : int, default 3
+        At most this many full fits, started from the best local maxima of the decay profile
+        (:mod:`sahelmodel.hawkes._search`); the highest maximum is reported and
+        ``HawkesResults.search`` says where every start ended.
 
     Notes
     -----
@@ -151,6 +159,7 @@ class Hawkes:
     backend: str = "auto"
     max_iter: int = 1000
     tol: float = 1e-10
+    n_starts: int = 3
 
     def replace(self, **changes: Any) -> Hawkes:
         """A copy with some settings changed."""
@@ -174,8 +183,6 @@ class Hawkes:
         check_choice("method", self.method, ("mle", "em"))
         check_choice("timing", self.timing, ("continuous", "daily"))
         check_choice("backend", self.backend, ("auto", "numpy", "numba"))
-        if self.backend == "numba" and not HAVE_NUMBA:
-            raise ImportError("backend='numba' needs numba: pip install 'sahelmodel[fast]'")
         if self.method == "em" and (self.baseline != "constant" or self.decay != "shared"
                                     or self.parametrisation != "full"
                                     or self.timing != "continuous"):
@@ -183,6 +190,8 @@ class Hawkes:
                              "parametrisation='full' and timing='continuous'; use method='mle'")
         if int(self.max_iter) < 1:
             raise ValueError(f"max_iter must be a positive integer, got {self.max_iter!r}")
+        if int(self.n_starts) < 1:
+            raise ValueError(f"n_starts must be a positive integer, got {self.n_starts!r}")
 
     def _edges(self, et: EventTimes) -> np.ndarray:
         s, e = float(et.start), float(et.end)
@@ -216,6 +225,11 @@ class Hawkes:
             values = np.unique(marks[marks > 0])
             cats = np.where(marks > 0, np.searchsorted(values, marks) + 1, 0).astype(np.int64)
             cat_names = tuple(str(v) for v in values)
+            if not np.any(cats == 0):
+                raise HawkesFitError(
+                    "every event is marked: the productivity multiplier kappa is not identified "
+                    "separately from the excitation alpha (only their product is); fit with "
+                    "marks=False, or with data that also hold unmarked events")
         data = HawkesArrays(times=np.asarray(et.times, dtype=float),
                             dims=np.asarray(et.dims, dtype=np.int64), cats=cats,
                             start=float(et.start), end=float(et.end), n_dims=et.n_dims,
@@ -252,7 +266,7 @@ class Hawkes:
 
     def _backend(self) -> str:
         if self.backend == "auto":
-            return "numba" if HAVE_NUMBA else "numpy"
+            return "numba"
         return self.backend
 
     # ------------------------------------------------------------------ likelihood
@@ -299,6 +313,22 @@ class Hawkes:
                            kappa=np.ones(data.n_cats), mix=mix)
         return np.clip(layout.pack(par), *_bounds(layout).T)
 
+    def _sumexp_starts(self, event_times: EventTimes, layout: Layout) -> list[np.ndarray]:
+        """Starts of a sum-of-exponentials fit: the single-exponential fit, decays spread."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", HawkesWarning)
+            one = self.replace(kernel="exp")._fit(event_times)
+        par = one.natural
+        m = layout.n_components
+        starts = []
+        for spread in (0.5, 1.5)[: max(1, int(self.n_starts))]:
+            mix = (float(par.beta.flat[0]) * 10.0 ** np.linspace(spread, -spread, m),
+                   np.full(m, 1.0 / m))
+            start = HawkesParams(mu=par.mu, alpha=np.maximum(par.alpha, 1e-3), beta=par.beta,
+                                 kappa=np.maximum(par.kappa, 1e-3), mix=mix)
+            starts.append(np.clip(layout.pack(start), *_bounds(layout).T))
+        return starts
+
     def fit(self, event_times: EventTimes):
         """Fit the model to ``event_times`` and return a ``HawkesResults``.
 
@@ -314,8 +344,10 @@ class Hawkes:
         Raises
         ------
         HawkesFitError
-            When the data cannot identify the model (no events) or the likelihood is not finite
-            at the starting values.
+            When the data cannot identify the model: no events, a window of zero length
+            (``start == end``), marks on every event (then only the product of the
+            multiplier and the excitation is identified: fit with ``marks=False``), or a
+            likelihood that is not finite at the starting values.
         """
         self._check()
         if not isinstance(event_times, EventTimes):
@@ -323,11 +355,16 @@ class Hawkes:
                             "build one with EventTable.to_event_times(...)")
         if event_times.n_events == 0:
             raise HawkesFitError("cannot fit a Hawkes process to zero events")
+        if not float(event_times.end) > float(event_times.start):
+            raise HawkesFitError(f"the observation window has zero length (start = end = "
+                                 f"{float(event_times.start):g}); a Hawkes process needs "
+                                 "start < end")
         with _blas_single_thread():
             return self._fit(event_times)
 
     def _fit(self, event_times: EventTimes):
-        from sahelmodel.hawkes.results import build_results
+        from sahelmodel.hawkes._assemble import build_results
+        from sahelmodel.hawkes._search import decay_grid, search, start_table
 
         data, layout = self._arrays(event_times)
         fun = self._objective(data, layout)
@@ -335,18 +372,35 @@ class Hawkes:
         ll0, _ = fun(theta0)
         if not np.isfinite(ll0):
             raise HawkesFitError("the log-likelihood is not finite at the starting values")
-        if self.method == "em":
-            from sahelmodel.hawkes.em import fit_em
+        bounds = _bounds(layout)
 
-            theta, n_iter, converged, message = fit_em(data, layout, theta0,
-                                                      max_iter=int(self.max_iter), tol=self.tol,
-                                                      backend=self._backend())
+        def full_fit(start: np.ndarray):
+            if self.method == "em":
+                from sahelmodel.hawkes.em import fit_em
+
+                with warnings.catch_warnings():  # reported once, for the best start
+                    warnings.simplefilter("ignore", HawkesWarning)
+                    return fit_em(data, layout, start, max_iter=int(self.max_iter),
+                                  tol=self.tol, backend=self._backend())
+            return _lbfgs(fun, start, data.times.size, int(self.max_iter), self.tol, bounds)
+
+        decay_idx = np.arange(layout.size)[layout.blocks["decay"]]
+        if layout.n_components > 1:  # decays spread around the single-exponential fit's
+            starts = self._sumexp_starts(event_times, layout)
+            (theta, n_iter, converged, message), table = start_table(fun, starts, decay_idx,
+                                                                     full_fit)
+            profile = None
         else:
-            theta, n_iter, converged, message = _lbfgs(fun, theta0, data.times.size,
-                                                       int(self.max_iter), self.tol,
-                                                       _bounds(layout))
+            grid = decay_grid(data.times, data.start, data.end, data.n_dims,
+                              self.timing == "daily")
+            (theta, n_iter, converged, message), table, profile = search(
+                fun, theta0, decay_idx, grid, bounds, data.times.size, tol=self.tol,
+                max_iter=int(self.max_iter), n_starts=int(self.n_starts), full_fit=full_fit)
+        if not converged:
+            warnings.warn(f"Hawkes {self.method.upper()} did not converge at the best maximum "
+                          f"found: {message}", HawkesWarning, stacklevel=3)
         return build_results(self, event_times, data, layout, fun, theta, n_iter, converged,
-                             message)
+                             message, search=table, decay_profile=profile)
 
 
 def _bounds(layout: Layout) -> np.ndarray:
@@ -356,23 +410,12 @@ def _bounds(layout: Layout) -> np.ndarray:
 
 
 def _lbfgs(fun, theta0: np.ndarray, n: int, max_iter: int, tol: float, bounds: np.ndarray):
-    scale = 1.0 / max(n, 1)
+    """L-BFGS-B on the whole vector: ``(theta, n_iter, converged, message)`` (no warning)."""
+    from sahelmodel.hawkes._search import constrained_fit
 
-    def obj(theta):
-        ll, g = fun(theta)
-        if not np.isfinite(ll) or g is None:
-            return 1e300, np.zeros_like(theta)
-        return -ll * scale, -g * scale
-
-    bounds = [tuple(b) for b in bounds]
-    res = optimize.minimize(obj, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
-                            options={"maxiter": max_iter, "ftol": tol, "gtol": 1e-9,
-                                     "maxcor": 30})
-    converged = bool(res.success)
-    message = str(res.message)
-    if not converged:
-        warnings.warn(f"Hawkes MLE did not converge: {message}", HawkesWarning, stacklevel=3)
-    return np.asarray(res.x, dtype=float), int(res.nit), converged, message
+    _, theta, converged, n_iter, message = constrained_fit(
+        fun, theta0, np.zeros(theta0.size, dtype=bool), bounds, n, tol=tol, max_iter=max_iter)
+    return theta, n_iter, converged, message
 
 
 def profile_fit(fun, theta_start: np.ndarray, index: int, value: float, bounds: np.ndarray,
@@ -403,32 +446,13 @@ def profile_fit(fun, theta_start: np.ndarray, index: int, value: float, bounds: 
     theta : numpy.ndarray
         The maximiser (with ``theta[index] = value``).
     converged : bool
-        Whether L-BFGS-B reported success.
+        Whether L-BFGS-B reported success (or stopped at a stationary point).
     """
+    from sahelmodel.hawkes._search import constrained_fit
+
     base = np.array(theta_start, dtype=float)
     base[index] = value
-    free = np.ones(base.size, dtype=bool)
-    free[index] = False
-    scale = 1.0 / max(n, 1)
-
-    def obj(z):
-        th = base.copy()
-        th[free] = z
-        ll, g = fun(th)
-        if not np.isfinite(ll) or g is None:
-            return 1e300, np.zeros_like(z)
-        return -ll * scale, -g[free] * scale
-
-    z0 = np.clip(base[free], bounds[free, 0], bounds[free, 1])
-    res = optimize.minimize(obj, z0, jac=True, method="L-BFGS-B",
-                            bounds=[tuple(b) for b in bounds[free]],
-                            options={"maxiter": 1000, "ftol": tol, "gtol": 1e-9, "maxcor": 30})
-    out = base.copy()
-    out[free] = res.x
-    # a line search that cannot improve on a stationary point (e.g. a warm start at the
-    # optimum) is a success: judge by the projected gradient of the scaled objective
-    lo, hi = bounds[free, 0], bounds[free, 1]
-    pg = np.where(((res.x <= lo) & (res.jac > 0)) | ((res.x >= hi) & (res.jac < 0)), 0.0,
-                  res.jac)
-    converged = bool(res.success) or float(np.max(np.abs(pg), initial=0.0)) <= 1e-6
-    return float(fun(out)[0]), out, converged
+    fixed = np.zeros(base.size, dtype=bool)
+    fixed[index] = True
+    ll, theta, converged, _, _ = constrained_fit(fun, base, fixed, bounds, n, tol=tol)
+    return ll, theta, converged

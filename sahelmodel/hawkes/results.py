@@ -32,17 +32,20 @@ Confidence intervals (:meth:`HawkesResults.conf_int`) never leave the parameter 
   a few per day, where all offspring fall on the next day and the likelihood is flat).
 
 ``conf_int(method="auto")`` (the default, also used by ``to_frame`` and ``summary``) uses the
-profile interval for a positive parameter whose Wald approximation is not trustworthy: the
-estimate is at the edge of the search region, the information is not positive definite, or
-:math:`q s_k \ge 1`, i.e. the natural-scale Wald interval :math:`\hat x_k \pm q\,
-\operatorname{se}(\hat x_k)` would reach zero (the estimate lies within :math:`q` standard
-errors of the boundary, where the likelihood is far from quadratic; a capture multiplier
-estimated from a handful of captures is the typical case). All other parameters get the
-log-scale Wald interval. ``interval_methods(level)`` says which was used for each term.
+profile interval for a positive parameter whose Wald interval is not trustworthy: the estimate
+is at the edge of the search region, the information is not positive definite, :math:`q s_k
+\ge 1` (the estimate within :math:`q` standard errors of zero), the search found another
+maximum inside the likelihood-ratio set, or the profile is not quadratic at the Wald end
+points (signed root deviance there more than 10% away from :math:`\pm q`; two constrained
+refits per term: a shape check, not a distance from zero). All other parameters get the Wald
+interval. A profile interval also runs on through another maximum of the search inside the
+set. ``interval_methods(level)`` says which was used for each term and for the branching
+ratio.
 
 The branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar
-m_k`) gets its standard error by the delta method on :math:`\theta`, and its interval on the
-log scale, :math:`\hat\rho\, e^{\pm q\,\operatorname{se}(\hat\rho)/\hat\rho}`.
+m_k`) gets its standard error by the delta method on :math:`\theta`; its interval is on the
+log scale, :math:`\hat\rho\, e^{\pm q\,\operatorname{se}(\hat\rho)/\hat\rho}`, or the
+profile likelihood of :math:`\rho` by the same rule (:mod:`sahelmodel.hawkes._profile`).
 """
 
 from __future__ import annotations
@@ -53,7 +56,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from sahelmodel._inference import WaldInference, critical_value, delta_method
 from sahelmodel._rng import RNGLike, spawn
@@ -63,27 +65,11 @@ from sahelmodel.event_times import EventTimes
 from sahelmodel.hawkes import diagnostics as diag
 from sahelmodel.hawkes._loglik import HawkesArrays, HawkesParams
 from sahelmodel.hawkes._problem import Layout
+from sahelmodel.hawkes._profile import ProfileMixin
 
-__all__ = ["HawkesResults", "build_results"]
+__all__ = ["HawkesResults"]
 
 _INTERVAL_METHODS = ("auto", "wald", "profile")
-
-
-def _hessian(fun, theta: np.ndarray) -> np.ndarray:
-    """Central differences of the analytic gradient, symmetrised."""
-    p = theta.size
-    h = np.empty((p, p))
-    for k in range(p):  # one pair of gradient evaluations per parameter
-        step = 1e-5 * max(1.0, abs(theta[k]))
-        up, down = theta.copy(), theta.copy()
-        up[k] += step
-        down[k] -= step
-        gu, gd = fun(up)[1], fun(down)[1]
-        if gu is None or gd is None:
-            h[:, k] = np.nan
-        else:
-            h[:, k] = (gu - gd) / (2 * step)
-    return 0.5 * (h + h.T)
 
 
 def _mean_multiplier(data: HawkesArrays, kappa: np.ndarray) -> np.ndarray:
@@ -95,7 +81,7 @@ def _mean_multiplier(data: HawkesArrays, kappa: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class HawkesResults(WaldInference):
+class HawkesResults(ProfileMixin, WaldInference):
     """A fitted Hawkes process (see the module docstring for the inference).
 
     Attributes
@@ -123,6 +109,14 @@ class HawkesResults(WaldInference):
         Parameters at the edge of the search region (e.g. a branching ratio shrinking to 0);
         they get no Wald variance (NaN), a profile-likelihood interval from ``conf_int()``,
         and are listed in the summary's notes.
+    search : pandas.DataFrame
+        Where every start of the search ended (:func:`~sahelmodel.hawkes._search.search`):
+        ``start_decay``, ``profile_loglik``, ``loglik``, ``decay``, ``converged``,
+        ``n_iter``, ``best``. ``converged`` above is that of the best row.
+    decay_profile : pandas.Series
+        The decay profile on the search grid (log-likelihood maximised with the decay fixed).
+    degenerate_causes : tuple of str
+        Why the fit is degenerate (empty when it is not); see :attr:`degenerate`.
 
     Examples
     --------
@@ -149,6 +143,9 @@ class HawkesResults(WaldInference):
     at_bound: tuple[str, ...]
     data: HawkesArrays
     layout: Layout
+    search: pd.DataFrame | None = None
+    decay_profile: pd.Series | None = None
+    degenerate_causes: tuple[str, ...] = ()
     _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     # ----------------------------------------------------------------- parameters
@@ -168,10 +165,25 @@ class HawkesResults(WaldInference):
         a = par.alpha * _mean_multiplier(self.data, par.kappa)[None, :]
         return float(np.max(np.abs(np.linalg.eigvals(a))))
 
+    def _log_rho(self, theta: np.ndarray) -> float:
+        with np.errstate(divide="ignore"):
+            return float(np.log(self._rho(theta)))
+
     @property
     def branching_ratio(self) -> float:
         """Spectral radius of the excitation matrix (mean offspring per event)."""
         return self._rho(self.theta)
+
+    @property
+    def degenerate(self) -> bool:
+        """Whether the fit is degenerate (:attr:`degenerate_causes` says why).
+
+        Degenerate: a decay or a baseline at the edge of the search region, a branching ratio
+        of one or more, or a kernel whose mean lag is longer than the window (the excitation
+        is then absorbed by the baseline). ``converged`` says only that the optimiser met its
+        tolerance at the best maximum found.
+        """
+        return bool(self.degenerate_causes)
 
     @property
     def _cov_fixed_bounds(self) -> np.ndarray:
@@ -184,18 +196,64 @@ class HawkesResults(WaldInference):
         res = delta_method(self._rho, self.theta, self._cov_fixed_bounds)
         return float(res.std_errors[0])
 
-    def branching_ratio_interval(self, level: float = 0.95) -> tuple[float, float]:
-        r"""Log-scale delta-method interval ``(lower, upper)`` of the branching ratio.
+    def _rho_alone(self) -> int | None:
+        """Index of the one parameter the branching ratio equals (one dimension, no marks)."""
+        if self.data.n_dims == 1 and self.data.n_cats == 0 and self.layout.relations is None:
+            return int(np.arange(self.layout.size)[self.layout.blocks["alpha"]][0])
+        return None
 
-        :math:`\hat\rho\,\exp(\pm q\,\operatorname{se}(\hat\rho)/\hat\rho)`: positive,
-        like the branching ratio itself.
+    def _rho_gradient(self) -> np.ndarray:
+        from sahelmodel.hawkes._profile import _log_rho_grad
+
+        return _log_rho_grad(self._log_rho, self.theta, self._rho_dependencies())
+
+    def _rho_dependencies(self) -> np.ndarray:
+        idx = np.arange(self.layout.size)
+        keep = [idx[self.layout.blocks["alpha"]]]
+        if "kappa" in self.layout.blocks:
+            keep.append(idx[self.layout.blocks["kappa"]])
+        return np.concatenate(keep)
+
+    def branching_ratio_interval(self, level: float = 0.95, *, method: str = "auto"
+                                 ) -> tuple[float, float]:
+        r"""Interval ``(lower, upper)`` of the branching ratio.
+
+        ``"wald"``: on the log scale, :math:`\hat\rho\,\exp(\pm q\,\operatorname{se}(\hat\rho)
+        /\hat\rho)` (delta method). ``"profile"``: profile likelihood of :math:`\rho` (every
+        parameter re-estimated with the spectral radius held fixed; with one dimension and
+        no marks that is the profile of the excitation). ``"auto"`` (default): the profile
+        where the Wald interval is not trustworthy by the same checks as :meth:`conf_int`.
         """
+        level = check_level(level)
+        check_choice("method", method, _INTERVAL_METHODS)
+        if self._rho_method(level, method) == "profile":
+            return self._profile_interval("rho", level)
         q = critical_value(level)
         est, se = self.branching_ratio, self.branching_ratio_std_error
-        if est <= 0.0:
-            return 0.0, 0.0
+        if est <= 0.0 or not np.isfinite(se):
+            return np.nan, np.nan
         half = q * se / est
         return est * float(np.exp(-half)), est * float(np.exp(min(half, 700.0)))
+
+    def _rho_method(self, level: float, method: str) -> str:
+        if method != "auto":
+            return "profile" if method == "profile" else "wald_log"
+        alone = self._rho_alone()
+        if alone is not None:
+            return "profile" if self._profile_mask(critical_value(level), "auto")[alone] \
+                else "wald_log"
+        key = ("rho_shape", level)
+        if key not in self._cache:
+            q = critical_value(level)
+            dep = np.isin(np.asarray(self.layout.names), self.at_bound)[self._rho_dependencies()]
+            ok = (self.cov_ok and not dep.any() and self.branching_ratio > 0.0
+                  and not self._other_maximum_in_set(q))
+            if ok:
+                c = self._rho_gradient()
+                se = float(np.sqrt(max(c @ self.cov_theta @ c, 0.0)))
+                ok = (q * se < 1.0) and self._wald_shape_ok("rho", q, se)
+            self._cache[key] = "wald_log" if ok else "profile"
+        return self._cache[key]
 
     @property
     def stationary(self) -> bool:
@@ -208,7 +266,8 @@ class HawkesResults(WaldInference):
         return -2.0 * self.loglik + 2.0 * self.params.size
 
     # ----------------------------------------------------------------- intervals
-    def conf_int(self, level: float = 0.95, *, method: str = "auto") -> pd.DataFrame:
+    def conf_int(self, level: float = 0.95, *, method: str = "auto",
+                 terms: Any = None) -> pd.DataFrame:
         """Confidence intervals that respect the boundary at zero (see the module Notes).
 
         Parameters
@@ -221,8 +280,11 @@ class HawkesResults(WaldInference):
             of the search region). ``"profile"``: profile-likelihood intervals for every
             parameter (one constrained refit per profile point; slower). ``"auto"``: profile
             intervals where the Wald approximation is not trustworthy (at the edge of the
-            search region, information not positive definite, or the estimate within ``q``
-            standard errors of zero), log-scale Wald intervals otherwise.
+            search region, information not positive definite, the estimate within ``q``
+            standard errors of zero, or a likelihood that is not quadratic enough along the
+            term, judged by the profile at the Wald end points), Wald otherwise.
+        terms : sequence of str, optional
+            Only these terms (default: all); saves the profile refits of the others.
 
         Returns
         -------
@@ -246,24 +308,42 @@ class HawkesResults(WaldInference):
         """
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
+        sel = self._select(terms)
         q = critical_value(level)
         se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))
         th, pos = self.theta, self.layout.positive
         lower = np.where(pos, np.exp(np.minimum(th - q * se, 700.0)), th - q * se)
         upper = np.where(pos, np.exp(np.minimum(th + q * se, 700.0)), th + q * se)
-        for k in np.flatnonzero(self._profile_mask(q, method)):
+        for k in np.flatnonzero(self._profile_mask(q, method, sel) & sel):
             lower[k], upper[k] = self._profile_interval(int(k), level)
-        return pd.DataFrame({"lower": lower, "upper": upper}, index=self.params.index)
+        return pd.DataFrame({"lower": lower, "upper": upper}, index=self.params.index)[sel]
+
+    def _select(self, terms: Any) -> np.ndarray:
+        names = list(self.layout.names)
+        if terms is None:
+            return np.ones(len(names), dtype=bool)
+        terms = [terms] if isinstance(terms, str) else list(terms)
+        unknown = [t for t in terms if t not in names]
+        if unknown:
+            raise ValueError(f"terms {unknown} are not parameters; choose from {names}")
+        return np.isin(np.asarray(names), terms)
 
     def interval_methods(self, level: float = 0.95, *, method: str = "auto") -> pd.Series:
-        """How :meth:`conf_int` makes each interval: ``"profile"``, ``"wald_log"`` or ``"wald"``."""
+        """How each interval is made: ``"profile"``, ``"wald_log"`` or ``"wald"``.
+
+        One entry per term of :meth:`conf_int`, and a last one, ``branching_ratio``, for
+        :meth:`branching_ratio_interval`.
+        """
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
         use = self._profile_mask(critical_value(level), method)
         kind = np.where(use, "profile", np.where(self.layout.positive, "wald_log", "wald"))
-        return pd.Series(kind, index=self.params.index, name="interval")
+        out = pd.Series(kind, index=self.params.index, name="interval")
+        out["branching_ratio"] = self._rho_method(level, method)
+        return out
 
-    def _profile_mask(self, q: float, method: str) -> np.ndarray:
+    def _profile_mask(self, q: float, method: str, sel: np.ndarray | None = None
+                      ) -> np.ndarray:
         if method == "wald":
             return np.zeros(self.theta.size, dtype=bool)
         if method == "profile":
@@ -271,133 +351,15 @@ class HawkesResults(WaldInference):
         se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))  # NaN stays NaN
         at_bound = np.isin(np.asarray(self.layout.names), self.at_bound)
         shaky = at_bound | ~np.isfinite(se) | (q * np.nan_to_num(se, nan=np.inf) >= 1.0)
-        if not self.cov_ok:
-            shaky[:] = True
-        return self.layout.positive & shaky
-
-    def _search_bounds(self) -> np.ndarray:
-        from sahelmodel.hawkes.model import _bounds
-
-        return _bounds(self.layout)
-
-    def _objective(self):
-        return self.model._objective(self.data, self.layout)
-
-    def _profile_point(self, fun, k: int, value: float) -> float:
-        """Profile log-likelihood at ``theta[k] = value``, warm-started from the nearest point."""
-        from sahelmodel.hawkes.model import profile_fit
-
-        t_hat = float(self.theta[k])
-        points = self._cache.setdefault(("points", k), {t_hat: self.theta})
-        # continuation from the estimate: start from the nearest point between the estimate
-        # and ``value`` (never from one beyond it, which may sit in a degenerate optimum such
-        # as an excitation shrunk to zero, where the log-scale gradient vanishes)
-        between = [t for t in points if (t - t_hat) * (value - t_hat) >= 0.0
-                   and abs(t - t_hat) <= abs(value - t_hat)]
-        start = points[min(between, key=lambda t: abs(t - value))]
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below
-            ll, theta, ok = profile_fit(fun, start, k, value, self._search_bounds(),
-                                        self.nobs, min(self.model.tol, 1e-10))
-        if not np.isfinite(ll):  # the model cannot be evaluated there (overflow)
-            return -np.inf
-        if not ok:  # a finite point short of the maximum: recorded, reported in the summary
-            self._cache.setdefault("unconverged", set()).add(self.layout.names[k])
-        points[float(value)] = theta
-        return ll
-
-    def profile_loglik(self, term: str, values: Any) -> pd.Series:
-        """Profile log-likelihood of one parameter at natural-scale ``values``.
-
-        Every other parameter is re-estimated with ``term`` held at each value.
-
-        Parameters
-        ----------
-        term : str
-            A name from ``params.index``.
-        values : array_like
-            Values of the parameter (0 for a positive parameter means the lower edge of the
-            search region, :math:`e^{-23}`).
-
-        Returns
-        -------
-        pandas.Series
-            Profile log-likelihood indexed by the values (``-inf`` where the likelihood cannot
-            be evaluated, e.g. a daily-model kernel that overflows at an extreme decay).
-        """
-        names = list(self.layout.names)
-        if term not in names:
-            raise ValueError(f"term {term!r} is not a parameter; choose from {names}")
-        k = names.index(term)
-        v = np.atleast_1d(np.asarray(values, dtype=float))
-        lo, hi = self._search_bounds()[k]
-        if self.layout.positive[k]:
-            if np.any(v < 0):
-                raise ValueError(f"{term} is positive; got negative values")
-            t = np.clip(np.log(np.maximum(v, np.exp(lo))), lo, hi)
-        else:
-            t = np.clip(v, lo, hi)
-        fun = self._objective()
-        return pd.Series([self._profile_point(fun, k, float(x)) for x in t], index=v,
-                         name="profile_loglik")
-
-    def _profile_interval(self, k: int, level: float) -> tuple[float, float]:
-        key = ("interval", k, level)
-        if key not in self._cache:
-            self._cache[key] = self._find_profile_interval(k, level)
-        return self._cache[key]
-
-    def _find_profile_interval(self, k: int, level: float) -> tuple[float, float]:
-        crit = float(stats.chi2.ppf(level, 1))
-        t_hat = float(self.theta[k])
-        lo_b, hi_b = self._search_bounds()[k]
-        # the reference is the best of the fit and the profile at the estimate (a refit from
-        # the estimate can only improve on it)
-        fun = self._objective()
-        ref = max(self.loglik, self._profile_point(fun, k, t_hat))
-
-        def root_dev(t: float) -> float:  # signed-root deviance minus its critical value
-            ll = self._profile_point(fun, k, t)
-            if not np.isfinite(ll):
-                return np.nan
-            return np.sqrt(max(2.0 * (ref - ll), 0.0)) - np.sqrt(crit)
-
-        se = float(np.sqrt(self.cov_theta[k, k]))
-        step0 = float(np.clip(se if np.isfinite(se) else 1.0, 0.05, 1.0)) * np.sqrt(crit)
-        max_step = 2.0  # on the log scale: profile points at most a factor e^2 apart
-
-        def end(direction: float, edge: float, probe_edge: bool) -> float | None:
-            # root on one side; None when the set reaches the edge of the search region or of
-            # the region where the likelihood can be evaluated (a daily kernel that overflows)
-            inside, step, far = t_hat, step0, edge
-            while True:
-                t = float(np.clip(inside + direction * step, min(inside, far), max(inside, far)))
-                r = root_dev(t)
-                if np.isnan(r):  # not computable: the region ends before t
-                    far, step = t, 0.5 * abs(t - inside)
-                    if step < 1e-3:
-                        return None
-                    continue
-                if r > 0.0:
-                    if abs(t - inside) < 1e-9:
-                        return t
-                    return float(optimize.brentq(root_dev, min(inside, t), max(inside, t),
-                                                 xtol=1e-4, rtol=1e-8))
-                if t == far:
-                    return None  # the set reaches the edge of the search region
-                if probe_edge:  # one step did not leave the set: is the boundary in it?
-                    probe_edge = False
-                    if root_dev(edge) <= 0.0:  # (NaN: unknown, keep stepping)
-                        return None
-                inside, step = t, min(2.0 * step, max_step)
-
-        upper = end(1.0, hi_b, False)
-        # positive parameters: probe x = 0 (the lower edge) early, the common case near it
-        lower = end(-1.0, lo_b, bool(self.layout.positive[k])) if t_hat > lo_b else None
-
-        if self.layout.positive[k]:
-            return (0.0 if lower is None else float(np.exp(lower)),
-                    np.inf if upper is None else float(np.exp(upper)))
-        return (-np.inf if lower is None else lower, np.inf if upper is None else upper)
+        if not self.cov_ok or self._other_maximum_in_set(q):
+            shaky[:] = True  # (a second maximum in the set: a quadratic says nothing of it)
+        shaky &= self.layout.positive
+        checked = self._cache.setdefault(("shape", q), {})
+        for k in np.flatnonzero(~shaky & (True if sel is None else sel)):
+            if int(k) not in checked:  # two profile refits per term, once
+                checked[int(k)] = self._wald_shape_ok(int(k), q, float(se[k]))
+            shaky[k] = not checked[int(k)]
+        return shaky
 
     # ----------------------------------------------------------------- diagnostics
     def _continuous(self, what: str) -> None:
@@ -530,29 +492,15 @@ class HawkesResults(WaldInference):
                           f"baseline, {self.model.decay} decay, {self.model.timing})"),
                 ("Method", self.model.method), ("Events", self.nobs),
                 ("Dimensions", self.data.n_dims), ("Log-likelihood", self.loglik),
-                ("AIC", self.aic), ("Converged", self.converged), ("Iterations", self.n_iter),
+                ("AIC", self.aic), ("Converged", self.converged),
+                ("Degenerate", self.degenerate), ("Iterations", self.n_iter),
                 ("Branching ratio", self.branching_ratio),
                 (f"Branching ratio {level:.0%} CI", f"[{lo:.4f}, {hi:.4f}]")]
-        notes = []
-        if not self.converged:
-            notes.append(f"The optimiser did not converge: {self.message}")
-        if not self.stationary:
-            notes.append("Non-stationary fit: branching ratio >= 1.")
-        if not self.cov_ok:
-            notes.append("Observed information not positive definite: standard errors are "
-                         "from a pseudo-inverse and unreliable.")
-        if self.at_bound:
-            notes.append("At the edge of the search region: " + ", ".join(self.at_bound))
-        kinds = self.interval_methods(level)
-        prof = [n for n, m in kinds.items() if m == "profile"]
-        notes.append("Intervals: Wald on the log scale for positive parameters"
-                     + (f"; profile likelihood for {', '.join(prof)} (near the boundary)"
-                        if prof else "") + ".")
-        if self._cache.get("unconverged"):
-            notes.append("Some profile refits stopped short of convergence (their profile "
-                         "log-likelihood is a lower bound): "
-                         + ", ".join(sorted(self._cache["unconverged"])))
-        return Summary.from_results("Hawkes process", info, self.to_frame(level), notes)
+        from sahelmodel.hawkes._assemble import summary_notes
+
+        frame = self.to_frame(level)
+        notes = summary_notes(self, level, frame, (lo, hi))
+        return Summary.from_results("Hawkes process", info, frame, notes)
 
 
 def diag_warning():
@@ -560,48 +508,3 @@ def diag_warning():
     from sahelmodel.hawkes.model import HawkesWarning
 
     return HawkesWarning
-
-
-def build_results(model, event_times, data, layout, fun, theta, n_iter, converged,
-                  message) -> HawkesResults:
-    """Assemble :class:`HawkesResults`: observed information, covariances, checks."""
-    from sahelmodel.hawkes.model import _LOG_BOUNDS
-
-    ll, _ = fun(theta)
-    names = layout.names
-    at_bound = tuple(n for n, v, pos in zip(names, theta, layout.positive, strict=True)
-                     if pos and (v <= _LOG_BOUNDS[0] + 1e-6 or v >= _LOG_BOUNDS[1] - 1e-6))
-    free = np.array([n not in at_bound for n in names])
-    info = -_hessian(fun, theta)
-    cov_theta = np.full_like(info, np.nan)  # parameters at a bound have no Wald variance
-    sub = info[np.ix_(free, free)]
-    cov_ok = bool(np.all(np.isfinite(sub)))
-    if cov_ok and free.any():
-        try:
-            inv = np.linalg.inv(np.linalg.cholesky(sub))
-            cov_theta[np.ix_(free, free)] = inv.T @ inv
-        except np.linalg.LinAlgError:
-            cov_ok = False
-            cov_theta[np.ix_(free, free)] = np.linalg.pinv(sub)
-    x = layout.natural_values(theta)
-    jac = np.where(layout.positive, x, 1.0)  # d natural / d theta
-    cov_nat = cov_theta * np.outer(jac, jac)
-    res = HawkesResults(
-        params=pd.Series(x, index=list(names), name="estimate"),
-        cov=pd.DataFrame(cov_nat, index=list(names), columns=list(names)),
-        model=model, event_times=event_times, loglik=float(ll), nobs=int(data.times.size),
-        converged=converged, n_iter=n_iter, message=message, theta=theta,
-        cov_theta=cov_theta, cov_ok=cov_ok, at_bound=at_bound, data=data, layout=layout)
-    warn = diag_warning()
-    if not cov_ok:
-        warnings.warn("the observed information is not positive definite; standard errors "
-                      "are unreliable" + (f" (at the bound: {', '.join(at_bound)})"
-                                          if at_bound else ""), warn, stacklevel=3)
-    if at_bound:
-        warnings.warn("parameters at the edge of the search region (" + ", ".join(at_bound)
-                      + "): no standard errors (NaN); held fixed in derived intervals", warn,
-                      stacklevel=3)
-    if not res.stationary:
-        warnings.warn(f"non-stationary Hawkes fit: branching ratio {res.branching_ratio:.3f} "
-                      ">= 1", warn, stacklevel=3)
-    return res

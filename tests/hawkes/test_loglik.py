@@ -12,12 +12,10 @@ from sahelmodel.hawkes._loglik import (
     excl_sums,
     loglik_and_grad,
 )
-from sahelmodel.hawkes._numba import HAVE_NUMBA
 from sahelmodel.hawkes._reference import loglik_reference, python_recursion
 from sahelmodel.hawkes.discrete import daily_counts, daily_loglik_and_grad
 
-BACKENDS = ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
-    not HAVE_NUMBA, reason="numba not installed"))]
+BACKENDS = ["numpy", "numba"]
 
 
 def _flat(g: HawkesParams) -> np.ndarray:
@@ -93,7 +91,6 @@ def test_gradient_matches_finite_differences(problem):
     np.testing.assert_allclose(_flat(g), fd, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
 @pytest.mark.properties
 @settings(max_examples=40)
 @given(problems())
@@ -194,7 +191,6 @@ def test_nonpositive_intensity_is_reported_as_minus_inf():
     assert ll == -np.inf and g is None
 
 
-@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
 @pytest.mark.properties
 @settings(max_examples=40)
 @given(problems())
