@@ -90,8 +90,22 @@ def make_event(actor1: Any, actor2: Any, kind1: Any, kind2: Any, directed: Any,
                   bool(directed) if not is_missing(directed) else False, ctry, ctx)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1)
+def _ruled() -> frozenset[str]:
+    """Actor ids that some place/time rule may change."""
+    return frozenset(rule.actor for rule in default_registry().rule_list)
+
+
 def apply_rules(actor: str, context: tuple[Any, ...]) -> str:
+    """The id ``actor`` becomes under the readers' place/time rules for this event."""
+    parts = ambiguous_parts(actor) or (actor,)
+    if not any(p in _ruled() for p in parts):
+        return actor  # most ids have no rule: no need to look at the place and date
+    return _apply_rules(actor, context)
+
+
+@lru_cache(maxsize=8192)
+def _apply_rules(actor: str, context: tuple[Any, ...]) -> str:
     source, country, admin1, date, lon, lat = context
     return default_registry().apply_rules(actor, source=source, country=country, admin1=admin1,
                                           date=date, longitude=lon, latitude=lat)

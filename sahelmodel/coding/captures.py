@@ -77,6 +77,7 @@ False
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -560,11 +561,19 @@ def capture_results(events: EventTable) -> list[CaptureResult]:
     rows = np.flatnonzero(candidate)
     if rows.size:
         memo: dict[tuple[Any, ...], CaptureResult] = {}
-        for row, rec in zip(rows, _records(frame.iloc[rows]), strict=True):
-            res = memo.get(rec)
-            if res is None:
-                res = memo[rec] = _code_record(rec)
-            results[row] = res
+        # the loop makes many small, acyclic objects that stay referenced (memo and parse
+        # cache); the cyclic collector would rescan them again and again as they accumulate
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            for row, rec in zip(rows, _records(frame.iloc[rows]), strict=True):
+                res = memo.get(rec)
+                if res is None:
+                    res = memo[rec] = _code_record(rec)
+                results[row] = res
+        finally:
+            if paused:
+                gc.enable()
     return results
 
 
