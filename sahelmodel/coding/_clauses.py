@@ -37,6 +37,7 @@ How a clause is read
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -53,7 +54,14 @@ from sahelmodel.coding._context import (
     subject_before,
 )
 from sahelmodel.coding._mentions import Mention, NamesKey
-from sahelmodel.coding._text import COUNT_SOURCE, normalise_text, parse_count, scan, sentences
+from sahelmodel.coding._text import (
+    COUNT_SOURCE,
+    normalise_text,
+    parse_count,
+    scan,
+    sentences,
+    word_starts,
+)
 
 __all__ = ["STATE_VERBS", "VERB_ANY_SOURCE", "Clause", "Item", "parse_clauses"]
 
@@ -75,9 +83,6 @@ _ADJ = (
     r"unused|semi-automatic|automatic|assault|heavy|light|small|assorted|individual|"
     r"abandoned|stolen|operational|various\s+models\s+of|different|other)"
 )
-
-
-_WORD_START = re.compile(r"\b(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,9 @@ def _items(sentence: str, lex: _ItemPatterns) -> list[Item]:
         index = int(m.lastgroup[1:])  # type: ignore[index]
         lo = max(previous_end, m.start() - 80)
         pre = None
-        for w in _WORD_START.finditer(sentence, lo, m.start()):
-            pre = lex.prefix.match(sentence, w.start(), m.start())  # the leftmost that fits
+        starts = word_starts(sentence)
+        for w in starts[bisect_left(starts, lo) : bisect_left(starts, m.start())]:
+            pre = lex.prefix.match(sentence, w, m.start())  # the leftmost that fits
             if pre is not None:
                 break
         start = pre.start() if pre is not None else m.start()

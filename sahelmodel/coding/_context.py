@@ -231,7 +231,6 @@ _CASUALTY_BEFORE = re.compile(
 _VERBISH = re.compile(
     r"\b(?:\w+ed|\w+ing|were|was|had|has|have|are|is|ambush\w*|attack\w*|clash\w*|kill\w*|"
     r"fought|overran|shot|hit|struck|took|seiz\w*)\b", re.IGNORECASE)
-_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 AGENT_CUE = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 @dataclass
@@ -330,7 +329,7 @@ def casualties(s: Sentence, before: int) -> Mention | None:
                 or _NO_OBJECT.match(after, hit.end()) is not None):
             found.append(m)  # "militants were killed", "militants killed," (not "X killed Y")
         elif (s.is_object[m.start] and _CASUALTY_BEFORE.search(ahead)
-              and not _BY_BEFORE.search(ahead)):
+              and not AGENT_CUE.search(ahead)):
             found.append(m)
     if not found:
         return None

@@ -168,7 +168,7 @@ def _complete(r: _Reading, event: Event) -> _Reading:
     return _Reading(r.clause, capturer, loser, cap_basis, los_basis, r.strength)
 
 
-def _prior(r: _Reading, event: Event, interactions: bool) -> _Reading:
+def _prior(r: _Reading, event: Event) -> _Reading:
     """Sides for a text that names neither, from the event's actors (evidence, not override).
 
     Verbs of state action ("recovered", "discovered") give the one state force; a directed
@@ -187,7 +187,7 @@ def _prior(r: _Reading, event: Event, interactions: bool) -> _Reading:
         capturer, cap_basis = event.ids[0], "event"
     elif len(armed) == 1:
         capturer, cap_basis = armed[0], "event"
-    elif interactions and len(states) == 1 and len(armed) == 2 and r.clause.voice in (
+    elif len(states) == 1 and len(armed) == 2 and r.clause.voice in (
             "passive", "nominal"):
         capturer, cap_basis = states[0], "event:state-report"
     if capturer is None:
@@ -241,8 +241,7 @@ def _confidence(r: _Reading) -> float:
     return round(min(score, 0.95), 2)
 
 
-def decide(clauses: tuple[Clause, ...], event: Event, interactions: bool = True
-          ) -> CaptureResult:
+def decide(clauses: tuple[Clause, ...], event: Event) -> CaptureResult:
     if any(c.voice != "attributive" for c in clauses):
         clauses = tuple(c for c in clauses if c.voice != "attributive")
     if not clauses:
@@ -253,7 +252,7 @@ def decide(clauses: tuple[Clause, ...], event: Event, interactions: bool = True
         return _result(readings, readings[0], None, event, "hedged")
     if not any(r.capturer is not None or r.loser is not None for r in firm):
         # the text names no side anywhere: the event's actors may
-        firm = [_prior(r, event, interactions) for r in firm]
+        firm = [_prior(r, event) for r in firm]
     # the main direction: the capturer-loser pair with the strongest textual evidence
     votes: dict[tuple[str | None, str | None], float] = {}
     for r in firm:

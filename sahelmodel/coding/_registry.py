@@ -19,7 +19,7 @@ import pandas as pd
 
 from sahelmodel.events import ACTOR_KINDS
 
-__all__ = ["ACTOR_COLUMNS", "RULE_COLUMNS", "RULE_SOURCES", "ActorRegistry", "normalise_name",
+__all__ = ["ACTOR_COLUMNS", "OR", "RULE_COLUMNS", "RULE_SOURCES", "ActorRegistry", "normalise_name",
            "place_key", "rule_applies"]
 
 ACTOR_COLUMNS = ("actor_id", "name", "kind", "country_scope", "aliases", "note")
@@ -50,7 +50,8 @@ _CIVILIAN_NAME = re.compile(
     r"lawyers|traders)\b|\b(?:ethnic|religious|christian|muslim|catholic|communal|clan)\s+"
     r"group\b|\bunion\s+of\b", re.IGNORECASE)
 _AND_OR = re.compile(r"\s+and\s*/\s*or\s+", re.IGNORECASE)
-_OR = "_or_"
+#: What joins the parts of an ambiguous actor id ("jnim_or_is_sahel").
+OR = "_or_"
 
 
 def normalise_name(name: Any) -> str:
@@ -280,7 +281,7 @@ class ActorRegistry:
             ids = [self.resolve_name(p)[0] for p in parts]
             known = all(self.resolve_name(p)[2] for p in parts)
             unique = list(dict.fromkeys(i for i in ids if isinstance(i, str)))
-            result = (_OR.join(unique), pd.NA, known) if unique else (_slug(name), pd.NA, False)
+            result = (OR.join(unique), pd.NA, known) if unique else (_slug(name), pd.NA, False)
         elif hit:
             result = (hit, pd.NA, True)
         else:
@@ -327,7 +328,7 @@ class ActorRegistry:
         ``"unidentified"``.
         """
         kinds: dict[str, str] = self._kinds  # type: ignore[attr-defined]
-        if actor in kinds or not isinstance(actor, str) or _OR not in actor:
+        if actor in kinds or not isinstance(actor, str) or OR not in actor:
             return kinds.get(actor, self._inferred.get(actor, pd.NA))  # type: ignore[attr-defined]
         parts = self.parts(actor)
         if not parts:
@@ -337,9 +338,9 @@ class ActorRegistry:
 
     def parts(self, actor: str) -> tuple[str, ...]:
         """The known ids an ambiguous id joins (``()`` for any other id)."""
-        if _OR not in actor:
+        if OR not in actor:
             return ()
-        pieces = tuple(actor.split(_OR))
+        pieces = tuple(actor.split(OR))
         kinds: dict[str, str] = self._kinds  # type: ignore[attr-defined]
         return pieces if all(p in kinds for p in pieces) else ()
 
@@ -356,7 +357,7 @@ class ActorRegistry:
             done = [self.apply_rules(p, source=source, country=country, admin1=admin1,
                                      date=date, longitude=longitude, latitude=latitude)
                     for p in parts]
-            return _OR.join(dict.fromkeys(done))
+            return OR.join(dict.fromkeys(done))
         rec = {"country": country, "admin1": admin1, "date": date, "longitude": longitude,
                "latitude": latitude}
         for rule in self.rule_list:

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["COUNT_SOURCE", "is_missing", "normalise_text", "parse_count", "scan", "sentences"]
+__all__ = ["COUNT_SOURCE", "is_missing", "normalise_text", "parse_count", "scan", "sentences",
+           "word_starts"]
 
 _TRANSLATE = str.maketrans(
     {
@@ -133,7 +134,7 @@ def scan(pattern: re.Pattern[str], text: str, pos: int = 0,
     end = len(text) if endpos is None else endpos
     out: list[re.Match[str]] = []
     after = pos
-    for start in _word_starts(text):
+    for start in word_starts(text):
         if start < after:
             continue
         if start >= end:
@@ -146,7 +147,8 @@ def scan(pattern: re.Pattern[str], text: str, pos: int = 0,
 
 
 @lru_cache(maxsize=256)
-def _word_starts(text: str) -> tuple[int, ...]:
+def word_starts(text: str) -> tuple[int, ...]:
+    """Offsets of the first character of every word of ``text`` (cached)."""
     return tuple(w.start() for w in _WORD_STARTS.finditer(text))
 
 

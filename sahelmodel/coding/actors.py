@@ -73,6 +73,7 @@ import pandas as pd
 
 from sahelmodel._paths import data_dir
 from sahelmodel.coding._registry import (
+    OR,
     ActorRegistry,
     is_missing,
     normalise_name,
@@ -94,7 +95,6 @@ __all__ = [
 ]
 
 _RESULT_COLUMNS = ["actor", "assoc", "kind", "known", "rule"]
-_OR = "_or_"
 
 
 @lru_cache(maxsize=1)
@@ -279,7 +279,7 @@ def resolve_actors(
             current[mask] = rule.becomes
             rule_hit[mask] = rule.name
             done |= mask
-    has_or = pd.Series(current, dtype=object).str.contains(_OR, regex=False).fillna(False)
+    has_or = pd.Series(current, dtype=object).str.contains(OR, regex=False).fillna(False)
     ambiguous = [i for i in np.flatnonzero(has_or.to_numpy(dtype=bool)) if reg.parts(current[i])]
     for i in ambiguous:
         def ctx(values: Any, i: int = i) -> Any:
