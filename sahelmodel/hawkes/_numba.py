@@ -17,7 +17,7 @@ import numpy as np
 
 HAVE_NUMBA = True  # numba is a core dependency; kept for code that still asks
 
-__all__ = ["HAVE_NUMBA", "decayed_sums_numba", "fused_shared"]
+__all__ = ["HAVE_NUMBA", "decayed_sums_numba", "fixed_decay_newton", "fused_shared"]
 
 
 def _shared(t, cols, ncol, beta, want_s1):  # pragma: no cover - compiled
@@ -138,6 +138,223 @@ def _fused(t, dims, cols, piece, ncol, beta, coef, mu, end, want_grad):  # pragm
     return lam, loglam, gmu, a_sum, b_sum, g0, g1
 
 
+def _chol_solve(a, b, q, free, damp):  # pragma: no cover - compiled
+    # solve (a + damp diag(a))[free, free] x = b[free] (a symmetric positive semi-definite) by
+    # Cholesky; entries outside ``free`` are 0 in the result
+    idx = np.empty(q, dtype=np.int64)
+    m = 0
+    for j in range(q):
+        if free[j]:
+            idx[m] = j
+            m += 1
+    top = 0.0
+    for r in range(m):
+        top = max(top, a[idx[r], idx[r]])
+    ridge = 1e-13 * top + 1e-300
+    low = np.zeros((m, m))
+    for r in range(m):
+        for c in range(r + 1):
+            v = a[idx[r], idx[c]]
+            if r == c:
+                v += damp * v + ridge
+            for k in range(c):
+                v -= low[r, k] * low[c, k]
+            if r == c:
+                low[r, r] = math.sqrt(v if v > ridge else ridge)
+            else:
+                low[r, c] = v / low[c, c]
+    y = np.zeros(m)
+    for r in range(m):
+        v = b[idx[r]]
+        for k in range(r):
+            v -= low[r, k] * y[k]
+        y[r] = v / low[r, r]
+    out = np.zeros(q)
+    for r in range(m - 1, -1, -1):
+        v = y[r]
+        for k in range(r + 1, m):
+            v -= low[k, r] * out[idx[k]]
+        out[idx[r]] = v / low[r, r]
+    return out
+
+
+def _box_step(h, g, phi, q, free, damp, lb, ub):  # pragma: no cover - compiled
+    # maximiser of the quadratic model g.s - s.h.s / 2 (h damped) over the free entries, where
+    # an entry whose step would cross its bound is put on the bound and the rest re-solved
+    fr = free.copy()
+    dlt = np.zeros(q)
+    rhs = np.empty(q)
+    for _rep in range(q + 1):
+        for j in range(q):
+            rhs[j] = g[j]
+            for k in range(q):
+                if not fr[k] and free[k]:
+                    rhs[j] -= h[j, k] * dlt[k]
+        sol = _chol_solve_jit(h, rhs, q, fr, damp)
+        crossed = False
+        for j in range(q):
+            if fr[j] and phi[j] + sol[j] < lb:
+                fr[j] = False
+                dlt[j] = lb - phi[j]
+                crossed = True
+            elif fr[j] and phi[j] + sol[j] > ub:
+                fr[j] = False
+                dlt[j] = ub - phi[j]
+                crossed = True
+        if not crossed:
+            for j in range(q):
+                if fr[j]:
+                    dlt[j] = sol[j]
+            break
+    return dlt
+
+
+def _linear_values(x, dims, piece, npc, phi, todo):  # pragma: no cover - compiled
+    # per target: sum over its events of log(phi_mu[piece] + phi_alpha . x_i); -inf if <= 0
+    n, d = x.shape
+    f = np.zeros(phi.shape[0])
+    for i in range(n):
+        t = dims[i]
+        if not todo[t]:
+            continue
+        lam = phi[t, piece[i]]
+        for s in range(d):
+            lam += phi[t, npc + s] * x[i, s]
+        if lam > 0.0:
+            f[t] += math.log(lam)
+        else:
+            f[t] = -np.inf
+    return f
+
+
+def _newton(x, dims, piece, npc, cost, phi0, lb, ub, tol, max_iter):  # pragma: no cover
+    # per target d: maximise sum_{i: d_i = d} log(phi_d . z_i) - cost . phi_d over the box
+    # [lb, ub], z_i = (onehot(piece_i), x_i): projected Newton steps, damped Levenberg-Marquardt
+    # style (the damping grows until the step gains, and shrinks after a gain)
+    n, d = x.shape
+    q = npc + d
+    nt = phi0.shape[0]
+    phi = phi0.copy()
+    for t in range(nt):
+        for j in range(q):
+            phi[t, j] = min(max(phi[t, j], lb), ub)
+    active = np.ones(nt, dtype=np.bool_)
+    f = _linear_values_jit(x, dims, piece, npc, phi, active)
+    for t in range(nt):
+        for j in range(q):
+            f[t] -= cost[j] * phi[t, j]
+    damp = np.full(nt, 1e-8)
+    n_iter = 0
+    g = np.zeros((nt, q))
+    h = np.zeros((nt, q, q))  # minus the Hessian
+    free = np.ones((nt, q), dtype=np.bool_)
+    trial = phi.copy()
+    for _ in range(max_iter):
+        if not active.any():
+            break
+        n_iter += 1
+        g[:] = 0.0
+        h[:] = 0.0
+        for i in range(n):
+            t = dims[i]
+            if not active[t]:
+                continue
+            p = piece[i]
+            lam = phi[t, p]
+            for s in range(d):
+                lam += phi[t, npc + s] * x[i, s]
+            inv = 1.0 / lam
+            inv2 = inv * inv
+            g[t, p] += inv
+            h[t, p, p] += inv2
+            for s in range(d):
+                xs = x[i, s]
+                g[t, npc + s] += xs * inv
+                v = xs * inv2
+                h[t, p, npc + s] += v
+                for u in range(d):  # the full square: a contiguous, vectorisable row
+                    h[t, npc + s, npc + u] += v * x[i, u]
+        for t in range(nt):
+            if not active[t]:
+                continue
+            for j in range(q):
+                g[t, j] -= cost[j]
+            for j in range(npc):  # the piece rows were filled above the diagonal only
+                for k in range(j + 1, q):
+                    h[t, k, j] = h[t, j, k]
+            for j in range(q):
+                free[t, j] = not ((phi[t, j] <= lb and g[t, j] < 0.0)
+                                  or (phi[t, j] >= ub and g[t, j] > 0.0))
+        searching = active.copy()
+        for _ls in range(40):
+            if not searching.any():
+                break
+            for t in range(nt):
+                if not searching[t]:
+                    continue
+                dlt = _box_step_jit(h[t], g[t], phi[t], q, free[t], damp[t], lb, ub)
+                dec = 0.0
+                for j in range(q):
+                    dec += g[t, j] * dlt[j]
+                    trial[t, j] = min(max(phi[t, j] + dlt[j], lb), ub)
+                if not dec > tol:  # the ascent left (about dec / 2) is negligible: done
+                    searching[t] = False
+                    active[t] = False
+            ft = _linear_values_jit(x, dims, piece, npc, trial, searching)
+            for t in range(nt):
+                if not searching[t]:
+                    continue
+                gain = 0.0
+                for j in range(q):
+                    ft[t] -= cost[j] * trial[t, j]
+                    gain += g[t, j] * (trial[t, j] - phi[t, j])
+                if ft[t] >= f[t] + 1e-4 * gain and ft[t] >= f[t]:
+                    searching[t] = False
+                    f[t] = ft[t]
+                    for j in range(q):
+                        phi[t, j] = trial[t, j]
+                    damp[t] = max(damp[t] * 0.1, 1e-10)
+                else:
+                    damp[t] *= 10.0
+        for t in range(nt):
+            if searching[t]:  # no gain even with a step shrunk to a gradient step: stationary
+                active[t] = False
+    return phi, f, n_iter, not active.any()
+
+
+def _features(t, cols, d, beta, end):  # pragma: no cover - compiled
+    # x[i, k] = beta * sum_{j: t_j < t_i, col_j = k} exp(-beta (t_i - t_j)), and the
+    # compensator parts G[k] = sum_{j: col_j = k} (1 - exp(-beta (end - t_j)))
+    n = t.size
+    x = np.empty((n, d))
+    st = np.zeros(d)
+    gk = np.zeros(d)
+    last = t[0] if n > 0 else 0.0
+    g = 0
+    for i in range(n):
+        if t[i] != t[g]:
+            for j in range(g, i):
+                st[cols[j]] += beta
+            g = i
+        delta = t[i] - last
+        if delta > 0.0:
+            e = math.exp(-beta * delta)
+            for k in range(d):
+                st[k] *= e
+            last = t[i]
+        for k in range(d):
+            x[i, k] = st[k]
+    for j in range(n):
+        gk[cols[j]] -= math.expm1(-beta * (end - t[j]))
+    return x, gk
+
+
+_features_jit = numba.njit(cache=True, nogil=True)(_features)
+_chol_solve_jit = numba.njit(cache=True, nogil=True)(_chol_solve)
+_FAST = {"reassoc", "contract", "arcp"}  # no "nnan"/"ninf": -inf marks a bad step
+_box_step_jit = numba.njit(cache=True, nogil=True)(_box_step)
+_linear_values_jit = numba.njit(cache=True, nogil=True, fastmath=_FAST)(_linear_values)
+_newton_jit = numba.njit(cache=True, nogil=True, fastmath=_FAST)(_newton)
 _fused_jit = numba.njit(cache=True, nogil=True, fastmath=True)(_fused)
 _shared_jit = numba.njit(cache=True, nogil=True)(_shared)
 _general_jit = numba.njit(cache=True, nogil=True)(_general)
@@ -173,3 +390,34 @@ def fused_shared(data, beta: float, coef: np.ndarray, mu: np.ndarray, want_grad:
                       data.n_dims * (data.n_cats + 1), float(beta),
                       np.ascontiguousarray(coef, dtype=np.float64),
                       np.ascontiguousarray(mu, dtype=np.float64), float(data.end), want_grad)
+
+
+def fixed_decay_newton(data, beta: float, mu0: np.ndarray, alpha0: np.ndarray, lb: float,
+                       ub: float, *, tol: float = 1e-9, max_iter: int = 100):
+    r"""Maximise the log-likelihood over baseline and excitation with the decay held fixed.
+
+    For an unmarked process with one decay :math:`\beta`, the intensity at event :math:`i`,
+    :math:`\lambda_i = \mu_{d_i p_i} + \sum_k \alpha_{d_i k} x_{ik}` with
+    :math:`x_{ik} = \beta S^{(0)}_{ik}`, is linear in the parameters of its own target
+    :math:`d_i`, and so is the compensator :math:`\sum_p \mu_{dp}|I_p| + \sum_k
+    \alpha_{dk} G_k`, :math:`G_k = \sum_{j: d_j = k}(1 - e^{-\beta (T - t_j)})`. The
+    log-likelihood is therefore a sum over targets of concave functions of
+    :math:`(\mu_d, \alpha_d)`, each maximised over the box ``[lb, ub]`` by projected Newton
+    steps (exact Hessian :math:`-\sum_i z_i z_i^\top / \lambda_i^2`, Armijo line search) on
+    the sums :math:`x` computed once. ``tol`` bounds the Newton decrement (about twice the
+    log-likelihood still to gain) per target.
+
+    Returns ``(loglik, mu (D, P), alpha (D, D), n_iter, converged)``.
+    """
+    t = np.ascontiguousarray(data.times, dtype=np.float64)
+    cols = np.ascontiguousarray(data.columns, dtype=np.int64)
+    d = data.n_dims
+    x, gk = _features_jit(t, cols, d, float(beta), float(data.end))
+    npc = data.n_pieces
+    cost = np.concatenate([np.diff(data.edges), gk])
+    phi0 = np.concatenate([np.asarray(mu0, dtype=float).reshape(d, npc),
+                           np.asarray(alpha0, dtype=float).reshape(d, d)], axis=1)
+    phi, f, n_iter, ok = _newton_jit(x, np.ascontiguousarray(data.dims, dtype=np.int64),
+                                     np.ascontiguousarray(data.piece, dtype=np.int64), npc,
+                                     cost, phi0, float(lb), float(ub), float(tol), int(max_iter))
+    return float(f.sum()), phi[:, :npc].copy(), phi[:, npc:].copy(), int(n_iter), bool(ok)

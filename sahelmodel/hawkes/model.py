@@ -364,7 +364,7 @@ class Hawkes:
 
     def _fit(self, event_times: EventTimes):
         from sahelmodel.hawkes._assemble import build_results
-        from sahelmodel.hawkes._search import decay_grid, search, start_table
+        from sahelmodel.hawkes._search import decay_grid, newton_profile, search, start_table
 
         data, layout = self._arrays(event_times)
         fun = self._objective(data, layout)
@@ -395,7 +395,10 @@ class Hawkes:
                               self.timing == "daily")
             (theta, n_iter, converged, message), table, profile = search(
                 fun, theta0, decay_idx, grid, bounds, data.times.size, tol=self.tol,
-                max_iter=int(self.max_iter), n_starts=int(self.n_starts), full_fit=full_fit)
+                max_iter=int(self.max_iter), n_starts=int(self.n_starts), full_fit=full_fit,
+                grid_fit=(newton_profile(data, layout, bounds, theta0)
+                          if self.timing == "continuous" and self._backend() == "numba"
+                          else None))
         if not converged:
             warnings.warn(f"Hawkes {self.method.upper()} did not converge at the best maximum "
                           f"found: {message}", HawkesWarning, stacklevel=3)

@@ -130,3 +130,30 @@ def test_conf_int_terms_subset_matches_full():
     pd.testing.assert_frame_equal(sub, res.conf_int().loc[["decay"]])
     with pytest.raises(ValueError, match="not parameters"):
         res.conf_int(terms=["kappa"])
+
+
+@pytest.mark.parametrize("baseline", ["constant", "piecewise"])
+def test_newton_profile_point_is_the_fixed_decay_maximum(baseline):
+    # the compiled Newton fit at a fixed decay against L-BFGS-B on the package's objective
+    from sahelmodel.hawkes._numba import fixed_decay_newton
+
+    et = simulate_hawkes([0.3, 0.2], [[0.3, 0.1], [0.2, 0.2]], 1.0, 400.0, rng=11)
+    model = Hawkes(baseline=baseline, knots=3)
+    data, layout = model._arrays(et)
+    fun, bounds = model._objective(data, layout), _bounds(layout)
+    theta0 = model._start(data, layout)
+    fixed = np.zeros(layout.size, bool)
+    fixed[layout.blocks["decay"]] = True
+    par0 = layout.unpack(theta0)
+    for beta in (0.01, 0.3, 1.0, 20.0):
+        ll, mu, alpha, _, ok = fixed_decay_newton(data, beta, par0.mu, par0.alpha,
+                                                  np.exp(bounds[0, 0]), np.exp(bounds[0, 1]))
+        assert ok
+        th = theta0.copy()
+        th[layout.blocks["decay"]] = np.log(beta)
+        ref, _, _, _, _ = constrained_fit(fun, th, fixed, bounds, et.n_events, tol=1e-14)
+        mine = th.copy()
+        mine[layout.blocks["mu"]] = np.log(mu).ravel()
+        mine[layout.blocks["alpha"]] = np.log(alpha).ravel()
+        assert fun(mine)[0] == pytest.approx(ll, abs=1e-8)  # the value is the objective's
+        assert ll >= ref - 1e-6 and ll <= ref + 1e-2  # the maximum, not a point below it
