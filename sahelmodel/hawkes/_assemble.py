@@ -27,6 +27,9 @@ def _hessian(fun, theta: np.ndarray) -> np.ndarray:
     The truncation error is of the order of the step, ``1e-6`` relative, far below the
     sampling error that the covariance describes.
     """
+    exact = getattr(fun, "hessian", None)  # analytic, one compiled pass, where available
+    if exact is not None:
+        return exact(theta)
     p = theta.size
     h = np.empty((p, p))
     g0 = fun(theta)[1]

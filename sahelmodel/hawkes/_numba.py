@@ -17,7 +17,8 @@ import numpy as np
 
 HAVE_NUMBA = True  # numba is a core dependency; kept for code that still asks
 
-__all__ = ["HAVE_NUMBA", "decayed_sums_numba", "fixed_decay_newton", "fused_shared"]
+__all__ = ["HAVE_NUMBA", "decayed_sums_numba", "fixed_decay_newton", "fused_shared",
+           "shared_hessian"]
 
 
 def _shared(t, cols, ncol, beta, want_s1):  # pragma: no cover - compiled
@@ -349,6 +350,129 @@ def _features(t, cols, d, beta, end):  # pragma: no cover - compiled
     return x, gk
 
 
+def _hessian(t, dims, cols, piece, d, c1, npc, beta, alpha, mu, w, end):  # pragma: no cover
+    # natural-scale gradient and Hessian of the log-likelihood for one shared decay; parameter
+    # order: mu (d * npc), alpha (d * d), beta, kappa (c1 - 1)
+    n = t.size
+    ncol = d * c1
+    ib = d * npc + d * d
+    m = ib + 1 + (c1 - 1)
+    grad = np.zeros(m)
+    hess = np.zeros((m, m))
+    s0 = np.zeros(ncol)
+    s1 = np.zeros(ncol)
+    s2 = np.zeros(ncol)
+    a = np.zeros(d)
+    b = np.zeros(d)
+    cc = np.zeros(d)
+    idx = np.empty(2 + d + c1, dtype=np.int64)
+    val = np.empty(2 + d + c1)
+    last = t[0] if n > 0 else 0.0
+    g = 0
+    for i in range(n):
+        if t[i] != t[g]:
+            for j in range(g, i):
+                s0[cols[j]] += 1.0
+            g = i
+        delta = t[i] - last
+        if delta > 0.0:
+            e = math.exp(-beta * delta)
+            for k in range(ncol):
+                s2[k] = e * (s2[k] + 2.0 * delta * s1[k] + delta * delta * s0[k])
+                s1[k] = e * (s1[k] + delta * s0[k])
+                s0[k] = e * s0[k]
+            last = t[i]
+        di = dims[i]
+        lam = mu[di, piece[i]]
+        dbeta = 0.0
+        d2beta = 0.0
+        for s in range(d):
+            a[s] = 0.0
+            b[s] = 0.0
+            cc[s] = 0.0
+            for c in range(c1):
+                k = s * c1 + c
+                a[s] += w[c] * s0[k]
+                b[s] += w[c] * (s0[k] - beta * s1[k])
+                cc[s] += w[c] * (beta * s2[k] - 2.0 * s1[k])
+            lam += beta * alpha[di, s] * a[s]
+            dbeta += alpha[di, s] * b[s]
+            d2beta += alpha[di, s] * cc[s]
+        inv = 1.0 / lam
+        # first derivatives of lam: (index, value) pairs
+        idx[0] = di * npc + piece[i]
+        val[0] = 1.0
+        for s in range(d):
+            idx[1 + s] = d * npc + di * d + s
+            val[1 + s] = beta * a[s]
+        idx[1 + d] = ib
+        val[1 + d] = dbeta
+        for c in range(1, c1):
+            v = 0.0
+            for s in range(d):
+                v += alpha[di, s] * s0[s * c1 + c]
+            idx[1 + d + c] = ib + c
+            val[1 + d + c] = beta * v
+        nz = 1 + d + c1
+        for u in range(nz):
+            grad[idx[u]] += val[u] * inv
+            vu = val[u] * inv * inv
+            for v2 in range(nz):
+                hess[idx[u], idx[v2]] -= vu * val[v2]
+        # second derivatives of lam, divided by lam
+        for s in range(d):
+            ia = d * npc + di * d + s
+            hess[ia, ib] += b[s] * inv
+            hess[ib, ia] += b[s] * inv
+            for c in range(1, c1):
+                k = s * c1 + c
+                hess[ia, ib + c] += beta * s0[k] * inv
+                hess[ib + c, ia] += beta * s0[k] * inv
+        hess[ib, ib] += d2beta * inv
+        for c in range(1, c1):
+            v = 0.0
+            for s in range(d):
+                k = s * c1 + c
+                v += alpha[di, s] * (s0[k] - beta * s1[k])
+            hess[ib, ib + c] += v * inv
+            hess[ib + c, ib] += v * inv
+    # compensator: sum_{d,s} alpha_ds sum_c w_c G0[s, c](beta), G0' = G1, G0'' = -G2
+    g0 = np.zeros(ncol)
+    g1 = np.zeros(ncol)
+    g2 = np.zeros(ncol)
+    for j in range(n):
+        r = end - t[j]
+        e = math.exp(-beta * r)
+        g0[cols[j]] -= math.expm1(-beta * r)
+        g1[cols[j]] += r * e
+        g2[cols[j]] += r * r * e
+    for dd in range(d):
+        for s in range(d):
+            ia = d * npc + dd * d + s
+            w0 = 0.0
+            w1 = 0.0
+            w2 = 0.0
+            for c in range(c1):
+                k = s * c1 + c
+                w0 += w[c] * g0[k]
+                w1 += w[c] * g1[k]
+                w2 += w[c] * g2[k]
+            grad[ia] -= w0
+            grad[ib] -= alpha[dd, s] * w1
+            hess[ia, ib] -= w1
+            hess[ib, ia] -= w1
+            hess[ib, ib] += alpha[dd, s] * w2
+            for c in range(1, c1):
+                k = s * c1 + c
+                grad[ib + c] -= alpha[dd, s] * g0[k]
+                hess[ia, ib + c] -= g0[k]
+                hess[ib + c, ia] -= g0[k]
+                hess[ib, ib + c] -= alpha[dd, s] * g1[k]
+                hess[ib + c, ib] -= alpha[dd, s] * g1[k]
+    return grad, hess
+
+
+_hessian_jit = numba.njit(cache=True, nogil=True)(_hessian)
 _features_jit = numba.njit(cache=True, nogil=True)(_features)
 _chol_solve_jit = numba.njit(cache=True, nogil=True)(_chol_solve)
 _FAST = {"reassoc", "contract", "arcp"}  # no "nnan"/"ninf": -inf marks a bad step
@@ -421,3 +545,29 @@ def fixed_decay_newton(data, beta: float, mu0: np.ndarray, alpha0: np.ndarray, l
                                      np.ascontiguousarray(data.piece, dtype=np.int64), npc,
                                      cost, phi0, float(lb), float(ub), float(tol), int(max_iter))
     return float(f.sum()), phi[:, :npc].copy(), phi[:, npc:].copy(), int(n_iter), bool(ok)
+
+
+def shared_hessian(data, beta: float, alpha: np.ndarray, mu: np.ndarray, kappa: np.ndarray):
+    r"""Natural-scale gradient and Hessian of the log-likelihood, one shared decay, in one pass.
+
+    Parameters are ordered ``mu (D * P), alpha (D * D), beta, kappa (C)``. With
+    :math:`A_{is} = \sum_c w_c S^{(0)}_{i,sc}` (``w = (1, kappa)``), the intensity
+    :math:`\lambda_i = \mu_{d_i p_i} + \beta\sum_s \alpha_{d_i s} A_{is}` has first
+    derivatives :math:`z_i` and second derivatives :math:`\partial^2\lambda_i` built from the
+    lag moments :math:`S^{(m)}_{ik} = \sum_{j} (t_i - t_j)^m e^{-\beta(t_i - t_j)}`,
+    :math:`m = 0, 1, 2` (e.g. :math:`\partial^2_\beta (\beta S^{(0)}) = \beta S^{(2)}
+    - 2 S^{(1)}`), and :math:`\nabla^2\ell = \sum_i (\partial^2\lambda_i/\lambda_i
+    - z_i z_i^\top/\lambda_i^2) - \nabla^2\Lambda`, the compensator's part from
+    :math:`\sum_j (T - t_j)^m e^{-\beta (T - t_j)}`. Returns ``(grad, hess)``.
+    """
+    grad, hess = _hessian_jit(np.ascontiguousarray(data.times, dtype=np.float64),
+                              np.ascontiguousarray(data.dims, dtype=np.int64),
+                              np.ascontiguousarray(data.columns, dtype=np.int64),
+                              np.ascontiguousarray(data.piece, dtype=np.int64), data.n_dims,
+                              data.n_cats + 1, data.n_pieces, float(beta),
+                              np.ascontiguousarray(alpha, dtype=np.float64),
+                              np.ascontiguousarray(mu, dtype=np.float64),
+                              np.concatenate([[1.0], np.asarray(kappa, dtype=float)]),
+                              float(data.end))
+    grad[: data.n_dims * data.n_pieces] -= np.tile(np.diff(data.edges), data.n_dims)
+    return grad, hess

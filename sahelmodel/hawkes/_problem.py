@@ -175,6 +175,44 @@ class Layout:
             parts.append(np.log(par.kappa))
         return np.concatenate(parts)
 
+    @property
+    def exact_hessian(self) -> bool:
+        """Whether :meth:`hessian` applies: one shared decay, no baseline design."""
+        return self.n_components == 1 and self.decay == "shared" and self.design is None
+
+    def hessian(self, theta: np.ndarray, data: HawkesArrays) -> np.ndarray:
+        r"""Analytic Hessian of the log-likelihood in ``theta`` (one compiled pass).
+
+        With :math:`x = e^\theta` linked to the natural-scale parameters
+        :math:`\phi = M x` by the layout's linear map :math:`M` (ties, relations),
+        :math:`\nabla^2_\theta \ell = \mathrm{diag}(x)\, M^\top H_\phi M\,
+        \mathrm{diag}(x) + \mathrm{diag}(x \odot M^\top g_\phi)`, with :math:`g_\phi,
+        H_\phi` from :func:`~sahelmodel.hawkes._numba.shared_hessian`.
+        """
+        from sahelmodel.hawkes._numba import shared_hessian
+
+        if not self.exact_hessian:
+            raise ValueError("the analytic Hessian needs one shared decay and no baseline design")
+        par = self.unpack(theta)
+        gphi, hphi = shared_hessian(data, float(par.beta.flat[0]), par.alpha, par.mu,
+                                    par.kappa)
+        d, npc = self.n_dims, self.n_pieces
+        ia, ib = d * npc, d * npc + d * d
+        m = np.zeros((gphi.size, self.size))
+        bl = self.blocks
+        m[np.arange(ia), np.arange(bl["mu"].start, bl["mu"].stop)] = 1.0
+        if self.relations is None:
+            m[np.arange(ia, ib), np.arange(bl["alpha"].start, bl["alpha"].stop)] = 1.0
+        else:
+            for r, rel in enumerate(self.relations.values()):
+                m[ia:ib, bl["alpha"].start + r] = rel.ravel()
+        m[ib, bl["decay"].start] = 1.0
+        if "kappa" in bl:
+            m[np.arange(ib + 1, gphi.size), np.arange(bl["kappa"].start, bl["kappa"].stop)] = 1.0
+        x = self.natural_values(theta)
+        gx = m.T @ gphi
+        return (m.T @ hphi @ m) * np.outer(x, x) + np.diag(x * gx)
+
     def chain(self, theta: np.ndarray, g: HawkesParams) -> np.ndarray:
         """Gradient with respect to ``theta`` from the natural-scale gradient ``g``."""
         x = self.natural_values(theta)

@@ -293,6 +293,8 @@ class Hawkes:
             ll, g, _ = core(data, par, backend=backend)
             return ll, (layout.chain(theta, g) if g is not None else None)
 
+        if backend == "numba" and layout.exact_hessian:  # used for the observed information
+            fun.hessian = lambda theta: layout.hessian(theta, data)
         return fun
 
     def _start(self, data: HawkesArrays, layout: Layout) -> np.ndarray:
