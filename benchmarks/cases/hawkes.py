@@ -6,7 +6,10 @@
   numpy core, the reference twin) and ``tick`` (``ModelHawkesExpKernLogLik``: loss and gradient
   for a fixed decay, after its one-off ``fit`` and a first evaluation that builds its per-event
   cache) and ``tick_new_decay`` (the same including the cache, which tick rebuilds for every
-  new decay; our evaluation always includes the decay).
+  new decay; our evaluation always includes the decay); ``intensify`` (Rust,
+  ``mv_exp_dense_neg_ll_with_grad``: loss and gradient in baseline, excitation and one decay
+  per pair) and ``intensify_fixed_decay`` (``MvExpRecursiveLogLik.loss_and_grad``, tick's
+  design: decay fixed, per-event weights built once, not timed).
 * ``hawkes_fit``: a 3-dimensional fit, our MLE (decay estimated, with the
   observed-information covariance) against tick's ``HawkesExpKern`` (decay fixed at the truth,
   likelihood goodness-of-fit, no standard errors).
@@ -77,6 +80,32 @@ def _tick_model(state: dict):
         state["tick"] = model
         state["coeffs"] = np.concatenate([np.full(D, 0.5), np.full(D * D, 0.03)])
     return state["tick"], state["coeffs"]
+
+
+def _intensify_likelihood():
+    try:
+        from intensify._libintensify import likelihood
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        raise PeerUnavailable(f"intensify not importable: {exc}") from None
+    return likelihood
+
+
+def _intensify_loglik(state: dict) -> None:
+    lik = _intensify_likelihood()
+    data = state["data"]
+    lik.mv_exp_dense_neg_ll_with_grad(data.times, data.dims, state["end"], D, np.full(D, 0.5),
+                                      np.full(D * D, 0.03), np.ones(D * D))
+
+
+def _intensify_loglik_fixed(state: dict) -> None:
+    if "intensify_model" not in state:
+        lik = _intensify_likelihood()
+        data = state["data"]
+        ts = [np.ascontiguousarray(data.times[data.dims == k]) for k in range(D)]
+        state["intensify_model"] = lik.MvExpRecursiveLogLik(ts, state["end"], 1.0)
+        state["intensify_out"] = np.empty(D + D * D)
+    state["intensify_model"].loss_and_grad(
+        np.concatenate([np.full(D, 0.5), np.full(D * D, 0.03)]), state["intensify_out"])
 
 
 def _tick_loglik(state: dict) -> None:
@@ -163,7 +192,8 @@ CASES = [
     Case(name="hawkes_loglik", sizes={"quick": [20_000], "full": [1_000_000]},
          setup=_loglik_setup, run=_ours_default,
          peers={"python": _python, "numpy": _numpy, "tick": _tick_loglik,
-                "tick_new_decay": _tick_loglik_new_decay},
+                "tick_new_decay": _tick_loglik_new_decay, "intensify": _intensify_loglik,
+                "intensify_fixed_decay": _intensify_loglik_fixed},
          repeats={"quick": 3, "full": 3}),
     Case(name="hawkes_fit", sizes={"quick": [2_000.0], "full": [20_000.0]},
          setup=_fit_setup, run=_fit_ours, peers={"tick": _fit_tick},
