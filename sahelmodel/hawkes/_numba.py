@@ -17,8 +17,8 @@ import numpy as np
 
 HAVE_NUMBA = True  # numba is a core dependency; kept for code that still asks
 
-__all__ = ["HAVE_NUMBA", "decayed_sums_numba", "fixed_decay_newton", "fused_shared",
-           "shared_hessian"]
+__all__ = ["HAVE_NUMBA", "daily_excl_sums", "decayed_sums_numba", "fixed_decay_newton",
+           "fused_shared", "shared_hessian"]
 
 
 def _shared(t, cols, ncol, beta, want_s1):  # pragma: no cover - compiled
@@ -472,6 +472,22 @@ def _hessian(t, dims, cols, piece, d, c1, npc, beta, alpha, mu, w, end):  # prag
     return grad, hess
 
 
+def _daily(w, beta):  # pragma: no cover - compiled
+    # exclusive sums over strictly earlier whole days (unit spacing):
+    # s0[s] = e (s0[s-1] + w[s-1]), s1[s] = e (s1[s-1] + s0[s-1] + w[s-1]), e = exp(-beta)
+    n, k = w.shape
+    s0 = np.zeros((n, k))
+    s1 = np.zeros((n, k))
+    e = math.exp(-beta)
+    for s in range(1, n):
+        for j in range(k):
+            a = s0[s - 1, j] + w[s - 1, j]
+            s1[s, j] = e * (s1[s - 1, j] + a)
+            s0[s, j] = e * a
+    return s0, s1
+
+
+_daily_jit = numba.njit(cache=True, nogil=True)(_daily)
 _hessian_jit = numba.njit(cache=True, nogil=True)(_hessian)
 _features_jit = numba.njit(cache=True, nogil=True)(_features)
 _chol_solve_jit = numba.njit(cache=True, nogil=True)(_chol_solve)
@@ -571,3 +587,8 @@ def shared_hessian(data, beta: float, alpha: np.ndarray, mu: np.ndarray, kappa: 
                               float(data.end))
     grad[: data.n_dims * data.n_pieces] -= np.tile(np.diff(data.edges), data.n_dims)
     return grad, hess
+
+
+def daily_excl_sums(w: np.ndarray, beta: float):
+    """Compiled :func:`~sahelmodel.hawkes._loglik.excl_sums` for the times ``0, 1, ..., n - 1``."""
+    return _daily_jit(np.ascontiguousarray(w, dtype=np.float64), float(beta))

@@ -75,15 +75,25 @@ def daily_counts(day: np.ndarray, dims: np.ndarray, cats: np.ndarray, n_days: in
     return DailyCounts(y=yc.sum(axis=2), yc=yc, piece=piece, lengths=lengths)
 
 
-def _sums(counts: DailyCounts, beta: np.ndarray):
-    """Per target d: s0, s1 of shape (n_days, D, D, C+1) over strictly earlier days."""
+def _sums(counts: DailyCounts, beta: np.ndarray, backend: str = "numpy"):
+    """Per target d: s0, s1 of shape (n_days, D, D, C+1) over strictly earlier days.
+
+    ``backend="numba"``: the one-pass day recursion
+    (:func:`~sahelmodel.hawkes._numba.daily_excl_sums`); ``"numpy"``: the blocked
+    :func:`~sahelmodel.hawkes._loglik.excl_sums`, its reference twin.
+    """
     n_days, d, c1 = counts.yc.shape
     t = np.arange(n_days, dtype=float)
     w = counts.yc.reshape(n_days, d * c1)
     s0 = np.zeros((n_days, d, d, c1))
     s1 = np.zeros((n_days, d, d, c1))
     for value, rows, srcs in _decay_groups(beta):
-        a, b = excl_sums(t, w, value)
+        if backend == "numba":
+            from sahelmodel.hawkes._numba import daily_excl_sums
+
+            a, b = daily_excl_sums(w, value)
+        else:
+            a, b = excl_sums(t, w, value)
         a = a.reshape(n_days, d, c1)
         b = b.reshape(n_days, d, c1)
         s0[:, rows, srcs] = a[:, srcs]
@@ -91,15 +101,18 @@ def _sums(counts: DailyCounts, beta: np.ndarray):
     return s0, s1
 
 
-def daily_loglik_and_grad(counts: DailyCounts, par: HawkesParams, *, want_grad: bool = True):
+def daily_loglik_and_grad(counts: DailyCounts, par: HawkesParams, *, want_grad: bool = True,
+                          backend: str = "numpy"):
     """Poisson log-likelihood of daily counts and its natural-scale gradient.
+
+    ``backend`` chooses the core of the sums over earlier days (``"numba"`` or ``"numpy"``).
 
     Returns ``(loglik, grad, lam)`` with ``lam`` of shape ``(n_days, D)``; ``loglik`` is
     ``-inf`` when an intensity is not positive where events occurred.
     """
     y = counts.y
     wcat = np.concatenate([[1.0], par.kappa])
-    s0, s1 = _sums(counts, par.beta)
+    s0, s1 = _sums(counts, par.beta, backend)
     sw0 = s0 @ wcat  # (n, D, D)
     sw1 = s1 @ wcat
     eb = np.exp(par.beta)

@@ -279,9 +279,11 @@ class Hawkes:
             counts = daily_counts(day, data.dims, data.cats, n_days, data.n_dims, data.n_cats,
                                   data.edges - data.start)
 
+            backend = self._backend()
+
             def fun(theta):
                 par = layout.unpack(theta)
-                ll, g, _ = daily_loglik_and_grad(counts, par)
+                ll, g, _ = daily_loglik_and_grad(counts, par, backend=backend)
                 return ll, (layout.chain(theta, g) if g is not None else None)
 
             return fun

@@ -124,10 +124,22 @@ def test_daily_model_matches_direct_sum():
     counts = daily_counts(np.array([0, 0, 2]), np.zeros(3, np.int64), np.zeros(3, np.int64),
                           3, 1, 0, np.array([0.0, 3.0]))
     par = HawkesParams(np.array([[mu]]), np.array([[alpha]]), np.array([[beta]]), np.zeros(0))
-    _, _, lam = daily_loglik_and_grad(counts, par)
     phi = lambda lag: np.exp(-beta * (lag - 1)) - np.exp(-beta * lag)  # noqa: E731
     expected = [mu, mu + alpha * 2 * phi(1), mu + alpha * 2 * phi(2)]
-    np.testing.assert_allclose(lam[:, 0], expected, rtol=1e-13)
+    for backend in ("numpy", "numba"):
+        _, _, lam = daily_loglik_and_grad(counts, par, backend=backend)
+        np.testing.assert_allclose(lam[:, 0], expected, rtol=1e-13)
+
+
+def test_daily_day_recursion_matches_the_blocked_numpy_sums():
+    from sahelmodel.hawkes._numba import daily_excl_sums
+
+    w = np.random.default_rng(3).poisson(0.3, size=(700, 4)).astype(float)
+    for beta in (1e-4, 0.05, 2.0):
+        a = excl_sums(np.arange(700.0), w, beta)
+        b = daily_excl_sums(w, beta)
+        np.testing.assert_allclose(b[0], a[0], rtol=1e-11, atol=1e-12)
+        np.testing.assert_allclose(b[1], a[1], rtol=1e-11, atol=1e-12)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
