@@ -97,6 +97,8 @@ def capture_effects(
     level = check_level(level)
     if isinstance(result, EventStudyResults):
         hi = result.window[1]
+        if result.method == "anchored":  # no binned end point: horizon hi is horizon hi
+            hi += 1
         if hi < 1:
             raise ValueError(f"the event study's window ends at {hi}, whose coefficient bins "
                              f"every later period; refit with a window ending at 1 or later")
