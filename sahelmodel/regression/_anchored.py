@@ -47,6 +47,11 @@ as a rate ratio, which is what :meth:`Truth.clash_effect
 <sahelmodel.simulate.Truth.clash_effect>` computes in the simulator. Every horizon is
 estimated (there is no reference period), none binned.
 
+Horizon 0 is the anchor's own period: its outcome holds the anchor events of that period,
+which an outcome may count differently for treated and control anchors (``hostile`` leaves
+capturing clashes out but counts a control anchor's own clash), so :math:`\beta_0` compares
+unlike things and is descriptive only; the effect is read at :math:`h \ge 1`.
+
 The covariance is the sandwich of the stacked estimating equations with the stratum
 intercepts profiled out: anchor unit-period :math:`i` contributes
 
