@@ -95,8 +95,8 @@ def summarise(reps: pd.DataFrame) -> dict:
                                                                          r["truth_mc"])
     pooled = r.groupby("horizon")["truth"].mean()
     r["covered_pooled"] = (r["anchored"] - r["horizon"].map(pooled)).abs() <= Z * r["anchored_se"]
-    r["twfe_covered"] = (r["twfe"] - r["truth"]).abs() <= Z * np.hypot(r["twfe_se"],
-                                                                      r["truth_mc"])
+    r["twfe_covered"] = ((r["twfe"] - r["truth"]).abs() <= Z * np.hypot(
+        r["twfe_se"], r["truth_mc"])).astype(float).where(r["horizon"] != -1)  # -1: reference
     g = r.groupby("horizon")
     by_h = pd.DataFrame({
         "coverage": g["covered"].mean(),
