@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from sahelmodel import event_study
 from sahelmodel.regression import Poisson
@@ -87,3 +91,25 @@ def test_anchored_refuses_what_it_cannot_use():
                     method="anchored", model="nb2")
     with pytest.raises(ValueError, match="anchored' only"):
         event_study(panel, outcome="hostile", event="capture", anchors="hostile_all")
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 9)),
+                min_size=6, max_size=30))
+@settings(max_examples=40, deadline=None)
+def test_one_stratum_is_the_ratio_of_the_anchors_mean_outcomes(cells):
+    """With one unit, e^beta_h is the treated anchors' mean next-period outcome over the
+    control anchors' (the profile score's root in closed form)."""
+    n = np.array([a + c for c, a, _ in cells], dtype=float)  # anchors: captures + others
+    c = np.array([c for c, _, _ in cells], dtype=float)
+    y = np.array([y for _, _, y in cells], dtype=float)
+    panel = pd.DataFrame({"dyad": "d", "period_index": np.arange(len(cells)), "hostile": y,
+                          "hostile_all": n, "capture": c})
+    a1, n1 = (c[:-1] * y[1:]).sum(), c[:-1].sum()
+    a0, n0 = ((n - c)[:-1] * y[1:]).sum(), (n - c)[:-1].sum()
+    assume(c.sum() > 0 and n1 > 0 and n0 > 0 and a1 > 0 and a0 > 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # horizons without anchors
+        es = event_study(panel, outcome="hostile", event="capture", anchors="hostile_all",
+                         method="anchored", window=(-2, 1), cluster=None)
+    assert es.table.loc[1, "estimate"] == pytest.approx(np.log((a1 / n1) / (a0 / n0)),
+                                                        abs=1e-9)
