@@ -31,6 +31,7 @@ against state forces, ``round(share_vs_state * events)``, with ``events`` as exp
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,6 +100,10 @@ def capture_effects(
         hi = result.window[1]
         if result.method == "anchored":  # no binned end point: horizon hi is horizon hi
             hi += 1
+            warnings.warn("capture_effects: horizon 0 of an anchored event study holds the "
+                          "anchor clashes themselves and is descriptive only (see "
+                          "event_study); the probabilities include it", UserWarning,
+                          stacklevel=2)
         if hi < 1:
             raise ValueError(f"the event study's window ends at {hi}, whose coefficient bins "
                              f"every later period; refit with a window ending at 1 or later")
