@@ -5,9 +5,15 @@ What it shows
 Three event studies on the actor x period panel, around periods in which the group captured
 materiel: tempo (events the group initiated), lethality (deaths, with the group's events as
 exposure, so the ratio is deaths per event) and reach (distinct second-level administrative
-units where it was active). Rate ratios by period relative to the capture (Poisson, actor and
-period fixed effects, 95% intervals clustered by actor; period -1 the reference, end points
-binned). On the shipped synthetic data the true immediate ratios are drawn in.
+units where it was active). A capture happens in a clash, and groups capture in their most
+active, deadliest periods, so the figure uses the anchored design
+(``event_study(method="anchored")``): each capture is compared with the same group's clashes
+that produced no capture (neither taken nor lost), at every period relative to the clash's
+period. Identifying assumption: which of a group's clashes end in a capture is as good as
+random given the group; in the simulated world it holds (the capture odds depend only on the
+two groups' capabilities). Rate ratios by period relative to the capture (Poisson, by actor,
+95% sandwich intervals, each anchor actor-period its own cluster); the leads are placebo
+comparisons. On the shipped synthetic data the true ratios are drawn in.
 
 What it reproduces
 ------------------
@@ -18,15 +24,14 @@ The capability analysis of the paper, on the shipped synthetic data set
 materiel taken, which scales its attack rate on civilians (tempo), its deaths per event
 (lethality) and its reach; the truth gives each capture's ratios ``h`` days on
 (``Truth.capability_effects``: tempo of attacks on civilians, lethality, reach), drawn as the
-mean over captures in the middle of each period after the capture. What it must match: post-capture
-rate ratios consistent with the true ratios (in the shipped world captures move little
-capability, so the true ratios are only 1.01-1.03 and the intervals are far wider than the
-effect; the tempo truth is for attacks on civilians, the outcome counts all events the group
-initiated, which dilutes it further). The pre-trend test is reported as computed; with the
-13 groups of the shipped world it rests on 13 clusters, too few for a cluster-robust Wald test
-of the leads to hold its size, and captures happen in the groups' most active periods, so leads
-above 1 (notably for lethality) are a warning about selection into capturing, not a failure
-of the estimator.
+mean over captures in the middle of each period after the capture. What it must match: at
+horizons 1 to the last lag, the intervals miss the true ratio no more often than intervals of
+their level would by chance (at most m misses, m the smallest number exceeded with
+probability <= 0.05 under a binomial model of independent horizons: 1 of 4 in the tiny
+configuration, 2 of 12 in the paper's). Horizon 0 is reported but not checked: it holds the
+anchor clash itself, which ``events_initiated`` counts for a capture and not always for
+another clash. In the shipped world captures move little capability, so the true ratios are
+only 1.003-1.024.
 
 Outputs: ``fig04_capability_shifts.png/.pdf`` and ``fig04_capability_shifts.csv`` (rate ratio,
 interval and truth by outcome and horizon), ``fig04_capability_shifts.json`` (pre-trend tests).
@@ -76,6 +81,8 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
     events = sahelmodel.code_captures(read_event_file(config["events"]))
     panel = sahelmodel.actor_panel(events, freq=config["freq"], lags=1)
     panel["captured"] = (panel["captures"] > 0).astype(int)
+    # anchors: the group's clashes in which it did not lose materiel (a capture is a clash)
+    panel["anchors"] = np.maximum(panel["clashes"] - panel["losses"], panel["captures"])
     n_cap = int(panel["captured"].sum())
     if n_cap < config["min_captures"]:
         raise ValueError(
@@ -100,10 +107,9 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
                 truth_by_h.setdefault(label, {})[h] = float(eff[col].mean())
     rows, tests = [], {}
     for label, (outcome, exposure, _) in outcomes.items():
-        data = panel if exposure is None else panel[panel[exposure] > 0]
-        es = sahelmodel.event_study(data, outcome=outcome, event="captured", window=window,
-                                    unit="actor", fixed_effects=("actor", "period"),
-                                    cluster="actor", exposure=exposure, level=config["level"])
+        es = sahelmodel.event_study(panel, outcome=outcome, event="captures", window=window,
+                                    unit="actor", method="anchored", anchors="anchors",
+                                    cluster=None, exposure=exposure, level=config["level"])
         t = es.table.reset_index().rename(columns={"index": "horizon"})
         t.insert(0, "outcome", label)
         if label in truth_by_h:
@@ -118,13 +124,14 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
                  out_dir, FIGURE)
     checks = []
     if truth_by_h:
-        inner = table[table["horizon"].between(0, window[1] - 1)]  # the last lag is a bin
+        inner = table[table["horizon"].between(1, window[1])]
+        allowed = allowed_misses(window[1], config["level"])
         for label, g in inner.groupby("outcome", sort=False):
             hit = (g["lower"] <= g["truth"]) & (g["truth"] <= g["upper"])
             checks.append(check(
-                f"{label}: post-capture rate ratios consistent with the true ratios "
-                "(intervals cover the truth at >= 85% of the post-capture horizons)",
-                float(hit.mean()) >= 0.85,
+                f"{label}: post-capture rate ratios consistent with the true ratios (the "
+                f"intervals miss the truth at no more than {allowed} of horizons 1-{window[1]})",
+                int((~hit).sum()) <= allowed,
                 {"share_covered": round(float(hit.mean()), 4),
                  "missed_horizons": g.loc[~hit, "horizon"].astype(int).tolist()}))
 
@@ -156,6 +163,27 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Any = None) ->
             "pretrend_reliable": {k: v["reliable"] for k, v in tests.items()},
             "mean_irr_first_periods": post.groupby("outcome")["irr"].mean().round(4).to_dict(),
             "truth_mean_immediate_ratio": truth_ratios, "refused": refused, "checks": checks}
+
+
+def allowed_misses(n_horizons: int, level: float, false_alarm: float = 0.05) -> int:
+    """Misses a correct estimator exceeds with probability at most ``false_alarm``.
+
+    The smallest m such that intervals of coverage ``level`` at ``n_horizons`` independent
+    horizons miss more than m times with probability at most ``false_alarm`` (binomial).
+
+    With 4 horizons (the tiny configuration) a correct estimator misses at least once with
+    probability 0.19 at level 0.95, so "no miss" is not a test of it; 1 miss is allowed
+    (false alarm 0.014). With 12 horizons (paper) 2 are (0.020).
+
+    >>> allowed_misses(4, 0.95), allowed_misses(12, 0.95)
+    (1, 2)
+    """
+    from scipy import stats
+
+    m = 0
+    while stats.binom.sf(m, n_horizons, 1.0 - level) > false_alarm:
+        m += 1
+    return m
 
 
 def refuse_unidentified(events: Any, source: str) -> dict[str, str]:

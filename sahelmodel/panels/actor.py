@@ -9,6 +9,8 @@ column                   meaning
 ``period_index``         int from 0
 ``actor``                canonical actor id
 ``events``               events the actor takes part in (as actor1 or actor2), tempo
+``clashes``              its events against another armed actor (the opponent's kind is neither
+                         empty nor ``civilians``): the events a capture can happen in
 ``events_initiated``     events with the actor as actor1 and ``directed`` true, plus its captures
 ``fatalities``           deaths in the actor's events (with ``events`` as exposure: lethality)
 ``admin2_count``         distinct admin2 units of its events (reach)
@@ -48,6 +50,7 @@ __all__ = ["ACTOR_OUTCOMES", "EARTH_RADIUS_KM", "actor_panel"]
 #: Columns of the actor panel that can get lags and leads.
 ACTOR_OUTCOMES: tuple[str, ...] = (
     "events",
+    "clashes",
     "events_initiated",
     "fatalities",
     "admin2_count",
@@ -180,6 +183,9 @@ def actor_panel(
     prow = np.concatenate([rows[n1 >= 0], rows[take2]])
     pact = np.concatenate([n1[n1 >= 0], n2[take2]])
     pstate = np.concatenate([vs_state_1[n1 >= 0], vs_state_2[take2]])
+    armed_2 = (k2 != "") & (k2 != "civilians")  # actor1's opponent is armed
+    armed_1 = (k1 != "") & (k1 != "civilians")
+    pclash = np.concatenate([armed_2[n1 >= 0], armed_1[take2]])
     pper = period[prow]
     cell = pact * n_per + pper  # actor-major cell index
     n_cells = n_act * n_per
@@ -188,6 +194,7 @@ def actor_panel(
         "events": np.bincount(cell, minlength=n_cells).astype(np.float64),
         "fatalities": np.bincount(cell, weights=fat[prow], minlength=n_cells),
         "events_vs_state": np.bincount(cell, weights=pstate.astype(float), minlength=n_cells),
+        "clashes": np.bincount(cell, weights=pclash.astype(float), minlength=n_cells),
     }
     init = (n1 >= 0) & directed
     cap_s, cap_l, cap_p = ties.captures
@@ -254,7 +261,8 @@ def actor_panel(
     idx = act * n_per + per
     cols: dict[str, Any] = period_frame(ties.periods, per)
     cols["actor"] = pd.array(actors.to_numpy(dtype=object)[act], dtype="string")
-    integer = {"events", "events_initiated", "fatalities", "admin2_count", "events_vs_state",
+    integer = {"events", "clashes", "events_initiated", "fatalities", "admin2_count",
+               "events_vs_state",
                "captures", "losses"}
     for col in ACTOR_OUTCOMES:
         values = grid[col][idx]

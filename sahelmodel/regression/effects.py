@@ -31,6 +31,7 @@ against state forces, ``round(share_vs_state * events)``, with ``events`` as exp
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -97,6 +98,12 @@ def capture_effects(
     level = check_level(level)
     if isinstance(result, EventStudyResults):
         hi = result.window[1]
+        if result.method == "anchored":  # no binned end point: horizon hi is horizon hi
+            hi += 1
+            warnings.warn("capture_effects: horizon 0 of an anchored event study holds the "
+                          "anchor clashes themselves and is descriptive only (see "
+                          "event_study); the probabilities include it", UserWarning,
+                          stacklevel=2)
         if hi < 1:
             raise ValueError(f"the event study's window ends at {hi}, whose coefficient bins "
                              f"every later period; refit with a window ending at 1 or later")
@@ -159,9 +166,17 @@ def capability_shifts(
     fixed_effects: Sequence[str] = ("actor", "period"),
     cluster: str | None = "actor",
     outcomes: Sequence[str] = ("tempo", "lethality", "reach", "target_mix"),
+    method: str = "anchored",
     **kwargs: Any,
 ) -> dict[str, EventStudyResults]:
     """Event studies of an actor's tempo, lethality, reach and target mix after captures.
+
+    The default design is the anchored one (``event_study(method="anchored")``): each
+    capture is compared with the same actor's clashes (``clashes``) that produced no capture,
+    taken or lost (``losses``), because a capture needs a clash and groups capture in their
+    most active and deadliest periods, which an actor-FE design credits to the capture. The
+    identifying assumption is that which of an actor's clashes end in a capture is as good as
+    random given the actor. A capture coded outside any clash counts as its own anchor.
 
     Parameters
     ----------
@@ -170,7 +185,10 @@ def capability_shifts(
     event : str
         Capture indicator or count of the actor as capturer.
     window, unit, time, fixed_effects, cluster
-        Passed to :func:`~sahelmodel.regression.event_study.event_study`.
+        Passed to :func:`~sahelmodel.regression.event_study.event_study` (``fixed_effects``
+        and ``cluster`` by ``actor`` apply to ``"twfe"`` and ``"cohort"``; the anchored
+        design compares within actor and clusters by anchor actor-period).
+    method : {"anchored", "twfe", "cohort"}
     outcomes : sequence of str
         Any of ``"tempo"``, ``"lethality"``, ``"reach"``, ``"target_mix"``.
     **kwargs
@@ -187,6 +205,17 @@ def capability_shifts(
         "reach": ("admin2_count", None, None),
         "target_mix": ("_events_vs_state", "events", None),
     }
+    design: dict[str, Any] = {"method": method}
+    if method == "anchored":
+        for c in ("clashes", "losses"):
+            if c not in panel.columns:
+                raise KeyError(f"the anchored design needs column {c!r} (see actor_panel); "
+                               "or pass method='twfe'")
+        panel = panel.assign(_anchors=np.maximum(panel["clashes"] - panel["losses"],
+                                                 panel[event]))
+        design.update(anchors="_anchors", cluster=None)
+    else:
+        design.update(fixed_effects=fixed_effects, cluster=cluster)
     out: dict[str, EventStudyResults] = {}
     for name in outcomes:  # loop over outcomes (few)
         if name not in spec:
@@ -202,6 +231,5 @@ def capability_shifts(
         # with exposure, fit on actor-periods with at least one event (leads/lags use all)
         rows = None if exposure is None else (frame[exposure] > 0).to_numpy()
         out[name] = event_study(frame, outcome=col, event=event, window=window, unit=unit,
-                                time=time, fixed_effects=fixed_effects, cluster=cluster,
-                                exposure=exposure, rows=rows, **kwargs)
+                                time=time, exposure=exposure, rows=rows, **design, **kwargs)
     return out

@@ -36,6 +36,26 @@ with :math:`w_{g,r}` the cell's share of treated observations, and their covaria
 linearly, :math:`W V W^\top`. Later events of a
 unit are ignored (an absorbing-treatment design).
 
+``method="anchored"`` (a stacked, anchor-matched design for events that can only happen inside
+another event, such as captures, which happen in clashes; see
+:mod:`sahelmodel.regression._anchored` for its equations and variance). Each treated anchor
+(a clash that produced a capture) is compared, at every horizon :math:`h`, with the control
+anchors of the same stratum (clashes that produced none), instead of with the unit's other
+periods:
+
+.. math::
+
+    E[y_{u,t+h} \mid \text{anchor } a \text{ in } (u, t)] = \mu_{s(u),h}\, e^{\beta_h D_a}.
+
+Identifying assumption: given the stratum (the unit), whether an anchor becomes treated is as
+good as random, so control anchors show the treated anchors' outcomes without the treatment,
+the continuation of the burst they fell in included. It needs ``anchors``, the count of anchor
+events of each unit-period including the treated ones (``hostile_all`` on the dyad panel with
+captures as ``event``). No period is a reference: every horizon, ``-1`` included, is
+estimated, and the leads are placebo comparisons. This is the estimator to use for captures:
+because a capture needs a clash, and clashes come in bursts, the ``twfe`` and ``cohort``
+designs attribute the burst's continuation to the capture.
+
 Column contract: on :func:`sahelmodel.dyad_panel` output the defaults ``unit="dyad"``,
 ``time="period_index"``, ``fixed_effects=("dyad", "period")`` apply; for the actor panel use
 ``unit="actor"``, ``fixed_effects=("actor", "period")``.
@@ -54,6 +74,7 @@ from scipy import stats
 
 from sahelmodel._inference import critical_value
 from sahelmodel._summary import Summary
+from sahelmodel.regression._anchored import AnchoredFit, fit_anchored
 from sahelmodel.regression._cohort import fit_cohort
 from sahelmodel.regression.models import NegativeBinomial, Poisson
 from sahelmodel.regression.results import CountResults
@@ -181,24 +202,43 @@ class EventStudyResults:
         ``estimate``, ``std_error``, ``irr``, ``lower``, ``upper``, ``binned``.
     cov : pandas.DataFrame
         Covariance of the horizon estimates (log scale), indexed by horizon.
-    fit : CountResults
-        The underlying regression.
+    fit : CountResults or None
+        The underlying regression (``None`` for ``method="anchored"``, which has no single
+        regression; its counts are in ``anchored``).
     method : str
     level : float
     baseline_rate : float
         Mean fitted count per unit-period among observations outside every event window
         (used by :func:`capture_effects`).
     dispersion : float or None
+    anchored : AnchoredFit or None
+        For ``method="anchored"``: anchors, strata and clusters used.
     """
 
     table: pd.DataFrame
     cov: pd.DataFrame
-    fit: CountResults
+    fit: CountResults | None
     method: str
     level: float
     window: tuple[int, int]
     baseline_rate: float
     dispersion: float | None
+    anchored: AnchoredFit | None = None
+
+    @property
+    def nobs(self) -> int:
+        """Observations: panel rows fitted, or anchor unit-periods (``anchored``)."""
+        return self.anchored.n_anchor_periods if self.fit is None else self.fit.nobs
+
+    @property
+    def n_clusters(self) -> int | None:
+        """Clusters of the covariance (smallest dimension), ``None`` if not clustered."""
+        return self.anchored.n_clusters if self.fit is None else self.fit.n_clusters
+
+    def _leads(self) -> list[int]:
+        """Placebo horizons: below the reference -1, or every negative one (``anchored``)."""
+        top = 0 if self.method == "anchored" else -1
+        return [k for k in self.cov.index if k < top]
 
     def irr(self) -> pd.DataFrame:
         """Rate ratios by horizon with the interval at ``level``."""
@@ -206,25 +246,40 @@ class EventStudyResults:
 
     def __repr__(self) -> str:
         return (f"<EventStudyResults: {self.method}, window {self.window}, "
-                f"{self.fit.nobs} observations, level {self.level}>")
+                f"{self.nobs} observations, level {self.level}>")
 
     def __str__(self) -> str:
         return self.summary().as_text()
 
     def summary(self) -> Summary:
         """Rate ratios by horizon, the placebo (pre-trend) test and the fit, as a Summary."""
-        info: list[tuple[str, object]] = [
-            ("Method", self.method),
-            ("Window", f"{self.window[0]} to {self.window[1]} (endpoints binned)"),
-            ("Observations", self.fit.nobs),
-            ("Covariance", self.fit.cov_type),
-            *([("Clusters", ", ".join(f"{nm} ({n})" for nm, n in self.fit.cluster_info))]
-              if self.fit.cluster_info else []),
-            ("Baseline rate", self.baseline_rate),
-        ]
-        notes = list(self.fit.dropped.notes())
-        notes.extend(self.fit.cluster_notes())
-        if (self.cov.index < -1).any():
+        if self.fit is None:
+            a = self.anchored
+            info: list[tuple[str, object]] = [
+                ("Method", "anchored (treated vs control anchors, by stratum)"),
+                ("Window", f"{self.window[0]} to {self.window[1]} (no reference, none binned)"),
+                ("Anchor unit-periods", a.n_anchor_periods),
+                ("Treated anchors", round(a.n_treated)),
+                ("Control anchors", round(a.n_control)),
+                ("Strata", a.n_strata),
+                ("Covariance", "sandwich, clustered"),
+                ("Clusters", f"{a.cluster} ({a.n_clusters})"),
+                ("Baseline rate", self.baseline_rate),
+            ]
+            notes: list[str] = []
+        else:
+            info = [
+                ("Method", self.method),
+                ("Window", f"{self.window[0]} to {self.window[1]} (endpoints binned)"),
+                ("Observations", self.fit.nobs),
+                ("Covariance", self.fit.cov_type),
+                *([("Clusters", ", ".join(f"{nm} ({n})" for nm, n in self.fit.cluster_info))]
+                  if self.fit.cluster_info else []),
+                ("Baseline rate", self.baseline_rate),
+            ]
+            notes = list(self.fit.dropped.notes())
+            notes.extend(self.fit.cluster_notes())
+        if self._leads():
             test = self.pretrend_test()
             notes.append(f"Pre-trend (placebo) test that all leads are zero: chi2 = "
                          f"{test['statistic']:.3f} on {test['df']} df, p = "
@@ -254,7 +309,7 @@ class EventStudyResults:
         """
         from sahelmodel.regression.covariance import FEW_CLUSTERS
 
-        pre = [k for k in self.cov.index if k < -1]
+        pre = self._leads()
         b = self.table.loc[pre, "estimate"].to_numpy()
         v = self.cov.loc[pre, pre].to_numpy()
         reasons = []
@@ -269,7 +324,7 @@ class EventStudyResults:
         stat = float(np.sum((vec[:, keep].T @ b) ** 2 / w[keep])) if rank else float("nan")
         if rank < len(pre):
             reasons.append(f"the covariance of the {len(pre)} leads has rank {rank}")
-        n_cl = self.fit.n_clusters
+        n_cl = self.n_clusters
         if n_cl is not None and n_cl < FEW_CLUSTERS:
             reasons.append(f"only {n_cl} clusters (fewer than {FEW_CLUSTERS})")
         p = float(stats.chi2.sf(stat, rank)) if rank else float("nan")
@@ -325,6 +380,8 @@ def event_study(
     method: str = "twfe",
     level: float = 0.95,
     rows: np.ndarray | pd.Series | None = None,
+    anchors: str | None = None,
+    strata: str | None = None,
 ) -> EventStudyResults:
     """Rate ratios of ``outcome`` by horizon around ``event`` (see module notes).
 
@@ -347,12 +404,24 @@ def event_study(
         Additional regressors.
     exposure : str, optional
         Exposure column (e.g. the number of events for lethality).
-    method : {"twfe", "cohort"}
-        Distributed lags, or the heterogeneity-robust cohort-interacted estimator.
+    method : {"twfe", "cohort", "anchored"}
+        Distributed lags, the heterogeneity-robust cohort-interacted estimator, or the
+        anchored design for events that happen inside anchor events (captures in clashes;
+        needs ``anchors``). Use ``"anchored"`` for captures (see the module notes).
     level : float
     rows : boolean array, optional
         Fit on these rows only, with leads and lags built on the whole panel (e.g. the
         actor-periods with at least one event, for lethality with events as exposure).
+    anchors : str, optional
+        ``method="anchored"`` only: count of anchor events per unit-period, the ``event``
+        ones included (``hostile_all`` on the dyad panel for captures).
+    strata : str, optional
+        ``method="anchored"`` only: column defining the strata within which treated and
+        control anchors are compared (default ``unit``). ``cluster`` there names a column
+        grouping the anchor unit-periods (constant within a unit-period; ``None``: each
+        anchor unit-period is its own cluster, which holds when the anchors' outcome windows
+        do not share shocks beyond the unit-period); ``model`` must be ``"poisson"`` and
+        ``fixed_effects`` and ``controls`` are not used.
 
     Returns
     -------
@@ -373,8 +442,15 @@ def event_study(
     >>> bool(1.5 < es.table.loc[1, "irr"] < 2.7)
     True
     """
-    if method not in ("twfe", "cohort"):
-        raise ValueError(f"method must be 'twfe' or 'cohort', got {method!r}")
+    if method not in ("twfe", "cohort", "anchored"):
+        raise ValueError(f"method must be 'twfe', 'cohort' or 'anchored', got {method!r}")
+    if method == "anchored":
+        return _anchored_study(panel, outcome=outcome, event=event, anchors=anchors,
+                               window=window, model=model, unit=unit, time=time,
+                               cluster=cluster, strata=strata, exposure=exposure, level=level,
+                               rows=rows)
+    if anchors is not None or strata is not None:
+        raise ValueError("anchors and strata apply to method='anchored' only")
     if model not in ("poisson", "nb2"):
         raise ValueError(f"model must be 'poisson' or 'nb2', got {model!r}")
     for col in (outcome, event, unit, time, *fixed_effects, *controls,
@@ -444,3 +520,71 @@ def event_study(
         fit=fit, method=method, level=level, window=(lo, hi), baseline_rate=base,
         dispersion=fit.dispersion)
 
+
+
+def _anchored_study(panel: pd.DataFrame, *, outcome: str, event: str, anchors: str | None,
+                    window: tuple[int, int], model: str, unit: str, time: str,
+                    cluster: str | Sequence[str] | None, strata: str | None,
+                    exposure: str | None, level: float,
+                    rows: np.ndarray | pd.Series | None) -> EventStudyResults:
+    """``event_study(method="anchored")``: checks, fit and the results table."""
+    if anchors is None:
+        raise ValueError("method='anchored' needs anchors=<column counting the anchor events "
+                         "of each unit-period, the treated ones included> (e.g. 'hostile_all')")
+    if model != "poisson":
+        raise ValueError(f"method='anchored' is a Poisson design; got model={model!r}")
+    if cluster is not None and not isinstance(cluster, str):
+        raise ValueError("method='anchored' takes one cluster column (or None)")
+    for col in (outcome, event, anchors, unit, time, *(c for c in (cluster, strata, exposure)
+                                                       if c is not None)):
+        if col not in panel.columns:
+            raise KeyError(f"column {col!r} is not in the panel")
+    lo, hi = _check_window(window)
+    frame = panel.reset_index(drop=True)
+    if frame.duplicated([unit, time]).any():
+        raise ValueError(f"the panel has duplicate ({unit}, {time}) rows")
+    ev = pd.to_numeric(frame[event], errors="coerce")
+    an = pd.to_numeric(frame[anchors], errors="coerce")
+    for name, col in ((event, ev), (anchors, an)):
+        if col.isna().any() or (col < 0).any():
+            raise ValueError(f"column {name!r} must hold non-negative counts")
+    if not (ev > 0).any():
+        raise ValueError(f"event column {event!r} has no events")
+    over = np.flatnonzero((ev > an).to_numpy())
+    if over.size:
+        r = frame.iloc[over[0]]
+        raise ValueError(f"{over.size} {unit}-periods have more {event!r} than {anchors!r} "
+                         f"(first: {unit} {r[unit]!r}, {time} {r[time]!r}): every event must "
+                         "happen in an anchor event")
+    if cluster is not None and frame.groupby([unit, time])[cluster].nunique().gt(1).any():
+        raise ValueError(f"cluster column {cluster!r} must be constant within {unit}-periods")
+    mask = None
+    if rows is not None:
+        mask = np.asarray(rows, dtype=bool)
+        if mask.shape != (len(frame),):
+            raise ValueError(f"rows must be a boolean mask of length {len(frame)}")
+    a = fit_anchored(frame, outcome=outcome, event=event, anchors=anchors, unit=unit,
+                     time=time, window=(lo, hi), exposure=exposure, strata=strata,
+                     cluster=cluster, rows=mask)
+    if a.n_control <= 0:
+        raise ValueError(f"no control anchors: every anchor event in {anchors!r} is an "
+                         f"{event!r} event")
+    est = a.estimate
+    var = np.diag(a.cov)
+    se = np.where(np.isfinite(est) & (var > 0), np.sqrt(np.abs(var)), np.nan)
+    bad = [k for k, e, s_ in zip(a.horizons, est, se, strict=True)
+           if not (np.isfinite(e) and np.isfinite(s_))]
+    if bad:
+        warnings.warn(f"event study (anchored): horizon(s) {bad} cannot be estimated (no "
+                      "treated or control anchor with an observed outcome there, or no "
+                      "outcome among them); their estimates or standard errors are NaN",
+                      RuntimeWarning, stacklevel=3)
+    q = critical_value(level)
+    table = pd.DataFrame({"term": [f"{event}[h={k}]" for k in a.horizons], "estimate": est,
+                          "std_error": se, "irr": np.exp(est), "lower": np.exp(est - q * se),
+                          "upper": np.exp(est + q * se), "binned": False},
+                         index=pd.Index(a.horizons, name="horizon"))
+    return EventStudyResults(
+        table=table, cov=pd.DataFrame(a.cov, index=a.horizons, columns=a.horizons), fit=None,
+        method="anchored", level=level, window=(lo, hi), baseline_rate=a.baseline_rate,
+        dispersion=None, anchored=a)

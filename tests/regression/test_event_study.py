@@ -128,13 +128,35 @@ def test_capability_shifts_on_a_simulated_actor_panel():
                        "fatalities": fat,
                        "admin2_count": np.minimum(events, rng.poisson(2, t.size)),
                        "share_vs_state": rng.beta(2, 2, t.size)})
-    out = capability_shifts(df, window=(-3, 4))
+    out = capability_shifts(df, window=(-3, 4), method="twfe")
     assert set(out) == {"tempo", "lethality", "reach", "target_mix"}
     tempo = out["tempo"].table.loc[[0, 1, 2, 3], "estimate"]
     leth = out["lethality"].table.loc[[0, 1, 2, 3], "estimate"]
     assert abs(tempo.mean() - np.log(1.5)) < 0.15
     assert abs(leth.mean() - np.log(1.5)) < 0.15
     assert out["lethality"].fit.nobs == int((df["events"] > 0).sum())
+    with pytest.raises(KeyError, match="needs column 'clashes'"):
+        capability_shifts(df, window=(-3, 4))
+
+
+def test_capability_shifts_default_is_the_anchored_design():
+    rng = np.random.default_rng(6)
+    n_a, n_t = 20, 40
+    clashes = rng.poisson(3.0, n_a * n_t)
+    captures = rng.binomial(clashes, 0.1)
+    losses = rng.binomial(clashes - captures, 0.1)
+    events = clashes + rng.poisson(1.0, n_a * n_t)
+    df = pd.DataFrame({"actor": np.repeat(np.arange(n_a), n_t),
+                       "period_index": np.tile(np.arange(n_t), n_a), "captures": captures,
+                       "losses": losses, "clashes": clashes, "events": events,
+                       "fatalities": rng.poisson(events), "admin2_count": events})
+    out = capability_shifts(df, window=(-2, 3), outcomes=("tempo", "lethality"))
+    direct = event_study(df.assign(a=clashes - losses), outcome="events", event="captures",
+                         anchors="a", method="anchored", unit="actor", window=(-2, 3),
+                         cluster=None)
+    assert out["tempo"].method == "anchored"
+    pd.testing.assert_frame_equal(out["tempo"].table, direct.table)
+    assert out["lethality"].table["std_error"].notna().all()
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
