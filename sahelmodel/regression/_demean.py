@@ -32,6 +32,8 @@ import scipy.linalg.lapack
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from sahelmodel.regression import _fe_kernels as kern
+
 __all__ = [
     "FixedEffects",
     "demean",
@@ -92,6 +94,20 @@ class FixedEffects:
     def subset(self, keep: np.ndarray) -> FixedEffects:
         """The factors restricted to the rows where ``keep`` is True, re-coded densely."""
         return FixedEffects.from_codes([c[keep] for c in self.codes])
+
+    @cached_property
+    def stacked(self) -> np.ndarray:
+        """``(n, F)`` level indices of every row, factor ``f`` shifted by the levels before it.
+
+        The column index of each row's ones in :meth:`indicator` (built once, cached), the
+        layout of the compiled passes in :mod:`~sahelmodel.regression._fe_kernels`.
+        """
+        offsets = np.cumsum((0, *self.sizes[:-1]))
+        dtype = np.int32 if sum(self.sizes) < 2**31 else np.int64
+        out = np.empty((self.nobs, self.n_factors), dtype=dtype)
+        for f, (c, o) in enumerate(zip(self.codes, offsets, strict=True)):
+            out[:, f] = c + o
+        return out
 
     def indicator(self) -> sp.csr_matrix:
         """The sparse ``n × sum(sizes)`` indicator matrix :math:`D` (built once, cached)."""
@@ -364,25 +380,25 @@ def demean(
     [-1.0, 1.0, -2.0, 2.0]
     """
     one_d = x.ndim == 1
-    xm = x.reshape(-1, 1) if one_d else x
+    xm = np.ascontiguousarray(x.reshape(-1, 1) if one_d else x, dtype=float)
     n, k = xm.shape
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    w = np.ones(n) if weights is None else np.ascontiguousarray(weights, dtype=float)
     if fe.n_factors == 0:
         return x.copy(), np.zeros((0, k)), 0, True
+    idx = fe.stacked
+    resid = None
+    if fe.n_factors > 1 and start is not None and method == "cg":
+        start = np.ascontiguousarray(start, dtype=float)
+        b, resid, diag = kern.residual_sums(idx, w, xm, start)
+    else:
+        b, diag = kern.weighted_sums(idx, w, xm, int(sum(fe.sizes)))
     if fe.n_factors == 1:
-        codes, size = fe.codes[0], fe.sizes[0]
-        wsum = np.bincount(codes, weights=w, minlength=size)
-        coef = _group_sums(codes, size, xm * w[:, None]) / wsum[:, None]
-        out = xm - coef[codes]
-        return (out.ravel() if one_d else out), coef, 0, True
-    b = np.vstack([_group_sums(c, g, xm * w[:, None])
-                   for c, g in zip(fe.codes, fe.sizes, strict=True)])
-    coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
-                                       method=method)
-    out = xm.copy()
-    offsets = np.cumsum((0, *fe.sizes))
-    for f, codes in enumerate(fe.codes):  # subtract D @ coef factor by factor (gathers)
-        out -= coef[offsets[f]:offsets[f + 1]][codes]
+        coef = b / np.where(diag > 0, diag, 1.0)[:, None]
+        it, converged = 0, True
+    else:
+        coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
+                                           method=method, _diag=diag, _resid=resid)
+    out = kern.subtract_effects(idx, xm, coef)
     return (out.ravel() if one_d else out), coef, it, converged
 
 
@@ -395,6 +411,8 @@ def solve_normal(
     maxiter: int = 10_000,
     start: np.ndarray | None = None,
     method: str = "auto",
+    _diag: np.ndarray | None = None,
+    _resid: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int, bool]:
     r"""Solve :math:`D^\top W D\, a = b` for any right-hand sides (CG or direct).
 
@@ -457,11 +475,15 @@ def solve_normal(
             if np.all(rz <= tol**2 * np.where(bn > 0, bn, 1.0)):
                 return direct, 0, True
             start = direct
-    a_mat = fe.normal_matrix(np.asarray(weights, dtype=float))
-    diag = a_mat.diagonal()
+    # conjugate gradients; the normal matrix is applied by one compiled pass over the rows
+    w = np.ascontiguousarray(weights, dtype=float)
+    idx = fe.stacked
+    diag = kern.weighted_sums(idx, w, np.zeros((w.size, 0)), int(sum(fe.sizes)))[1] \
+        if _diag is None else _diag
     inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
-    coef = np.zeros((a_mat.shape[0], k)) if start is None else np.array(start, dtype=float)
-    r = b - a_mat @ coef
+    coef = np.zeros((diag.size, k)) if start is None else np.array(start, dtype=float)
+    r = b.copy() if start is None else _resid if _resid is not None \
+        else b - kern.normal_product(idx, w, coef)
     z = r * inv_m[:, None]
     p = z.copy()
     rz = np.einsum("ij,ij->j", r, z)
@@ -471,7 +493,7 @@ def solve_normal(
     it = 0
     while not converged and it < maxiter:
         it += 1
-        ap = a_mat @ p
+        ap = kern.normal_product(idx, w, np.ascontiguousarray(p))
         pap = np.einsum("ij,ij->j", p, ap)
         step = np.where(pap > 0, rz / np.where(pap > 0, pap, 1.0), 0.0)
         coef += p * step

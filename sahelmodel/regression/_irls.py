@@ -29,6 +29,7 @@ import numpy as np
 import scipy.linalg
 from scipy import optimize, special
 
+from sahelmodel.regression import _fe_kernels as kern
 from sahelmodel.regression._demean import FixedEffects, demean
 
 __all__ = ["CollinearColumns", "IRLSFit", "fit_irls", "loglik_obs", "score_weight",
@@ -194,13 +195,22 @@ class IRLSFit:
     suspect_separation: bool = False
 
 
-def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted least squares by the normal equations (columns are full rank by contract)."""
+def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray,
+         zx: np.ndarray | None = None) -> np.ndarray:
+    """Weighted least squares by the normal equations (columns are full rank by contract).
+
+    ``zx``, when given, is the C-ordered ``[zt, xt]`` array: its weighted cross-products are
+    then formed in one compiled pass.
+    """
     if xt.shape[1] == 0:
         return np.zeros(0)
-    xw = xt * w[:, None]
-    gram = xw.T @ xt
-    rhs = xw.T @ zt
+    if zx is not None and zx.flags.c_contiguous:
+        cross = kern.weighted_gram(zx, np.ascontiguousarray(w, dtype=float))
+        gram, rhs = cross[1:, 1:], cross[1:, 0]
+    else:
+        xw = xt * w[:, None]
+        gram = xw.T @ xt
+        rhs = xw.T @ zt
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
@@ -358,20 +368,31 @@ def fit_irls(
     zero = y == 0
     beta = np.zeros(k)
     it = 0
+    cols = np.empty((n, k + 1))  # [z, X], C-ordered for the compiled passes
+    cols[:, 1:] = x
+    fused = family == "poisson"
+    if fused:
+        y = np.ascontiguousarray(y, dtype=float)
+        pw = np.ascontiguousarray(pw, dtype=float)
+        buffers = [np.empty(n), np.empty(n)]
+        off = np.ascontiguousarray(off, dtype=float)
     for it in range(1, maxiter + 1):
-        score, w = score_weight(y, mu, family, disp)
-        w = w * pw
-        z = eta - off + score * pw / w
-        cols = np.column_stack([z, x])
+        if fused:
+            w = kern.poisson_working(y, eta, mu, off, pw, cols)
+        else:
+            score, w = score_weight(y, mu, family, disp)
+            w = w * pw
+            cols[:, 0] = eta - off + score * pw / w
         if it > 25:
             solver = "cg"
         # inexact inner solves while far from the optimum, tight ones near it (as ppmlhdfe)
-        inner_tol = float(np.clip(1e-3 * deta, 1e-12, 1e-6)) if it > 1 else 1e-6
+        # (the outer error after a Newton step is of order deta**2: ask for a little less)
+        inner_tol = float(np.clip(1e-4 * deta**2, 1e-12, 1e-6)) if it > 1 else 1e-6
         if it == 1 and check_collinear:
             inner_tol = 1e-12
         tilde, start, n_cg, _ = demean(cols, fe, w, start=start, tol=inner_tol, method=solver)
         if n_cg == 0 and inner_tol > 1e-12 and it > 1 and fe.n_factors > 1 \
-                and fe.direct_cost() is None:
+                and (solver == "cg" or fe.direct_cost() is None):
             # the warm start already met the loose tolerance: this step would not move, so
             # solve tightly now rather than spend an iteration learning it
             inner_tol = 1e-12
@@ -380,17 +401,24 @@ def fit_irls(
             mask = _collinear_mask(x, tilde[:, 1:], w)
             if mask.any():
                 raise CollinearColumns(mask)
-        beta_new = _wls(tilde[:, 1:], tilde[:, 0], w)
-        eta_new = off + z - (tilde[:, 0] - tilde[:, 1:] @ beta_new)
+        beta_new = _wls(tilde[:, 1:], tilde[:, 0], w, zx=tilde)
+        eta_new = kern.linear_predictor(off, cols, tilde, beta_new)
         step = 1.0
         for _ in range(30):
-            eta_try = eta + step * (eta_new - eta)
-            mu_try = np.exp(np.minimum(eta_try, 700.0))
-            ll_try = float(np.dot(pw, loglik_obs(y, mu_try, family, disp, lyf)))
+            if fused:  # step, means and log-likelihood in one compiled pass
+                eta_try, mu_try = buffers
+                ll_try, deta = kern.poisson_step(eta, eta_new, step, y, pw, lyf, eta_try,
+                                                 mu_try)
+            else:
+                eta_try = eta + step * (eta_new - eta)
+                mu_try = np.exp(np.minimum(eta_try, 700.0))
+                ll_try = float(np.dot(pw, loglik_obs(y, mu_try, family, disp, lyf)))
+                deta = float(np.max(np.abs(eta_try - eta))) if n else 0.0
             if np.isfinite(ll_try) and (ll == -np.inf or ll_try >= ll - 1e-9 * abs(ll)):
                 break
             step /= 2.0
-        deta = float(np.max(np.abs(eta_try - eta))) if n else 0.0
+        if fused:  # the old arrays become the next iteration's buffers
+            buffers = [eta, mu]
         eta, mu = eta_try, mu_try
         beta = beta + step * (beta_new - beta) if it > 1 else beta_new * step
         old_disp = disp
@@ -413,8 +441,9 @@ def fit_irls(
     score, w = score_weight(y, mu, family, disp)
     w = w * pw
     z = eta - off + score * pw / w
-    tilde, _, _, dconv = demean(np.column_stack([z, x]), fe, w, start=start, method=solver)
-    beta = _wls(tilde[:, 1:], tilde[:, 0], w)
+    cols[:, 0] = z
+    tilde, _, _, dconv = demean(cols, fe, w, start=start, method=solver)
+    beta = _wls(tilde[:, 1:], tilde[:, 0], w, zx=tilde)
     fe_values = eta - off - x @ beta
     return IRLSFit(beta=beta, eta=eta, mu=mu, dispersion=disp, x_tilde=tilde[:, 1:],
                    weights=w, score=score * pw, loglik=ll, converged=converged and dconv,
