@@ -19,71 +19,123 @@ kernel against them.
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
+
 import numba
 import numpy as np
 
-__all__ = ["linear_predictor", "normal_product", "poisson_step", "poisson_working",
+__all__ = ["for_factors", "linear_predictor", "normal_product", "poisson_step", "poisson_working",
            "residual_sums", "subtract_effects", "weighted_gram", "weighted_sums"]
 
 _JIT = {"nopython": True, "nogil": True, "cache": True, "fastmath": False}
 
 
-@numba.jit(**_JIT)
+@functools.cache
+def for_factors(n_f: int) -> SimpleNamespace:
+    """The passes that read the level indices, compiled for ``n_f`` factors.
+
+    The number of factors is a compile-time constant of each kernel (the loops over the
+    factors unroll, which makes the passes several times faster than with a run-time count).
+    """
+
+    @numba.jit(**_JIT)
+    def weighted_sums(idx, w, x, n_levels):  # type: ignore[no-untyped-def]
+        n = idx.shape[0]
+        k = x.shape[1]
+        b = np.zeros((n_levels, k))
+        diag = np.zeros(n_levels)
+        for i in range(n):
+            wi = w[i]
+            for f in range(n_f):
+                diag[idx[i, f]] += wi
+            for j in range(k):
+                v = wi * x[i, j]
+                for f in range(n_f):
+                    b[idx[i, f], j] += v
+        return b, diag
+
+    @numba.jit(**_JIT)
+    def normal_product(idx, w, p):  # type: ignore[no-untyped-def]
+        n = idx.shape[0]
+        k = p.shape[1]
+        out = np.zeros_like(p)
+        for i in range(n):
+            wi = w[i]
+            for j in range(k):
+                s = 0.0
+                for f in range(n_f):
+                    s += p[idx[i, f], j]
+                s *= wi
+                for f in range(n_f):
+                    out[idx[i, f], j] += s
+        return out
+
+    @numba.jit(**_JIT)
+    def residual_sums(idx, w, x, coef):  # type: ignore[no-untyped-def]
+        n = idx.shape[0]
+        k = x.shape[1]
+        b = np.zeros((coef.shape[0], k))
+        r = np.zeros((coef.shape[0], k))
+        diag = np.zeros(coef.shape[0])
+        for i in range(n):
+            wi = w[i]
+            for f in range(n_f):
+                diag[idx[i, f]] += wi
+            for j in range(k):
+                v = x[i, j]
+                s = v
+                for f in range(n_f):
+                    s -= coef[idx[i, f], j]
+                s *= wi
+                v *= wi
+                for f in range(n_f):
+                    g = idx[i, f]
+                    r[g, j] += s
+                    b[g, j] += v
+        return b, r, diag
+
+    @numba.jit(**_JIT)
+    def subtract_effects(idx, x, coef):  # type: ignore[no-untyped-def]
+        n = idx.shape[0]
+        k = x.shape[1]
+        out = np.empty((n, k))
+        for i in range(n):
+            for j in range(k):
+                v = x[i, j]
+                for f in range(n_f):
+                    v -= coef[idx[i, f], j]
+                out[i, j] = v
+        return out
+
+    return SimpleNamespace(weighted_sums=weighted_sums, normal_product=normal_product,
+                           residual_sums=residual_sums, subtract_effects=subtract_effects)
+
+
 def weighted_sums(idx: np.ndarray, w: np.ndarray, x: np.ndarray, n_levels: int
                   ) -> tuple[np.ndarray, np.ndarray]:
     """``(D.T @ (w[:, None] * x), D.T @ w)`` for stacked level indices ``idx`` (n × F)."""
-    n, n_f = idx.shape
-    k = x.shape[1]
-    b = np.zeros((n_levels, k))
-    diag = np.zeros(n_levels)
-    for i in range(n):
-        wi = w[i]
-        for f in range(n_f):
-            g = idx[i, f]
-            diag[g] += wi
-            for j in range(k):
-                b[g, j] += wi * x[i, j]
-    return b, diag
+    return for_factors(idx.shape[1]).weighted_sums(idx, w, x, n_levels)
 
 
-@numba.jit(**_JIT)
 def normal_product(idx: np.ndarray, w: np.ndarray, p: np.ndarray) -> np.ndarray:
     """``D.T @ (w[:, None] * (D @ p))``: the normal matrix times ``p`` (G × k)."""
-    n, n_f = idx.shape
-    k = p.shape[1]
-    out = np.zeros_like(p)
-    s = np.empty(k)
-    for i in range(n):
-        for j in range(k):
-            s[j] = 0.0
-        for f in range(n_f):
-            g = idx[i, f]
-            for j in range(k):
-                s[j] += p[g, j]
-        wi = w[i]
-        for j in range(k):
-            s[j] *= wi
-        for f in range(n_f):
-            g = idx[i, f]
-            for j in range(k):
-                out[g, j] += s[j]
-    return out
+    return for_factors(idx.shape[1]).normal_product(idx, w, p)
 
 
-@numba.jit(**_JIT)
+def residual_sums(idx: np.ndarray, w: np.ndarray, x: np.ndarray, coef: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Right-hand side and residual at a warm start in one pass.
+
+    Returns ``(b, b - A @ coef, D.T @ w)`` with ``b = D.T @ (w[:, None] * x)`` and
+    ``A = D.T @ W @ D``.
+    """
+    return for_factors(idx.shape[1]).residual_sums(idx, w, x, coef)
+
+
 def subtract_effects(idx: np.ndarray, x: np.ndarray, coef: np.ndarray) -> np.ndarray:
     """``x - D @ coef`` (n × k)."""
-    n, n_f = idx.shape
-    k = x.shape[1]
-    out = np.empty((n, k))
-    for i in range(n):
-        for j in range(k):
-            out[i, j] = x[i, j]
-        for f in range(n_f):
-            g = idx[i, f]
-            for j in range(k):
-                out[i, j] -= coef[g, j]
-    return out
+    return for_factors(idx.shape[1]).subtract_effects(idx, x, coef)
 
 
 @numba.jit(**_JIT)
@@ -133,39 +185,6 @@ def poisson_step(eta: np.ndarray, eta_new: np.ndarray, step: float, y: np.ndarra
         else:
             ll += pw[i] * (-m - lyf[i])
     return ll, dmax
-
-
-@numba.jit(**_JIT)
-def residual_sums(idx: np.ndarray, w: np.ndarray, x: np.ndarray, coef: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Right-hand side and residual at a warm start in one pass.
-
-    Returns ``(b, b - A @ coef, D.T @ w)`` with ``b = D.T @ (w[:, None] * x)`` and
-    ``A = D.T @ W @ D``.
-    """
-    n, n_f = idx.shape
-    k = x.shape[1]
-    b = np.zeros((coef.shape[0], k))
-    r = np.zeros((coef.shape[0], k))
-    diag = np.zeros(coef.shape[0])
-    s = np.empty(k)
-    for i in range(n):
-        for j in range(k):
-            s[j] = x[i, j]
-        for f in range(n_f):
-            g = idx[i, f]
-            for j in range(k):
-                s[j] -= coef[g, j]
-        wi = w[i]
-        for j in range(k):
-            s[j] *= wi
-        for f in range(n_f):
-            g = idx[i, f]
-            diag[g] += wi
-            for j in range(k):
-                r[g, j] += s[j]
-                b[g, j] += wi * x[i, j]
-    return b, r, diag
 
 
 @numba.jit(**_JIT)
