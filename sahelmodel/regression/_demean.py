@@ -39,6 +39,7 @@ __all__ = [
     "demean",
     "demean_map",
     "demean_reference",
+    "project",
     "solve_normal",
 ]
 
@@ -379,12 +380,35 @@ def demean(
     >>> demean(np.array([1.0, 3.0, 2.0, 6.0]), fe)[0].tolist()
     [-1.0, 1.0, -2.0, 2.0]
     """
+    out, coef, it, converged, _ = project(x, fe, weights, tol=tol, maxiter=maxiter,
+                                          start=start, method=method)
+    return out, coef, it, converged
+
+
+def project(
+    x: np.ndarray,
+    fe: FixedEffects,
+    weights: np.ndarray | None = None,
+    *,
+    tol: float = 1e-12,
+    maxiter: int = 10_000,
+    start: np.ndarray | None = None,
+    method: str = "auto",
+    gram: bool = False,
+) -> tuple[np.ndarray, np.ndarray, int, bool, np.ndarray | None]:
+    r""":func:`demean`, also returning :math:`\tilde X^\top W \tilde X` when ``gram``.
+
+    The cross-products are accumulated in the same pass that subtracts the fixed effects
+    (``None`` when ``gram`` is false).
+    """
     one_d = x.ndim == 1
     xm = np.ascontiguousarray(x.reshape(-1, 1) if one_d else x, dtype=float)
     n, k = xm.shape
     w = np.ones(n) if weights is None else np.ascontiguousarray(weights, dtype=float)
     if fe.n_factors == 0:
-        return x.copy(), np.zeros((0, k)), 0, True
+        out = xm.copy()
+        cross = kern.weighted_gram(out, w) if gram else None
+        return (out.ravel() if one_d else out), np.zeros((0, k)), 0, True, cross
     idx = fe.stacked
     resid = None
     if fe.n_factors > 1 and start is not None and method == "cg":
@@ -398,8 +422,11 @@ def demean(
     else:
         coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
                                            method=method, _diag=diag, _resid=resid)
-    out = kern.subtract_effects(idx, xm, coef)
-    return (out.ravel() if one_d else out), coef, it, converged
+    if gram:
+        out, cross = kern.subtract_gram(idx, xm, coef, w)
+    else:
+        out, cross = kern.subtract_effects(idx, xm, coef), None
+    return (out.ravel() if one_d else out), coef, it, converged, cross
 
 
 def solve_normal(

@@ -8,7 +8,8 @@ pass over the rows that touches every factor and every column at once:
 * :func:`weighted_sums`: :math:`b = D^\top W X` and the diagonal :math:`D^\top W 1`;
 * :func:`normal_product`: :math:`(D^\top W D) P`, computed as :math:`D^\top W (D P)`
   without forming the normal matrix;
-* :func:`subtract_effects`: :math:`X - D A`;
+* :func:`subtract_effects`: :math:`X - D A` (:func:`subtract_gram` also forms the weighted
+  cross-products of the result);
 * :func:`weighted_gram`: :math:`\tilde X^\top W \tilde X` and :math:`\tilde X^\top W \tilde z`;
 * :func:`poisson_step`: a damped step of the linear predictor, the means and the Poisson
   log-likelihood.
@@ -25,8 +26,9 @@ from types import SimpleNamespace
 import numba
 import numpy as np
 
-__all__ = ["for_factors", "linear_predictor", "normal_product", "poisson_step", "poisson_working",
-           "residual_sums", "subtract_effects", "weighted_gram", "weighted_sums"]
+__all__ = ["for_factors", "linear_predictor", "nb2_loglik_mu", "nb2_mu_sums", "normal_product",
+           "poisson_step", "poisson_working",
+           "residual_sums", "subtract_effects", "subtract_gram", "weighted_gram", "weighted_sums"]
 
 _JIT = {"nopython": True, "nogil": True, "cache": True, "fastmath": False}
 
@@ -108,8 +110,33 @@ def for_factors(n_f: int) -> SimpleNamespace:
                 out[i, j] = v
         return out
 
+    @numba.jit(**_JIT)
+    def subtract_gram(idx, x, coef, w):  # type: ignore[no-untyped-def]
+        n = idx.shape[0]
+        k = x.shape[1]
+        out = np.empty((n, k))
+        gram = np.zeros((k, k))
+        v = np.empty(k)
+        for i in range(n):
+            for j in range(k):
+                u = x[i, j]
+                for f in range(n_f):
+                    u -= coef[idx[i, f], j]
+                out[i, j] = u
+                v[j] = u
+            wi = w[i]
+            for a in range(k):
+                wa = wi * v[a]
+                for c in range(a, k):
+                    gram[a, c] += wa * v[c]
+        for a in range(k):
+            for c in range(a):
+                gram[a, c] = gram[c, a]
+        return out, gram
+
     return SimpleNamespace(weighted_sums=weighted_sums, normal_product=normal_product,
-                           residual_sums=residual_sums, subtract_effects=subtract_effects)
+                           residual_sums=residual_sums, subtract_effects=subtract_effects,
+                           subtract_gram=subtract_gram)
 
 
 def weighted_sums(idx: np.ndarray, w: np.ndarray, x: np.ndarray, n_levels: int
@@ -136,6 +163,12 @@ def residual_sums(idx: np.ndarray, w: np.ndarray, x: np.ndarray, coef: np.ndarra
 def subtract_effects(idx: np.ndarray, x: np.ndarray, coef: np.ndarray) -> np.ndarray:
     """``x - D @ coef`` (n × k)."""
     return for_factors(idx.shape[1]).subtract_effects(idx, x, coef)
+
+
+def subtract_gram(idx: np.ndarray, x: np.ndarray, coef: np.ndarray, w: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``(t, t.T @ (w[:, None] * t))`` with ``t = x - D @ coef``, in one pass."""
+    return for_factors(idx.shape[1]).subtract_gram(idx, x, coef, w)
 
 
 @numba.jit(**_JIT)
@@ -178,8 +211,8 @@ def poisson_step(eta: np.ndarray, eta_new: np.ndarray, step: float, y: np.ndarra
         mu_out[i] = m
         yi = y[i]
         if yi != 0.0:
-            if m > 0.0:
-                ll += pw[i] * (yi * np.log(m) - m - lyf[i])
+            if m > 0.0:  # (xlogy(y, exp(e)) = y * e while exp(e) does not underflow)
+                ll += pw[i] * (yi * (ec if m >= 2.3e-308 else np.log(m)) - m - lyf[i])
             else:
                 ll += -np.inf
         else:
@@ -215,4 +248,49 @@ def linear_predictor(off: np.ndarray, cols: np.ndarray, tilde: np.ndarray,
         for j in range(k):
             v += tilde[i, j + 1] * beta[j]
         out[i] = v
+    return out
+
+
+@numba.jit(**_JIT)
+def nb2_mu_sums(y: np.ndarray, mu: np.ndarray, pw: np.ndarray, theta: float
+                ) -> tuple[float, float, float, float]:
+    r"""The :math:`\mu`-dependent sums of the NB2 score and slope in :math:`\theta`.
+
+    With :math:`t_i = \theta + \mu_i`: :math:`\sum w \log t`, :math:`\sum w (y + \theta)/t`,
+    :math:`\sum w / t` and :math:`\sum w (y + \theta)/t^2`.
+    """
+    a = 0.0
+    b = 0.0
+    c = 0.0
+    d = 0.0
+    for i in range(y.size):
+        t = theta + mu[i]
+        inv = 1.0 / t
+        wi = pw[i]
+        q = wi * (y[i] + theta) * inv
+        a += wi * np.log(t)
+        b += q
+        c += wi * inv
+        d += q * inv
+    return a, b, c, d
+
+
+@numba.jit(**_JIT)
+def nb2_loglik_mu(y: np.ndarray, mu: np.ndarray, pw: np.ndarray, lyf: np.ndarray,
+                  theta: float) -> float:
+    r"""The :math:`\mu`-dependent part of the NB2 log-likelihood (and :math:`-\log y!`).
+
+    :math:`\sum w\,[\theta(\log\theta - \log(\theta + \mu)) + y\log\mu
+    - y\log(\theta + \mu) - \log y!]`, with :math:`y \log\mu = 0` at :math:`y = 0`.
+    """
+    lt = np.log(theta)
+    out = 0.0
+    for i in range(y.size):
+        m = mu[i]
+        yi = y[i]
+        ltm = np.log(theta + m)
+        v = theta * (lt - ltm) - lyf[i]
+        if yi != 0.0:
+            v += yi * (np.log(m) - ltm) if m > 0.0 else -np.inf
+        out += pw[i] * v
     return out
