@@ -295,8 +295,26 @@ def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray,
         return beta
 
 
-def _collinear_mask(x: np.ndarray, xt: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Columns whose weighted projection is (numerically) spanned by the earlier ones."""
+def _collinear_mask(x: np.ndarray, xt: np.ndarray, w: np.ndarray,
+                    cross: np.ndarray | None = None,
+                    raw_sq: np.ndarray | None = None) -> np.ndarray:
+    """Columns whose weighted projection is (numerically) spanned by the earlier ones.
+
+    With the weighted cross-products ``cross`` of the projected columns and the weighted
+    squared norms ``raw_sq`` of the raw ones, a Cholesky factorisation of ``cross`` screens
+    first: its squared pivots carry an error of at most about ``n * eps`` times the squared
+    norms (summation and factorisation), so a relative residual above ``1e-3`` certifies a
+    column as independent (the threshold is ``1e-9``); the QR factorisation of the projected
+    columns runs only otherwise.
+    """
+    if cross is not None and raw_sq is not None:
+        try:
+            chol = np.linalg.cholesky(cross)
+            rel = np.abs(np.diag(chol)) / np.sqrt(np.maximum(raw_sq, 1e-300))
+            if np.all(np.isfinite(rel)) and np.all(rel > 1e-3):
+                return np.zeros(x.shape[1], dtype=bool)
+        except np.linalg.LinAlgError:
+            pass
     sw = np.sqrt(w)[:, None]
     norms = np.maximum(np.linalg.norm(x * sw, axis=0), 1e-300)
     # |R_jj| of a QR factorisation = in-order Gram-Schmidt residual norms
@@ -476,7 +494,8 @@ def fit_irls(
             tilde, start, _, _, cross = project(cols, fe, w, start=start, tol=inner_tol,
                                                 method=solver, gram=True)
         if it == 1 and check_collinear and k:
-            mask = _collinear_mask(x, tilde[:, 1:], w)
+            raw_sq = np.diag(kern.weighted_gram(cols, w))[1:]
+            mask = _collinear_mask(x, tilde[:, 1:], w, cross[1:, 1:], raw_sq)
             if mask.any():
                 raise CollinearColumns(mask)
         beta_new = _wls(tilde[:, 1:], tilde[:, 0], w, cross)
