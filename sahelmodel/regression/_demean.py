@@ -72,10 +72,10 @@ class FixedEffects:
                     and arr.max() < 4 * arr.size:
                 # already integer codes: re-number the levels present, in order, in O(n)
                 present = np.bincount(arr) > 0
-                inv = (np.cumsum(present) - 1)[arr]
+                inv = arr if present.all() else (np.cumsum(present) - 1)[arr]
             else:
                 _, inv = np.unique(arr, return_inverse=True)
-            dense.append(inv.astype(np.int64))
+            dense.append(inv.astype(np.int64, copy=False))
             sizes.append(int(inv.max()) + 1 if inv.size else 0)
         n = {len(c) for c in dense}
         if len(n) > 1:
@@ -395,11 +395,13 @@ def project(
     start: np.ndarray | None = None,
     method: str = "auto",
     gram: bool = False,
+    out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int, bool, np.ndarray | None]:
     r""":func:`demean`, also returning :math:`\tilde X^\top W \tilde X` when ``gram``.
 
     The cross-products are accumulated in the same pass that subtracts the fixed effects
-    (``None`` when ``gram`` is false).
+    (``None`` when ``gram`` is false). ``out``, a C-ordered ``(n, k)`` array, receives the
+    projected columns (IRLS reuses one buffer across iterations).
     """
     one_d = x.ndim == 1
     xm = np.ascontiguousarray(x.reshape(-1, 1) if one_d else x, dtype=float)
@@ -423,9 +425,9 @@ def project(
         coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
                                            method=method, _diag=diag, _resid=resid)
     if gram:
-        out, cross = kern.subtract_gram(idx, xm, coef, w)
+        out, cross = kern.subtract_gram(idx, xm, coef, w, out)
     else:
-        out, cross = kern.subtract_effects(idx, xm, coef), None
+        out, cross = kern.subtract_effects(idx, xm, coef, out), None
     return (out.ravel() if one_d else out), coef, it, converged, cross
 
 

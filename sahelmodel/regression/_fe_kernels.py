@@ -21,14 +21,15 @@ kernel against them.
 from __future__ import annotations
 
 import functools
+import math
 from types import SimpleNamespace
 
 import numba
 import numpy as np
 
 __all__ = ["for_factors", "linear_predictor", "nb2_loglik_mu", "nb2_mu_sums", "normal_product",
-           "poisson_step", "poisson_working",
-           "residual_sums", "subtract_effects", "subtract_gram", "weighted_gram", "weighted_sums"]
+           "poisson_step", "poisson_working", "residual_sums", "subtract_effects",
+           "subtract_gram", "sum_log_factorial", "weighted_gram", "weighted_sums"]
 
 _JIT = {"nopython": True, "nogil": True, "cache": True, "fastmath": False}
 
@@ -98,10 +99,9 @@ def for_factors(n_f: int) -> SimpleNamespace:
         return b, r, diag
 
     @numba.jit(**_JIT)
-    def subtract_effects(idx, x, coef):  # type: ignore[no-untyped-def]
+    def subtract_effects(idx, x, coef, out):  # type: ignore[no-untyped-def]
         n = idx.shape[0]
         k = x.shape[1]
-        out = np.empty((n, k))
         for i in range(n):
             for j in range(k):
                 v = x[i, j]
@@ -111,10 +111,9 @@ def for_factors(n_f: int) -> SimpleNamespace:
         return out
 
     @numba.jit(**_JIT)
-    def subtract_gram(idx, x, coef, w):  # type: ignore[no-untyped-def]
+    def subtract_gram(idx, x, coef, w, out):  # type: ignore[no-untyped-def]
         n = idx.shape[0]
         k = x.shape[1]
-        out = np.empty((n, k))
         gram = np.zeros((k, k))
         v = np.empty(k)
         for i in range(n):
@@ -160,15 +159,21 @@ def residual_sums(idx: np.ndarray, w: np.ndarray, x: np.ndarray, coef: np.ndarra
     return for_factors(idx.shape[1]).residual_sums(idx, w, x, coef)
 
 
-def subtract_effects(idx: np.ndarray, x: np.ndarray, coef: np.ndarray) -> np.ndarray:
-    """``x - D @ coef`` (n × k)."""
-    return for_factors(idx.shape[1]).subtract_effects(idx, x, coef)
+def subtract_effects(idx: np.ndarray, x: np.ndarray, coef: np.ndarray,
+                     out: np.ndarray | None = None) -> np.ndarray:
+    """``x - D @ coef`` (n × k), written into ``out`` when given (it may be ``x``)."""
+    out = np.empty(x.shape) if out is None else out
+    return for_factors(idx.shape[1]).subtract_effects(idx, x, coef, out)
 
 
-def subtract_gram(idx: np.ndarray, x: np.ndarray, coef: np.ndarray, w: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """``(t, t.T @ (w[:, None] * t))`` with ``t = x - D @ coef``, in one pass."""
-    return for_factors(idx.shape[1]).subtract_gram(idx, x, coef, w)
+def subtract_gram(idx: np.ndarray, x: np.ndarray, coef: np.ndarray, w: np.ndarray,
+                  out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(t, t.T @ (w[:, None] * t))`` with ``t = x - D @ coef``, in one pass.
+
+    ``t`` is written into ``out`` when given.
+    """
+    out = np.empty(x.shape) if out is None else out
+    return for_factors(idx.shape[1]).subtract_gram(idx, x, coef, w, out)
 
 
 @numba.jit(**_JIT)
@@ -190,12 +195,13 @@ def weighted_gram(xz: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 @numba.jit(**_JIT)
 def poisson_step(eta: np.ndarray, eta_new: np.ndarray, step: float, y: np.ndarray,
-                 pw: np.ndarray, lyf: np.ndarray, eta_out: np.ndarray,
+                 pw: np.ndarray, lyf_sum: float, eta_out: np.ndarray,
                  mu_out: np.ndarray) -> tuple[float, float]:
     r"""Damped step and the Poisson log-likelihood at it, in one pass.
 
     ``eta_out = eta + step * (eta_new - eta)``, ``mu_out = exp(min(eta_out, 700))`` and
-    returns ``(sum(pw * (xlogy(y, mu) - mu - lyf)), max |eta_out - eta|)``.
+    returns ``(sum(pw * (xlogy(y, mu) - mu)) - lyf_sum, max |eta_out - eta|)``, where
+    ``lyf_sum = sum(pw * log(y!))``.
     """
     n = eta.size
     ll = 0.0
@@ -212,23 +218,23 @@ def poisson_step(eta: np.ndarray, eta_new: np.ndarray, step: float, y: np.ndarra
         yi = y[i]
         if yi != 0.0:
             if m > 0.0:  # (xlogy(y, exp(e)) = y * e while exp(e) does not underflow)
-                ll += pw[i] * (yi * (ec if m >= 2.3e-308 else np.log(m)) - m - lyf[i])
+                ll += pw[i] * (yi * (ec if m >= 2.3e-308 else np.log(m)) - m)
             else:
                 ll += -np.inf
         else:
-            ll += pw[i] * (-m - lyf[i])
-    return ll, dmax
+            ll -= pw[i] * m
+    return ll - lyf_sum, dmax
 
 
 @numba.jit(**_JIT)
 def poisson_working(y: np.ndarray, eta: np.ndarray, mu: np.ndarray, off: np.ndarray,
-                    pw: np.ndarray, cols: np.ndarray) -> np.ndarray:
+                    pw: np.ndarray, cols: np.ndarray, w: np.ndarray) -> np.ndarray:
     r"""Poisson IRLS weights ``w = pw * mu`` and working response ``cols[:, 0]``.
 
-    ``z = eta - off + (y - mu) / mu`` (the score times ``pw`` over ``w``); returns ``w``.
+    ``z = eta - off + (y - mu) / mu`` (the score times ``pw`` over ``w``); returns ``w``
+    (written into the given array).
     """
     n = y.size
-    w = np.empty(n)
     for i in range(n):
         m = mu[i]
         w[i] = pw[i] * m
@@ -238,11 +244,10 @@ def poisson_working(y: np.ndarray, eta: np.ndarray, mu: np.ndarray, off: np.ndar
 
 @numba.jit(**_JIT)
 def linear_predictor(off: np.ndarray, cols: np.ndarray, tilde: np.ndarray,
-                     beta: np.ndarray) -> np.ndarray:
+                     beta: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``off + z - (tilde[:, 0] - tilde[:, 1:] @ beta)`` with ``z = cols[:, 0]``."""
     n = off.size
     k = beta.size
-    out = np.empty(n)
     for i in range(n):
         v = off[i] + cols[i, 0] - tilde[i, 0]
         for j in range(k):
@@ -293,4 +298,14 @@ def nb2_loglik_mu(y: np.ndarray, mu: np.ndarray, pw: np.ndarray, lyf: np.ndarray
         if yi != 0.0:
             v += yi * (np.log(m) - ltm) if m > 0.0 else -np.inf
         out += pw[i] * v
+    return out
+
+
+@numba.jit(**_JIT)
+def sum_log_factorial(y: np.ndarray, pw: np.ndarray) -> float:
+    """``sum(pw * log(y!))`` (``math.lgamma(y + 1)``), without a temporary array."""
+    out = 0.0
+    for i in range(y.size):
+        if y[i] > 1.0:
+            out += pw[i] * math.lgamma(y[i] + 1.0)
     return out

@@ -447,7 +447,9 @@ def fit_irls(
     estimate_disp = family != "poisson" and dispersion is None
     disp = 0.0 if family == "poisson" else (1.0 if dispersion is None else float(dispersion))
     ybar = float(np.average(y, weights=pw))
-    lyf = special.gammaln(y + 1.0)
+    fused = family == "poisson"
+    # (the Poisson pass needs only the constant sum of log y!, not one value per row)
+    lyf = None if fused else special.gammaln(y + 1.0)
     mu = (y + ybar) / 2.0
     eta = np.log(mu)
     terms = _NB2Terms(y, pw) if family == "nb2" else None
@@ -464,15 +466,18 @@ def fit_irls(
     it = 0
     cols = np.empty((n, k + 1))  # [z, X], C-ordered for the compiled passes
     cols[:, 1:] = x
-    fused = family == "poisson"
     if fused:
         y = np.ascontiguousarray(y, dtype=float)
         pw = np.ascontiguousarray(pw, dtype=float)
         buffers = [np.empty(n), np.empty(n)]
         off = np.ascontiguousarray(off, dtype=float)
+        lyf_sum = kern.sum_log_factorial(y, pw)
+        w_buf = np.empty(n)
+        eta_new = np.empty(n)
+    tilde = np.empty((n, k + 1))  # (buffers reused by every iteration)
     for it in range(1, maxiter + 1):
         if fused:
-            w = kern.poisson_working(y, eta, mu, off, pw, cols)
+            w = kern.poisson_working(y, eta, mu, off, pw, cols, w_buf)
         else:
             score, w = score_weight(y, mu, family, disp)
             w = w * pw
@@ -485,26 +490,27 @@ def fit_irls(
         if it == 1 and check_collinear:
             inner_tol = 1e-12
         tilde, start, n_cg, _, cross = project(cols, fe, w, start=start, tol=inner_tol,
-                                               method=solver, gram=True)
+                                               method=solver, gram=True, out=tilde)
         if n_cg == 0 and inner_tol > 1e-12 and it > 1 and fe.n_factors > 1 \
                 and (solver == "cg" or fe.direct_cost() is None):
             # the warm start already met the loose tolerance: this step would not move, so
             # solve tightly now rather than spend an iteration learning it
             inner_tol = 1e-12
             tilde, start, _, _, cross = project(cols, fe, w, start=start, tol=inner_tol,
-                                                method=solver, gram=True)
+                                                method=solver, gram=True, out=tilde)
         if it == 1 and check_collinear and k:
             raw_sq = np.diag(kern.weighted_gram(cols, w))[1:]
             mask = _collinear_mask(x, tilde[:, 1:], w, cross[1:, 1:], raw_sq)
             if mask.any():
                 raise CollinearColumns(mask)
         beta_new = _wls(tilde[:, 1:], tilde[:, 0], w, cross)
-        eta_new = kern.linear_predictor(off, cols, tilde, beta_new)
+        eta_new = kern.linear_predictor(off, cols, tilde, beta_new,
+                                        eta_new if fused else np.empty(n))
         step = 1.0
         for _ in range(30):
             if fused:  # step, means and log-likelihood in one compiled pass
                 eta_try, mu_try = buffers
-                ll_try, deta = kern.poisson_step(eta, eta_new, step, y, pw, lyf, eta_try,
+                ll_try, deta = kern.poisson_step(eta, eta_new, step, y, pw, lyf_sum, eta_try,
                                                  mu_try)
             else:
                 eta_try = eta + step * (eta_new - eta)
@@ -533,15 +539,17 @@ def fit_irls(
             converged = True
             break
         if (stop_on_separation and it >= 8 and zero.any()
-                and float(mu[zero].min()) < 1e-10 * ybar):
+                and float(np.min(mu, where=zero, initial=np.inf)) < 1e-10 * ybar):
             suspect = True
             break
     # final projection of X at the converged weights (for the covariance)
+    buffers = eta_new = w_buf = w = None  # (released first)
     score, w = score_weight(y, mu, family, disp)
     w = w * pw
     z = eta - off + score * pw / w
     cols[:, 0] = z
-    tilde, _, _, dconv, cross = project(cols, fe, w, start=start, method=solver, gram=True)
+    tilde, _, _, dconv, cross = project(cols, fe, w, start=start, method=solver, gram=True,
+                                        out=tilde)
     beta = _wls(tilde[:, 1:], tilde[:, 0], w, cross)
     fe_values = eta - off - x @ beta
     return IRLSFit(beta=beta, eta=eta, mu=mu, dispersion=disp, x_tilde=tilde[:, 1:],

@@ -54,7 +54,7 @@ def test_poisson_passes_match_numpy(seed, n, step):
     pw = rng.uniform(0.5, 2.0, n)
     lyf = special.gammaln(y + 1)
     e_out, m_out = np.empty(n), np.empty(n)
-    ll, dmax = kern.poisson_step(eta, eta_new, step, y, pw, lyf, e_out, m_out)
+    ll, dmax = kern.poisson_step(eta, eta_new, step, y, pw, float(pw @ lyf), e_out, m_out)
     e_ref = eta + step * (eta_new - eta)
     m_ref = np.exp(e_ref)
     np.testing.assert_allclose(e_out, e_ref, rtol=1e-15)
@@ -64,12 +64,12 @@ def test_poisson_passes_match_numpy(seed, n, step):
     assert dmax == pytest.approx(np.abs(e_ref - eta).max(), rel=1e-15)
     mu = np.exp(eta)
     cols = np.zeros((n, 3))
-    w = kern.poisson_working(y, eta, mu, off, pw, cols)
+    w = kern.poisson_working(y, eta, mu, off, pw, cols, np.empty(n))
     np.testing.assert_allclose(w, pw * mu, rtol=1e-15)
     np.testing.assert_allclose(cols[:, 0], eta - off + (y - mu) / mu, rtol=1e-12, atol=1e-12)
     tilde = rng.normal(size=(n, 3))
     beta = rng.normal(size=2)
-    np.testing.assert_allclose(kern.linear_predictor(off, cols, tilde, beta),
+    np.testing.assert_allclose(kern.linear_predictor(off, cols, tilde, beta, np.empty(n)),
                                off + cols[:, 0] - (tilde[:, 0] - tilde[:, 1:] @ beta),
                                rtol=1e-12, atol=1e-12)
 
