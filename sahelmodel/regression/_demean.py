@@ -504,15 +504,27 @@ def solve_normal(
             if np.all(rz <= tol**2 * np.where(bn > 0, bn, 1.0)):
                 return direct, 0, True
             start = direct
-    # conjugate gradients; the normal matrix is applied by one compiled pass over the rows
+    # conjugate gradients. Within a projection (a few columns, weights that change with every
+    # call) the normal matrix is applied by one compiled pass over the rows; for a direct
+    # call (often many right-hand sides, fixed weights) by its cached sparse blocks, whose
+    # products cost the number of distinct level pairs rather than the number of rows
     w = np.ascontiguousarray(weights, dtype=float)
     idx = fe.stacked
-    diag = kern.weighted_sums(idx, w, np.zeros((w.size, 0)), int(sum(fe.sizes)))[1] \
-        if _diag is None else _diag
+    if _diag is None:
+        a_mat = fe.normal_matrix(w)
+        diag = a_mat.diagonal()
+
+        def product(q: np.ndarray) -> np.ndarray:
+            return a_mat @ q
+    else:
+        diag = _diag
+
+        def product(q: np.ndarray) -> np.ndarray:
+            return kern.normal_product(idx, w, np.ascontiguousarray(q))
     inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
     coef = np.zeros((diag.size, k)) if start is None else np.array(start, dtype=float)
     r = b.copy() if start is None else _resid if _resid is not None \
-        else b - kern.normal_product(idx, w, coef)
+        else b - product(coef)
     z = r * inv_m[:, None]
     p = z.copy()
     rz = np.einsum("ij,ij->j", r, z)
@@ -522,7 +534,7 @@ def solve_normal(
     it = 0
     while not converged and it < maxiter:
         it += 1
-        ap = kern.normal_product(idx, w, np.ascontiguousarray(p))
+        ap = product(p)
         pap = np.einsum("ij,ij->j", p, ap)
         step = np.where(pap > 0, rz / np.where(pap > 0, pap, 1.0), 0.0)
         coef += p * step
