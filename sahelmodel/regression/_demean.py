@@ -32,11 +32,14 @@ import scipy.linalg.lapack
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from sahelmodel.regression import _fe_kernels as kern
+
 __all__ = [
     "FixedEffects",
     "demean",
     "demean_map",
     "demean_reference",
+    "project",
     "solve_normal",
 ]
 
@@ -69,10 +72,10 @@ class FixedEffects:
                     and arr.max() < 4 * arr.size:
                 # already integer codes: re-number the levels present, in order, in O(n)
                 present = np.bincount(arr) > 0
-                inv = (np.cumsum(present) - 1)[arr]
+                inv = arr if present.all() else (np.cumsum(present) - 1)[arr]
             else:
                 _, inv = np.unique(arr, return_inverse=True)
-            dense.append(inv.astype(np.int64))
+            dense.append(inv.astype(np.int64, copy=False))
             sizes.append(int(inv.max()) + 1 if inv.size else 0)
         n = {len(c) for c in dense}
         if len(n) > 1:
@@ -92,6 +95,20 @@ class FixedEffects:
     def subset(self, keep: np.ndarray) -> FixedEffects:
         """The factors restricted to the rows where ``keep`` is True, re-coded densely."""
         return FixedEffects.from_codes([c[keep] for c in self.codes])
+
+    @cached_property
+    def stacked(self) -> np.ndarray:
+        """``(n, F)`` level indices of every row, factor ``f`` shifted by the levels before it.
+
+        The column index of each row's ones in :meth:`indicator` (built once, cached), the
+        layout of the compiled passes in :mod:`~sahelmodel.regression._fe_kernels`.
+        """
+        offsets = np.cumsum((0, *self.sizes[:-1]))
+        dtype = np.int32 if sum(self.sizes) < 2**31 else np.int64
+        out = np.empty((self.nobs, self.n_factors), dtype=dtype)
+        for f, (c, o) in enumerate(zip(self.codes, offsets, strict=True)):
+            out[:, f] = c + o
+        return out
 
     def indicator(self) -> sp.csr_matrix:
         """The sparse ``n × sum(sizes)`` indicator matrix :math:`D` (built once, cached)."""
@@ -363,27 +380,55 @@ def demean(
     >>> demean(np.array([1.0, 3.0, 2.0, 6.0]), fe)[0].tolist()
     [-1.0, 1.0, -2.0, 2.0]
     """
+    out, coef, it, converged, _ = project(x, fe, weights, tol=tol, maxiter=maxiter,
+                                          start=start, method=method)
+    return out, coef, it, converged
+
+
+def project(
+    x: np.ndarray,
+    fe: FixedEffects,
+    weights: np.ndarray | None = None,
+    *,
+    tol: float = 1e-12,
+    maxiter: int = 10_000,
+    start: np.ndarray | None = None,
+    method: str = "auto",
+    gram: bool = False,
+    out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, int, bool, np.ndarray | None]:
+    r""":func:`demean`, also returning :math:`\tilde X^\top W \tilde X` when ``gram``.
+
+    The cross-products are accumulated in the same pass that subtracts the fixed effects
+    (``None`` when ``gram`` is false). ``out``, a C-ordered ``(n, k)`` array, receives the
+    projected columns (IRLS reuses one buffer across iterations).
+    """
     one_d = x.ndim == 1
-    xm = x.reshape(-1, 1) if one_d else x
+    xm = np.ascontiguousarray(x.reshape(-1, 1) if one_d else x, dtype=float)
     n, k = xm.shape
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    w = np.ones(n) if weights is None else np.ascontiguousarray(weights, dtype=float)
     if fe.n_factors == 0:
-        return x.copy(), np.zeros((0, k)), 0, True
+        out = xm.copy()
+        cross = kern.weighted_gram(out, w) if gram else None
+        return (out.ravel() if one_d else out), np.zeros((0, k)), 0, True, cross
+    idx = fe.stacked
+    resid = None
+    if fe.n_factors > 1 and start is not None and method == "cg":
+        start = np.ascontiguousarray(start, dtype=float)
+        b, resid, diag = kern.residual_sums(idx, w, xm, start)
+    else:
+        b, diag = kern.weighted_sums(idx, w, xm, int(sum(fe.sizes)))
     if fe.n_factors == 1:
-        codes, size = fe.codes[0], fe.sizes[0]
-        wsum = np.bincount(codes, weights=w, minlength=size)
-        coef = _group_sums(codes, size, xm * w[:, None]) / wsum[:, None]
-        out = xm - coef[codes]
-        return (out.ravel() if one_d else out), coef, 0, True
-    b = np.vstack([_group_sums(c, g, xm * w[:, None])
-                   for c, g in zip(fe.codes, fe.sizes, strict=True)])
-    coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
-                                       method=method)
-    out = xm.copy()
-    offsets = np.cumsum((0, *fe.sizes))
-    for f, codes in enumerate(fe.codes):  # subtract D @ coef factor by factor (gathers)
-        out -= coef[offsets[f]:offsets[f + 1]][codes]
-    return (out.ravel() if one_d else out), coef, it, converged
+        coef = b / np.where(diag > 0, diag, 1.0)[:, None]
+        it, converged = 0, True
+    else:
+        coef, it, converged = solve_normal(fe, w, b, tol=tol, maxiter=maxiter, start=start,
+                                           method=method, _diag=diag, _resid=resid)
+    if gram:
+        out, cross = kern.subtract_gram(idx, xm, coef, w, out)
+    else:
+        out, cross = kern.subtract_effects(idx, xm, coef, out), None
+    return (out.ravel() if one_d else out), coef, it, converged, cross
 
 
 def solve_normal(
@@ -395,6 +440,8 @@ def solve_normal(
     maxiter: int = 10_000,
     start: np.ndarray | None = None,
     method: str = "auto",
+    _diag: np.ndarray | None = None,
+    _resid: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int, bool]:
     r"""Solve :math:`D^\top W D\, a = b` for any right-hand sides (CG or direct).
 
@@ -457,11 +504,27 @@ def solve_normal(
             if np.all(rz <= tol**2 * np.where(bn > 0, bn, 1.0)):
                 return direct, 0, True
             start = direct
-    a_mat = fe.normal_matrix(np.asarray(weights, dtype=float))
-    diag = a_mat.diagonal()
+    # conjugate gradients. Within a projection (a few columns, weights that change with every
+    # call) the normal matrix is applied by one compiled pass over the rows; for a direct
+    # call (often many right-hand sides, fixed weights) by its cached sparse blocks, whose
+    # products cost the number of distinct level pairs rather than the number of rows
+    w = np.ascontiguousarray(weights, dtype=float)
+    idx = fe.stacked
+    if _diag is None:
+        a_mat = fe.normal_matrix(w)
+        diag = a_mat.diagonal()
+
+        def product(q: np.ndarray) -> np.ndarray:
+            return a_mat @ q
+    else:
+        diag = _diag
+
+        def product(q: np.ndarray) -> np.ndarray:
+            return kern.normal_product(idx, w, np.ascontiguousarray(q))
     inv_m = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
-    coef = np.zeros((a_mat.shape[0], k)) if start is None else np.array(start, dtype=float)
-    r = b - a_mat @ coef
+    coef = np.zeros((diag.size, k)) if start is None else np.array(start, dtype=float)
+    r = b.copy() if start is None else _resid if _resid is not None \
+        else b - product(coef)
     z = r * inv_m[:, None]
     p = z.copy()
     rz = np.einsum("ij,ij->j", r, z)
@@ -471,7 +534,7 @@ def solve_normal(
     it = 0
     while not converged and it < maxiter:
         it += 1
-        ap = a_mat @ p
+        ap = product(p)
         pap = np.einsum("ij,ij->j", p, ap)
         step = np.where(pap > 0, rz / np.where(pap > 0, pap, 1.0), 0.0)
         coef += p * step

@@ -29,7 +29,8 @@ import numpy as np
 import scipy.linalg
 from scipy import optimize, special
 
-from sahelmodel.regression._demean import FixedEffects, demean
+from sahelmodel.regression import _fe_kernels as kern
+from sahelmodel.regression._demean import FixedEffects, demean, project
 
 __all__ = ["CollinearColumns", "IRLSFit", "fit_irls", "loglik_obs", "score_weight",
            "separated_ir"]
@@ -77,7 +78,10 @@ def score_weight(y: np.ndarray, mu: np.ndarray, family: str,
 
 
 def _nb2_theta_score(theta: float, y: np.ndarray, mu: np.ndarray, pw: np.ndarray) -> float:
-    r""":math:`\partial\ell/\partial\theta` of NB2 with :math:`\theta = 1/\kappa`."""
+    r""":math:`\partial\ell/\partial\theta` of NB2 with :math:`\theta = 1/\kappa`.
+
+    Row by row: the slow reference twin of :class:`_NB2Terms` (tests).
+    """
     return float(np.dot(pw, special.digamma(y + theta) - special.digamma(theta) + np.log(theta)
                         + 1.0 - np.log(theta + mu) - (y + theta) / (theta + mu)))
 
@@ -104,7 +108,7 @@ def _trigamma(x: np.ndarray) -> np.ndarray:
 
 def _nb2_theta_score_and_slope(theta: float, y: np.ndarray, mu: np.ndarray,
                                pw: np.ndarray) -> tuple[float, float]:
-    r"""NB2 score in :math:`\theta` and its derivative."""
+    r"""NB2 score in :math:`\theta` and its derivative (row by row: reference twin)."""
     tm = theta + mu
     g = np.dot(pw, special.digamma(y + theta) - special.digamma(theta) + np.log(theta) + 1.0
                - np.log(tm) - (y + theta) / tm)
@@ -113,8 +117,78 @@ def _nb2_theta_score_and_slope(theta: float, y: np.ndarray, mu: np.ndarray,
     return float(g), float(h)
 
 
+class _NB2Terms:
+    r"""NB2 score, slope and log-likelihood with the outcome-only terms summed per outcome.
+
+    The terms in :math:`\psi(y + \theta)`, :math:`\psi_1(y + \theta)` and
+    :math:`\log\Gamma(y + \theta)` depend on the observation only through :math:`y`: they
+    are summed once per distinct outcome, weighted by the total prior weight of the rows with
+    that outcome. For integer outcomes the differences with the :math:`\theta` terms are the
+    finite sums :math:`\psi(u + \theta) - \psi(\theta) = \sum_{j < u} 1/(\theta + j)`
+    (and likewise for :math:`\psi_1` and :math:`\log\Gamma`), free of cancellation. The
+    :math:`\mu`-dependent sums take one compiled pass (:mod:`._fe_kernels`).
+    """
+
+    def __init__(self, y: np.ndarray, pw: np.ndarray) -> None:
+        self.y = np.ascontiguousarray(y, dtype=float)
+        self.pw = np.ascontiguousarray(pw, dtype=float)
+        self.wsum = float(self.pw.sum())
+        top = float(self.y.max(initial=0.0))
+        self.integer = bool(np.all(self.y == np.round(self.y))) and top <= 1e6
+        if self.integer:
+            sums = np.bincount(self.y.astype(np.int64), weights=self.pw)
+            self.uy = np.flatnonzero(sums)
+            self.sums = sums[self.uy]
+            self.j = np.arange(int(top) + 1, dtype=float)
+        else:
+            uy, inv = np.unique(self.y, return_inverse=True)
+            self.uy, self.sums = uy, np.bincount(inv, weights=self.pw)
+
+    def _diffs(self, theta: float, power: int) -> np.ndarray:
+        """Per distinct outcome u: sum_{j<u} of log(theta+j), 1/(theta+j) or 1/(theta+j)^2."""
+        t = theta + self.j[:-1]
+        terms = np.log(t) if power == 0 else 1.0 / t if power == 1 else 1.0 / (t * t)
+        return np.concatenate(([0.0], np.cumsum(terms)))[self.uy]
+
+    def score(self, theta: float, mu: np.ndarray) -> float:
+        r""":math:`\partial\ell/\partial\theta`."""
+        return self.score_and_slope(theta, mu, slope=False)[0]
+
+    def score_and_slope(self, theta: float, mu: np.ndarray,
+                        slope: bool = True) -> tuple[float, float]:
+        r"""The score in :math:`\theta` and (when ``slope``) its derivative."""
+        a, b, c, d = kern.nb2_mu_sums(self.y, np.ascontiguousarray(mu, dtype=float), self.pw,
+                                      theta)
+        wsum = self.wsum
+        if self.integer:
+            dig = float(self.sums @ self._diffs(theta, 1))
+        else:
+            dig = float(self.sums @ (special.digamma(self.uy + theta)
+                                     - special.digamma(theta)))
+        g = dig + wsum * (np.log(theta) + 1.0) - a - b
+        if not slope:
+            return float(g), np.nan
+        if self.integer:
+            tri = -float(self.sums @ self._diffs(theta, 2))
+        else:
+            tri = float(self.sums @ (special.polygamma(1, self.uy + theta)
+                                     - special.polygamma(1, theta)))
+        h = tri + wsum / theta - 2.0 * c + d
+        return float(g), float(h)
+
+    def loglik(self, mu: np.ndarray, disp: float, lyf: np.ndarray) -> float:
+        """The weighted NB2 log-likelihood (as ``pw @ loglik_obs(...)``)."""
+        theta = 1.0 / disp
+        if self.integer:
+            lg = float(self.sums @ self._diffs(theta, 0))
+        else:
+            lg = float(self.sums @ (special.gammaln(self.uy + theta) - special.gammaln(theta)))
+        return lg + kern.nb2_loglik_mu(self.y, np.ascontiguousarray(mu, dtype=float), self.pw,
+                                       lyf, theta)
+
+
 def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
-                start: float) -> float:
+                start: float, terms: _NB2Terms | None = None) -> float:
     r"""Maximise the weighted log-likelihood over the dispersion given ``mu``.
 
     NB2: root of the analytic score in :math:`\log\theta` (Brent), bracketed around the
@@ -125,9 +199,11 @@ def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
     lo_k, hi_k = np.log(_MIN_DISP), np.log(_MAX_DISP)
     x0 = float(np.clip(np.log(max(start, _MIN_DISP)), lo_k, hi_k))
     if family == "nb2":
+        nb = _NB2Terms(y, pw) if terms is None else terms
+
         def score(logk: float) -> float:  # d loglik / d log(kappa) = -theta * d/dtheta
             theta = float(np.exp(-logk))
-            return -theta * _nb2_theta_score(theta, y, mu, pw)
+            return -theta * nb.score(theta, mu)
 
         # first-order test at kappa = 0 (the overdispersion score): none -> Poisson limit
         excess = float(np.dot(pw, (y - mu) ** 2 - y))
@@ -138,7 +214,7 @@ def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
         for _ in range(25 if abs(x0) < np.log(1e6) else 0):  # (the score loses precision
             # at extreme theta, where the bracketing search below takes over)
             theta = float(np.exp(u))
-            g, h = _nb2_theta_score_and_slope(theta, y, mu, pw)
+            g, h = nb.score_and_slope(theta, mu)
             if not (h < 0 and np.isfinite(g)):
                 break
             step = float(np.clip(-g / (theta * h), -2.0, 2.0))
@@ -194,13 +270,21 @@ class IRLSFit:
     suspect_separation: bool = False
 
 
-def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted least squares by the normal equations (columns are full rank by contract)."""
+def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray,
+         cross: np.ndarray | None = None) -> np.ndarray:
+    """Weighted least squares by the normal equations (columns are full rank by contract).
+
+    ``cross``, when given, holds the weighted cross-products of ``[zt, xt]`` (formed by the
+    projection's last pass).
+    """
     if xt.shape[1] == 0:
         return np.zeros(0)
-    xw = xt * w[:, None]
-    gram = xw.T @ xt
-    rhs = xw.T @ zt
+    if cross is not None:
+        gram, rhs = cross[1:, 1:], cross[1:, 0]
+    else:
+        xw = xt * w[:, None]
+        gram = xw.T @ xt
+        rhs = xw.T @ zt
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
@@ -211,8 +295,26 @@ def _wls(xt: np.ndarray, zt: np.ndarray, w: np.ndarray) -> np.ndarray:
         return beta
 
 
-def _collinear_mask(x: np.ndarray, xt: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Columns whose weighted projection is (numerically) spanned by the earlier ones."""
+def _collinear_mask(x: np.ndarray, xt: np.ndarray, w: np.ndarray,
+                    cross: np.ndarray | None = None,
+                    raw_sq: np.ndarray | None = None) -> np.ndarray:
+    """Columns whose weighted projection is (numerically) spanned by the earlier ones.
+
+    With the weighted cross-products ``cross`` of the projected columns and the weighted
+    squared norms ``raw_sq`` of the raw ones, a Cholesky factorisation of ``cross`` screens
+    first: its squared pivots carry an error of at most about ``n * eps`` times the squared
+    norms (summation and factorisation), so a relative residual above ``1e-3`` certifies a
+    column as independent (the threshold is ``1e-9``); the QR factorisation of the projected
+    columns runs only otherwise.
+    """
+    if cross is not None and raw_sq is not None:
+        try:
+            chol = np.linalg.cholesky(cross)
+            rel = np.abs(np.diag(chol)) / np.sqrt(np.maximum(raw_sq, 1e-300))
+            if np.all(np.isfinite(rel)) and np.all(rel > 1e-3):
+                return np.zeros(x.shape[1], dtype=bool)
+        except np.linalg.LinAlgError:
+            pass
     sw = np.sqrt(w)[:, None]
     norms = np.maximum(np.linalg.norm(x * sw, axis=0), 1e-300)
     # |R_jj| of a QR factorisation = in-order Gram-Schmidt residual norms
@@ -345,11 +447,15 @@ def fit_irls(
     estimate_disp = family != "poisson" and dispersion is None
     disp = 0.0 if family == "poisson" else (1.0 if dispersion is None else float(dispersion))
     ybar = float(np.average(y, weights=pw))
-    lyf = special.gammaln(y + 1.0)
+    fused = family == "poisson"
+    # (the Poisson pass needs only the constant sum of log y!, not one value per row)
+    lyf = None if fused else special.gammaln(y + 1.0)
     mu = (y + ybar) / 2.0
     eta = np.log(mu)
+    terms = _NB2Terms(y, pw) if family == "nb2" else None
     if estimate_disp:
-        disp = _nb_disp_ml(y, mu, family, pw, max(float(np.var(y) - ybar) / ybar**2, 0.1))
+        disp = _nb_disp_ml(y, mu, family, pw, max(float(np.var(y) - ybar) / ybar**2, 0.1),
+                           terms)
     ll = -np.inf  # the starting values are not in the model space: accept the first step
     start = None
     converged = False
@@ -358,46 +464,73 @@ def fit_irls(
     zero = y == 0
     beta = np.zeros(k)
     it = 0
+    cols = np.empty((n, k + 1))  # [z, X], C-ordered for the compiled passes
+    cols[:, 1:] = x
+    if fused:
+        y = np.ascontiguousarray(y, dtype=float)
+        pw = np.ascontiguousarray(pw, dtype=float)
+        buffers = [np.empty(n), np.empty(n)]
+        off = np.ascontiguousarray(off, dtype=float)
+        lyf_sum = kern.sum_log_factorial(y, pw)
+        w_buf = np.empty(n)
+        eta_new = np.empty(n)
+    tilde = np.empty((n, k + 1))  # (buffers reused by every iteration)
     for it in range(1, maxiter + 1):
-        score, w = score_weight(y, mu, family, disp)
-        w = w * pw
-        z = eta - off + score * pw / w
-        cols = np.column_stack([z, x])
+        if fused:
+            w = kern.poisson_working(y, eta, mu, off, pw, cols, w_buf)
+        else:
+            score, w = score_weight(y, mu, family, disp)
+            w = w * pw
+            cols[:, 0] = eta - off + score * pw / w
         if it > 25:
             solver = "cg"
         # inexact inner solves while far from the optimum, tight ones near it (as ppmlhdfe)
-        inner_tol = float(np.clip(1e-3 * deta, 1e-12, 1e-6)) if it > 1 else 1e-6
+        # (the outer error after a Newton step is of order deta**2: ask for a little less)
+        inner_tol = float(np.clip(1e-4 * deta**2, 1e-12, 1e-6)) if it > 1 else 1e-6
         if it == 1 and check_collinear:
             inner_tol = 1e-12
-        tilde, start, n_cg, _ = demean(cols, fe, w, start=start, tol=inner_tol, method=solver)
+        tilde, start, n_cg, _, cross = project(cols, fe, w, start=start, tol=inner_tol,
+                                               method=solver, gram=True, out=tilde)
         if n_cg == 0 and inner_tol > 1e-12 and it > 1 and fe.n_factors > 1 \
-                and fe.direct_cost() is None:
+                and (solver == "cg" or fe.direct_cost() is None):
             # the warm start already met the loose tolerance: this step would not move, so
             # solve tightly now rather than spend an iteration learning it
             inner_tol = 1e-12
-            tilde, start, _, _ = demean(cols, fe, w, start=start, tol=inner_tol, method=solver)
+            tilde, start, _, _, cross = project(cols, fe, w, start=start, tol=inner_tol,
+                                                method=solver, gram=True, out=tilde)
         if it == 1 and check_collinear and k:
-            mask = _collinear_mask(x, tilde[:, 1:], w)
+            raw_sq = np.diag(kern.weighted_gram(cols, w))[1:]
+            mask = _collinear_mask(x, tilde[:, 1:], w, cross[1:, 1:], raw_sq)
             if mask.any():
                 raise CollinearColumns(mask)
-        beta_new = _wls(tilde[:, 1:], tilde[:, 0], w)
-        eta_new = off + z - (tilde[:, 0] - tilde[:, 1:] @ beta_new)
+        beta_new = _wls(tilde[:, 1:], tilde[:, 0], w, cross)
+        eta_new = kern.linear_predictor(off, cols, tilde, beta_new,
+                                        eta_new if fused else np.empty(n))
         step = 1.0
         for _ in range(30):
-            eta_try = eta + step * (eta_new - eta)
-            mu_try = np.exp(np.minimum(eta_try, 700.0))
-            ll_try = float(np.dot(pw, loglik_obs(y, mu_try, family, disp, lyf)))
+            if fused:  # step, means and log-likelihood in one compiled pass
+                eta_try, mu_try = buffers
+                ll_try, deta = kern.poisson_step(eta, eta_new, step, y, pw, lyf_sum, eta_try,
+                                                 mu_try)
+            else:
+                eta_try = eta + step * (eta_new - eta)
+                mu_try = np.exp(np.minimum(eta_try, 700.0))
+                ll_try = (terms.loglik(mu_try, disp, lyf) if terms is not None else
+                          float(np.dot(pw, loglik_obs(y, mu_try, family, disp, lyf))))
+                deta = float(np.max(np.abs(eta_try - eta))) if n else 0.0
             if np.isfinite(ll_try) and (ll == -np.inf or ll_try >= ll - 1e-9 * abs(ll)):
                 break
             step /= 2.0
-        deta = float(np.max(np.abs(eta_try - eta))) if n else 0.0
+        if fused:  # the old arrays become the next iteration's buffers
+            buffers = [eta, mu]
         eta, mu = eta_try, mu_try
         beta = beta + step * (beta_new - beta) if it > 1 else beta_new * step
         old_disp = disp
         if estimate_disp:
-            disp = _nb_disp_ml(y, mu, family, pw, disp)
-        ll_new = (float(np.dot(pw, loglik_obs(y, mu, family, disp, lyf))) if estimate_disp
-                  else ll_try)
+            disp = _nb_disp_ml(y, mu, family, pw, disp, terms)
+        ll_new = ((terms.loglik(mu, disp, lyf) if terms is not None
+                   else float(np.dot(pw, loglik_obs(y, mu, family, disp, lyf))))
+                  if estimate_disp else ll_try)
         dll = abs(ll_new - ll) / (abs(ll_new) + 0.1) if np.isfinite(ll) else np.inf
         ddisp = abs(np.log(disp / old_disp)) if estimate_disp else 0.0
         ll = ll_new
@@ -406,15 +539,18 @@ def fit_irls(
             converged = True
             break
         if (stop_on_separation and it >= 8 and zero.any()
-                and float(mu[zero].min()) < 1e-10 * ybar):
+                and float(np.min(mu, where=zero, initial=np.inf)) < 1e-10 * ybar):
             suspect = True
             break
     # final projection of X at the converged weights (for the covariance)
+    buffers = eta_new = w_buf = w = None  # (released first)
     score, w = score_weight(y, mu, family, disp)
     w = w * pw
     z = eta - off + score * pw / w
-    tilde, _, _, dconv = demean(np.column_stack([z, x]), fe, w, start=start, method=solver)
-    beta = _wls(tilde[:, 1:], tilde[:, 0], w)
+    cols[:, 0] = z
+    tilde, _, _, dconv, cross = project(cols, fe, w, start=start, method=solver, gram=True,
+                                        out=tilde)
+    beta = _wls(tilde[:, 1:], tilde[:, 0], w, cross)
     fe_values = eta - off - x @ beta
     return IRLSFit(beta=beta, eta=eta, mu=mu, dispersion=disp, x_tilde=tilde[:, 1:],
                    weights=w, score=score * pw, loglik=ll, converged=converged and dconv,

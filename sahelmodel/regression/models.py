@@ -249,8 +249,11 @@ class _CountModel:
             raise ValueError(f"weights must be positive; row {labels[i]!r} has {pw[i]}")
         if n == 0:
             raise ValueError("no observations left after removing rows with missing values")
-        fe_codes = [pd.factorize(f)[0] for f in fe_raw]
-        fe_levels = [pd.factorize(f)[1] for f in fe_raw]
+        factorized = [pd.factorize(f) for f in fe_raw]
+        fe_codes = [c for c, _ in factorized]
+        fe_levels = [lv for _, lv in factorized]
+        del factorized
+        fe_raw.clear()  # (the raw labels are no longer needed: free them during the fit)
         active = np.ones(n, dtype=bool)
         all_zero: dict[str, list[Any]] = {name: [] for name in fe_names}
         n_zero = n_sep = 0
@@ -260,14 +263,15 @@ class _CountModel:
         while True:
             n_zero, n_sep = _drop_rules_impl(y, x, names, fe_codes, fe_levels, fe_names,
                                              active, all_zero, separating, n_zero, n_sep)
-            ya, xa = y[active], x[active]
-            fe = FixedEffects.from_codes([c[active] for c in fe_codes])
+            every = bool(active.all())  # (no copies of the full sample)
+            ya, xa = (y, x) if every else (y[active], x[active])
+            fe = FixedEffects.from_codes(fe_codes if every else [c[active] for c in fe_codes])
             keep_cols = [j for j in range(x.shape[1]) if names[j] not in collinear]
             if not keep_cols and not allow_empty:
                 raise ValueError("no regressor is left to estimate (all were constant within "
                                  "the fixed effects or collinear: "
                                  f"{', '.join(collinear) or 'none given'})")
-            xa = xa[:, keep_cols]
+            xa = xa if len(keep_cols) == xa.shape[1] else xa[:, keep_cols]
             kept_names = [names[j] for j in keep_cols]
             pwa = None if pw is None else pw[active]
             try:
