@@ -48,8 +48,8 @@ class RelationalEventForecaster:
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> edges = pd.DataFrame({"sender": list("abab"), "receiver": list("baba"),
-    ...                       "period_index": [0, 0, 1, 1]})
+    >>> edges = pd.DataFrame({"sender": list("aab"), "receiver": list("bba"),
+    ...                       "period_index": [0, 1, 1]})
     >>> frame = pd.DataFrame({"sender": list("abab"), "receiver": list("baba"),
     ...                       "period_index": [1, 1, 2, 2], "y": [1, 1, 0, 0]})
     >>> data = SimpleNamespace(frame=frame, edges=edges, directed=True)
