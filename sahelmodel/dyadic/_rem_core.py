@@ -32,7 +32,8 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["N_STATS", "STAT_NAMES", "conditional_logit", "full_counts_pass", "stats_at",
+__all__ = ["N_STATS", "STAT_NAMES", "conditional_logit", "conditional_logit_cols",
+           "full_counts_pass", "stats_at",
            "stream_pass"]
 
 STAT_NAMES = ("inertia", "reciprocity", "triadic_closure", "shared_enemies", "recency",
@@ -278,24 +279,35 @@ def stats_at(state, decay, t, senders, receivers):
 
 
 @numba.njit(cache=True)
-def conditional_logit(case, ctrl, beta):
+def _dot_cols(beta, x, cols):
+    s = 0.0
+    for q in range(cols.shape[0]):
+        s += beta[q] * x[cols[q]]
+    return s
+
+
+@numba.njit(cache=True)
+def conditional_logit_cols(case, ctrl, beta, cols):
     r"""Log partial likelihood of the sampled risk sets, its gradient and Hessian at ``beta``.
 
     Stratum ``e`` contributes :math:`\beta^\top x_e - \log(e^{\beta^\top x_e} +
-    \sum_c e^{\beta^\top x_{ec}})`; controls with a NaN first statistic are absent.
+    \sum_c e^{\beta^\top x_{ec}})` with :math:`x` the statistics ``cols`` of ``case[e]`` and
+    ``ctrl[e, c]`` (read in place: no copy of the control array); controls with a NaN first
+    statistic are absent.
     """
-    n_ev, m, k = ctrl.shape
+    n_ev, m, _ = ctrl.shape
+    k = cols.shape[0]
     ll = 0.0
     grad = np.zeros(k)
     hess = np.zeros((k, k))
     wts = np.zeros(m + 1)
     mean = np.zeros(k)
     for e in range(n_ev):
-        eta0 = _dot(beta, case[e])
+        eta0 = _dot_cols(beta, case[e], cols)
         mx = eta0
         for c in range(m):
             if ctrl[e, c, 0] == ctrl[e, c, 0]:
-                v = _dot(beta, ctrl[e, c])
+                v = _dot_cols(beta, ctrl[e, c], cols)
                 wts[c + 1] = v
                 if v > mx:
                     mx = v
@@ -309,23 +321,32 @@ def conditional_logit(case, ctrl, beta):
                 wts[c + 1] = 0.0
         ll += eta0 - mx - math.log(den)
         for q in range(k):
-            mq = wts[0] * case[e, q]
+            cq = cols[q]
+            mq = wts[0] * case[e, cq]
             for c in range(m):
                 if wts[c + 1] > 0.0:
-                    mq += wts[c + 1] * ctrl[e, c, q]
+                    mq += wts[c + 1] * ctrl[e, c, cq]
             mean[q] = mq / den
-            grad[q] += case[e, q] - mean[q]
+            grad[q] += case[e, cq] - mean[q]
         for q in range(k):
+            cq = cols[q]
             for q2 in range(q, k):
-                sq = wts[0] * case[e, q] * case[e, q2]
+                cq2 = cols[q2]
+                sq = wts[0] * case[e, cq] * case[e, cq2]
                 for c in range(m):
                     if wts[c + 1] > 0.0:
-                        sq += wts[c + 1] * ctrl[e, c, q] * ctrl[e, c, q2]
+                        sq += wts[c + 1] * ctrl[e, c, cq] * ctrl[e, c, cq2]
                 val = sq / den - mean[q] * mean[q2]
                 hess[q, q2] -= val
                 if q2 != q:
                     hess[q2, q] -= val
     return ll, grad, hess
+
+
+@numba.njit(cache=True)
+def conditional_logit(case, ctrl, beta):
+    """:func:`conditional_logit_cols` over every statistic of ``case`` and ``ctrl``."""
+    return conditional_logit_cols(case, ctrl, beta, np.arange(case.shape[1]))
 
 
 @numba.njit(cache=True)

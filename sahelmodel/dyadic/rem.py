@@ -47,7 +47,7 @@ from sahelmodel.dyadic._rem_core import (
     MODE_RANK,
     MODE_SAMPLE,
     STAT_NAMES,
-    conditional_logit,
+    conditional_logit_cols,
     full_counts_pass,
     stats_at,
     stream_pass,
@@ -253,11 +253,10 @@ class RelationalEventModel:
         if self.n_controls is not None:
             case, ctrl, _, _ = stream_pass(*args, MODE_SAMPLE, int(self.n_controls), seed,
                                                np.zeros(7), no_sel)
-            case = np.ascontiguousarray(case[:, cols])
-            ctrl = np.ascontiguousarray(ctrl[:, :, cols])
+            cols64 = cols.astype(np.int64)
 
             def evaluate(b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-                return conditional_logit(case, ctrl, b)
+                return conditional_logit_cols(case, ctrl, b, cols64)
         elif decay == 0.0 and "recency" not in self.statistics:
             def evaluate(b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
                 full = np.zeros(7)

@@ -1,19 +1,23 @@
 r"""The relational event model behind the forecast protocol: dyad-period tie probabilities.
 
-The events of ``data.edges`` up to the last training period are placed at the middle of their
-period (time in periods; ties of one period are simultaneous), the REM is fitted by sampled
-partial likelihood, and the probability of at least one :math:`i \to j` event in a later
-period :math:`q` is
+The events of ``data.edges`` up to the last training period are placed in continuous time
+measured in periods: an event dated :math:`d` in period :math:`p` (starting at :math:`d_p`) is at
+:math:`p + (d - d_p) / (d_{p+1} - d_p)` when the edges have dates (``time``) and the data
+period starts (``data.periods``), and at :math:`p + 1/2` otherwise (then the ties of a period
+are simultaneous). The REM is fitted by sampled partial likelihood and the probability of at
+least one :math:`i \to j` event in a later period :math:`q` is
 
 .. math::
 
-    P_{ijq} = 1 - \exp\{-\hat\lambda_0 \exp(\hat\beta^\top x_{ij}(q))\},
+    P_{ijq} = 1 - \exp\Big\{-\hat\lambda_0 \int_q^{q+1}
+    e^{\hat\beta^\top x_{ij}(t)}\,dt\Big\},
 
-with the statistics at the start of :math:`q` from the training history, and the baseline rate
-per period estimated by Breslow's estimator over the training periods,
-:math:`\hat\lambda_0 = (1/P) \sum_e 1/\hat S_e`, where :math:`\hat S_e = e^{\hat\beta^\top x_e} +
-(|R_e| - 1)\,\overline{e^{\hat\beta^\top x_c}}` estimates the risk-set sum from the sampled
-controls and :math:`P` is the number of periods spanned.
+with the statistics :math:`x_{ij}(t)` frozen at the training history (no new events after the
+origin; they still decay), the integral by the midpoint rule over ``n_nodes`` points, and the
+baseline rate per period estimated by Breslow's estimator over the last ``baseline_window``
+training periods, :math:`\hat\lambda_0 = (1/W) \sum_{e \in W} 1/\hat S_e`, where
+:math:`\hat S_e = e^{\hat\beta^\top x_e} + (|R_e| - 1)\,\overline{e^{\hat\beta^\top x_c}}`
+estimates the risk-set sum from the sampled controls.
 """
 
 from __future__ import annotations
@@ -44,8 +48,8 @@ class RelationalEventForecaster:
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> edges = pd.DataFrame({"sender": list("abab"), "receiver": list("baba"),
-    ...                       "period_index": [0, 0, 1, 1]})
+    >>> edges = pd.DataFrame({"sender": list("aab"), "receiver": list("bba"),
+    ...                       "period_index": [0, 1, 1]})
     >>> frame = pd.DataFrame({"sender": list("abab"), "receiver": list("baba"),
     ...                       "period_index": [1, 1, 2, 2], "y": [1, 1, 0, 0]})
     >>> data = SimpleNamespace(frame=frame, edges=edges, directed=True)
@@ -58,6 +62,9 @@ class RelationalEventForecaster:
     statistics: Sequence[str] = STAT_NAMES
     half_life: float = 2.0
     n_controls: int = 10
+    risk_set: str = "active"
+    baseline_window: int = 2
+    n_nodes: int = 8
     rng: RNGLike = 0
     name: str = "relational event model"
 
@@ -69,29 +76,52 @@ class RelationalEventForecaster:
         edges = edges[edges["period_index"].to_numpy() <= last]
         actors = np.unique(np.concatenate([data.frame["sender"].astype(str).to_numpy(),
                                            data.frame["receiver"].astype(str).to_numpy()]))
-        first = int(edges["period_index"].min()) if len(edges) else 0
+        if int(self.baseline_window) < 1 or int(self.n_nodes) < 1:
+            raise ValueError(f"baseline_window and n_nodes must be >= 1, got "
+                             f"{self.baseline_window} and {self.n_nodes}")
         el = pd.DataFrame({"sender": edges["sender"].astype(str).to_numpy(),
                            "receiver": edges["receiver"].astype(str).to_numpy(),
-                           "time": edges["period_index"].to_numpy(dtype=float) + 0.5})
+                           "time": _event_times(edges, getattr(data, "periods", None))})
         if "capturer" in edges.columns:
             el["capturer"] = edges["capturer"].to_numpy(dtype=object)
             el["loser"] = edges["loser"].to_numpy(dtype=object) if "loser" in edges.columns \
                 else None
         model = RelationalEventModel(statistics=tuple(self.statistics),
                                      half_life=self.half_life, n_controls=self.n_controls,
-                                     rng=self.rng)
+                                     risk_set=self.risk_set, rng=self.rng)
         from sahelmodel.dyadic.rem import event_stream
 
         stream = event_stream(el, actors=actors,
                               capturer="capturer" if "capturer" in el.columns else None,
                               loser="loser" if "loser" in el.columns else None)
         res = model.fit(stream)
-        rate = _breslow_rate(res, stream, n_periods=last - first + 1)
+        rate = _breslow_rate(res, stream, since=last + 1.0 - int(self.baseline_window),
+                             until=last + 1.0)
         return FittedRelationalEventForecaster(results=res, baseline=rate,
-                                               directed=bool(getattr(data, "directed", True)))
+                                               directed=bool(getattr(data, "directed", True)),
+                                               n_nodes=int(self.n_nodes), origin=last + 1)
 
 
-def _breslow_rate(res: RelationalEventResults, stream: EventStream, n_periods: int) -> float:
+def _event_times(edges: pd.DataFrame, periods: Any) -> np.ndarray:
+    """Event times in periods: the period index plus the elapsed share of the period."""
+    p = edges["period_index"].to_numpy(dtype=np.int64)
+    if ("time" not in edges.columns or periods is None
+            or not isinstance(periods, pd.DatetimeIndex) or len(periods) < 2):
+        return p + 0.5
+    start = periods.to_numpy(dtype="datetime64[ns]")
+    step = np.diff(start)
+    end = np.concatenate([start[1:], start[-1:] + step[-1:]])
+    dates = pd.to_datetime(edges["time"]).to_numpy(dtype="datetime64[ns]")
+    frac = (dates - start[p]) / (end[p] - start[p])
+    if not np.all((frac >= 0.0) & (frac < 1.0)):
+        bad = int(np.flatnonzero(~((frac >= 0.0) & (frac < 1.0)))[0])
+        raise ValueError(f"edge {bad}: date {dates[bad]} lies outside its period "
+                         f"{periods[p[bad]]}")
+    return p + frac.astype(float)
+
+
+def _breslow_rate(res: RelationalEventResults, stream: EventStream, since: float,
+                  until: float) -> float:
     m = res.model
     decay = float(np.log(2.0) / m.half_life)
     seed = 12345
@@ -108,7 +138,10 @@ def _breslow_rate(res: RelationalEventResults, stream: EventStream, n_periods: i
                          (ctrl_rate * present).sum(axis=1) / np.maximum(present.sum(axis=1), 1),
                          0.0)
     total = case_rate + (sizes - 1.0) * mean_ctrl
-    return float(np.sum(1.0 / total) / max(n_periods, 1))
+    start = max(float(since), float(np.floor(stream.times[0])))
+    span = max(float(until) - start, 1.0)
+    recent = stream.times >= start
+    return float(np.sum(1.0 / total[recent]) / span)
 
 
 @dataclass(frozen=True)
@@ -118,6 +151,8 @@ class FittedRelationalEventForecaster:
     results: RelationalEventResults
     baseline: float
     directed: bool = True
+    n_nodes: int = 8
+    origin: int | None = None
 
     def _proba(self, cells: pd.DataFrame, senders: str, receivers: str) -> np.ndarray:
         stream = self.results.stream
@@ -135,16 +170,25 @@ class FittedRelationalEventForecaster:
                                      decay, m._entry(stream), 1, 0, 1, np.zeros(7),
                                      np.zeros(len(stream), dtype=np.bool_))
         beta = self.results._full_beta()
+        nodes = (np.arange(self.n_nodes) + 0.5) / self.n_nodes
         for q in np.unique(start[known]):
             sel = known & (start == q)
-            x = stats_at(state, decay, float(q), si[sel].astype(np.int64),
-                         ri[sel].astype(np.int64))
-            out[sel] = -np.expm1(-self.baseline * np.exp(x @ beta))
+            mean_rate = np.zeros(int(sel.sum()))
+            for u in nodes:
+                x = stats_at(state, decay, float(q) + u, si[sel].astype(np.int64),
+                             ri[sel].astype(np.int64))
+                mean_rate += np.exp(x @ beta) / nodes.size
+            out[sel] = -np.expm1(-self.baseline * mean_rate)
         return out
 
     def predict_proba(self, data: Any, rows: np.ndarray) -> np.ndarray:
         """P(at least one event) of each row of ``data.frame.iloc[rows]``, in that order."""
         cells = data.frame.iloc[np.asarray(rows, dtype=np.int64)]
+        if self.origin is not None and len(cells) and int(cells["period_index"].min()) < \
+                self.origin:
+            raise ValueError(f"the relational event model forecasts forward only: rows in "
+                             f"period {int(cells['period_index'].min())}, before the first "
+                             f"period after training ({self.origin})")
         p = self._proba(cells, "sender", "receiver")
         if not self.directed:
             q = self._proba(cells, "receiver", "sender")

@@ -239,3 +239,54 @@ def test_forecast_adapter_ranks_recurring_rivals_first():
     pu = q.predict_proba(undirected, test)
     sub = cells.iloc[test].assign(p=pu).set_index(["sender", "receiver"]).p
     assert sub[("g0", "g1")] == pytest.approx(sub[("g1", "g0")])
+
+
+COUNT_STATS = ("inertia", "reciprocity", "triadic_closure", "shared_enemies",
+               "capture_from_target", "target_captured")
+
+
+def test_count_simulator_recovered_by_full_risk_set_fit():
+    from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
+
+    effects = {"inertia": 0.05, "reciprocity": 0.05, "triadic_closure": 0.02,
+               "shared_enemies": -0.03, "capture_from_target": 0.3, "target_captured": 0.01}
+    truth = np.array([effects[s] for s in COUNT_STATS])
+    stream = simulate_rem_counts(n_actors=30, n_events=4000, effects=effects, p_capture=0.1,
+                                 rng=3)
+    assert np.all(np.diff(stream.times) > 0) and np.all(stream.senders != stream.receivers)
+    res = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf,
+                               n_controls=None).fit(stream)
+    z = (res.params.to_numpy() - truth) / res.std_errors.to_numpy()
+    # six coefficients: |z| < 3.5 for all fails with probability about 0.003 under the truth
+    assert res.converged and np.all(np.abs(z) < 3.5), z
+
+
+def test_count_simulator_errors():
+    from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
+
+    with pytest.raises(ValueError, match="recency"):
+        simulate_rem_counts(n_actors=5, n_events=10, effects={"recency": 0.1})
+    with pytest.raises(FloatingPointError, match="exploded after"):
+        simulate_rem_counts(n_actors=5, n_events=5000, effects={"inertia": 1.0}, rng=0)
+
+
+def test_forecaster_on_ucdp_dyad_data_forward_only(ucdp_path):
+    import sahelmodel
+    from sahelmodel.dyadic import clash_data, rolling_origin
+    from sahelmodel.dyadic.rem_forecast import RelationalEventForecaster, _event_times
+
+    data = clash_data(sahelmodel.read_ucdp_ged(str(ucdp_path)), freq="Y", half_life=1.0)
+    t = _event_times(data.edges, data.periods)
+    p = data.edges["period_index"].to_numpy()
+    assert np.all((t >= p) & (t < p + 1)) and np.all(np.diff(t) >= 0)
+    years = pd.DatetimeIndex(data.periods).year
+    first = int(np.flatnonzero(years == 2020)[0])
+    model = RelationalEventForecaster(statistics=("inertia", "reciprocity", "recency"),
+                                      half_life=1.0)
+    roll = rolling_origin(data, {"rem": model}, first_origin=first, last_origin=first + 2)
+    sc = roll.scores().loc["rem"]
+    assert sc["roc_auc"] > 0.9 and sc["average_precision"] > 10 * sc["base_rate"]
+    train = np.flatnonzero(data.frame["period_index"].to_numpy() <= first)
+    fitted = model.fit(data, train)
+    with pytest.raises(ValueError, match="forward only"):
+        fitted.predict_proba(data, train[-5:])
