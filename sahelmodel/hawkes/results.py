@@ -388,6 +388,17 @@ class HawkesResults(ProfileMixin, WaldInference):
         self._cache["bootstrap"] = (boot, kind)
         return boot
 
+    def baseline_sensitivity(self, baselines: dict | None = None, *, level: float = 0.95):
+        """Refit under other baselines; say which estimates move (:mod:`.sensitivity`).
+
+        An explicit call (a few full fits); its notes are added to :meth:`summary`.
+        """
+        from sahelmodel.hawkes.sensitivity import baseline_sensitivity
+
+        out = baseline_sensitivity(self, baselines, level=level)
+        self._cache["sensitivity"] = out
+        return out
+
     def _bootstrap_ci(self, level: float) -> pd.DataFrame:
         if "bootstrap" not in self._cache:
             raise ValueError("method='bootstrap' needs the draws: call res.bootstrap(n_boot, "
