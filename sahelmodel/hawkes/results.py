@@ -40,7 +40,10 @@ points (signed root deviance there more than 10% away from :math:`\pm q`; two co
 refits per term: a shape check, not a distance from zero). All other parameters get the Wald
 interval. A profile interval also runs on through another maximum of the search inside the
 set. ``interval_methods(level)`` says which was used for each term and for the branching
-ratio.
+ratio. ``bootstrap(n_boot)`` runs a parametric bootstrap through the runner
+(:mod:`sahelmodel.hawkes.bootstrap`); afterwards ``method="bootstrap"`` gives its percentile
+(or basic) intervals. ``baseline_sensitivity()`` refits under other baselines and says which
+estimates move (:mod:`sahelmodel.hawkes.sensitivity`).
 
 The branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar
 m_k`) gets its standard error by the delta method on :math:`\theta`; its interval is on the
