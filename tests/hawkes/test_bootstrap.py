@@ -116,3 +116,10 @@ def test_percentile_intervals_cover_in_a_small_recovery_study():
             lo, hi = res.branching_ratio_interval(0.9, method="bootstrap")
         hits += lo <= 0.4 <= hi
     assert hits / n >= 0.7
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_serial_draws(fit, boot):
+    """The replications travel to other processes (as to Dask workers) and come back equal."""
+    far = bootstrap(fit, 3, seed=11, runner=Runner(scheduler="processes", n_workers=1))
+    pd.testing.assert_frame_equal(far.draws, boot.draws.iloc[:3])
