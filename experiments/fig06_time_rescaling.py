@@ -18,7 +18,8 @@ lag is at most 2.5 (here 0.5 events/day times a 1-day lag). The KS test is appli
 computed with estimated parameters, for which its Exp(1) null distribution is too wide (the
 Lilliefors effect): on a correct fit its p-values pile up towards 1 and it rejects far less
 often than its nominal level (0 of 200 replications in the paper configuration). The figure
-shows this rather than hiding it; a calibrated test would need a parametric bootstrap.
+shows this rather than hiding it; ``HawkesResults.ks_test(bootstrap=B)`` calibrates the test
+by a parametric bootstrap (not used here: B refits per replication).
 
 Outputs: ``fig06_time_rescaling.png/.pdf``, ``fig06_time_rescaling.csv`` (KS statistics and
 p-values per replication) and ``fig06_time_rescaling_qq.csv`` (the QQ points of the first
@@ -34,6 +35,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from scipy import stats
 
 import sahelmodel
@@ -109,7 +112,13 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
         n = resid.size
         qq[f"{key}_theoretical"] = -np.log1p(-(np.arange(1, n + 1) - 0.5) / n)
         qq[f"{key}_residual"] = np.sort(resid)
-    ax_qq.legend(fontsize="small", frameon=False, loc="upper left")
+    # the band and the diagonal are drawn once per series by plot_exponential_qq: label them
+    # here, once, and keep the legend in the corner the increasing QQ curves never reach
+    handles, labels = ax_qq.get_legend_handles_labels()
+    handles += [Patch(color="0.85", lw=0), Line2D([], [], color="0.3", lw=0.8)]
+    labels += ["pointwise 95% band of Exp(1) order statistics",
+               "y = x (residuals of a correct model)"]
+    ax_qq.legend(handles, labels, fontsize="small", frameon=False, loc="lower right")
     ax_qq.set_title(f"replication 1: {first['n_events']} events", fontsize="medium")
     save_numbers(pd.DataFrame(qq), out_dir, f"{FIGURE}_qq")
 
@@ -120,13 +129,16 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
         ecdf = np.searchsorted(p, grid, side="right") / p.size
         ax_p.step(grid, ecdf, where="post", color=color,
                   label=f"{label}: rejects {reject[key]:.0%} at {level:g}")
-    ax_p.plot([0, 1], [0, 1], color="0.4", lw=0.8, ls=":")
-    ax_p.axvline(level, color="0.4", lw=0.8)
+    ax_p.plot([0, 1], [0, 1], color="0.4", lw=0.8, ls=":",
+              label="uniform: a test with the nominal size")
+    ax_p.axvline(level, color="0.4", lw=0.8, label=f"level {level:g}")
     ax_p.set_xlabel("KS p-value")
     ax_p.set_ylabel("share of replications")
     ax_p.set_title(f"{len(table)} replications of {config['end_time']:g} days",
                    fontsize="medium")
-    ax_p.legend(fontsize="small", frameon=False, loc="lower right")
+    # below the panel: the p-value curves fill every corner of it
+    ax_p.legend(fontsize="small", frameon=False, loc="upper center", ncol=2,
+                bbox_to_anchor=(0.5, -0.14))
     save_figure(fig, out_dir, FIGURE)
     return {"rejection_rate_hawkes": reject["hawkes"], "rejection_rate_poisson": reject["poisson"],
             "n_replications": len(table)}

@@ -180,6 +180,8 @@ def summary_notes(res: HawkesResults, level: float, frame: pd.DataFrame,
         text = _reach(float(lo), float(hi), pos.get(str(term), True))
         if text:
             notes.append(f"{term} {text} ({level:.0%} interval [{lo:.4g}, {hi:.4g}]).")
+    if "sensitivity" in res._cache:  # run by res.baseline_sensitivity()
+        notes.extend(res._cache["sensitivity"].notes)
     if res._cache.get("unconverged"):
         notes.append("Some profile refits stopped short of convergence (their profile "
                      "log-likelihood is a lower bound): "

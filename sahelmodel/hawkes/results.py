@@ -40,7 +40,10 @@ points (signed root deviance there more than 10% away from :math:`\pm q`; two co
 refits per term: a shape check, not a distance from zero). All other parameters get the Wald
 interval. A profile interval also runs on through another maximum of the search inside the
 set. ``interval_methods(level)`` says which was used for each term and for the branching
-ratio.
+ratio. ``bootstrap(n_boot)`` runs a parametric bootstrap through the runner
+(:mod:`sahelmodel.hawkes.bootstrap`); afterwards ``method="bootstrap"`` gives its percentile
+(or basic) intervals. ``baseline_sensitivity()`` refits under other baselines and says which
+estimates move (:mod:`sahelmodel.hawkes.sensitivity`).
 
 The branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar
 m_k`) gets its standard error by the delta method on :math:`\theta`; its interval is on the
@@ -69,7 +72,7 @@ from sahelmodel.hawkes._profile import ProfileMixin
 
 __all__ = ["HawkesResults"]
 
-_INTERVAL_METHODS = ("auto", "wald", "profile")
+_INTERVAL_METHODS = ("auto", "wald", "profile", "bootstrap")
 
 
 def _mean_multiplier(data: HawkesArrays, kappa: np.ndarray) -> np.ndarray:
@@ -219,13 +222,16 @@ class HawkesResults(ProfileMixin, WaldInference):
         r"""Interval ``(lower, upper)`` of the branching ratio.
 
         ``"wald"``: on the log scale, :math:`\hat\rho\,\exp(\pm q\,\operatorname{se}(\hat\rho)
-        /\hat\rho)` (delta method). ``"profile"``: profile likelihood of :math:`\rho` (every
+        /\hat\rho)` (delta method). ``"bootstrap"``: the draws of :meth:`bootstrap`.
+        ``"profile"``: profile likelihood of :math:`\rho` (every
         parameter re-estimated with the spectral radius held fixed; with one dimension and
         no marks that is the profile of the excitation). ``"auto"`` (default): the profile
         where the Wald interval is not trustworthy by the same checks as :meth:`conf_int`.
         """
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
+        if method == "bootstrap":
+            return tuple(float(v) for v in self._bootstrap_ci(level).loc["branching_ratio"])
         if self._rho_method(level, method) == "profile":
             return self._profile_interval("rho", level)
         q = critical_value(level)
@@ -274,7 +280,7 @@ class HawkesResults(ProfileMixin, WaldInference):
         ----------
         level : float, default 0.95
             Confidence level in (0, 1).
-        method : {"auto", "wald", "profile"}
+        method : {"auto", "wald", "profile", "bootstrap"}
             ``"wald"``: Wald intervals on the log scale for positive parameters (natural scale
             for baseline coefficients); NaN for a parameter without Wald variance (at the edge
             of the search region). ``"profile"``: profile-likelihood intervals for every
@@ -283,6 +289,8 @@ class HawkesResults(ProfileMixin, WaldInference):
             search region, information not positive definite, the estimate within ``q``
             standard errors of zero, or a likelihood that is not quadratic enough along the
             term, judged by the profile at the Wald end points), Wald otherwise.
+            ``"bootstrap"``: parametric-bootstrap intervals from the last :meth:`bootstrap`
+            call (which must come first).
         terms : sequence of str, optional
             Only these terms (default: all); saves the profile refits of the others.
 
@@ -309,6 +317,8 @@ class HawkesResults(ProfileMixin, WaldInference):
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
         sel = self._select(terms)
+        if method == "bootstrap":
+            return self._bootstrap_ci(level).loc[self.params.index[sel]]
         q = critical_value(level)
         se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))
         th, pos = self.theta, self.layout.positive
@@ -329,13 +339,17 @@ class HawkesResults(ProfileMixin, WaldInference):
         return np.isin(np.asarray(names), terms)
 
     def interval_methods(self, level: float = 0.95, *, method: str = "auto") -> pd.Series:
-        """How each interval is made: ``"profile"``, ``"wald_log"`` or ``"wald"``.
+        """How each interval is made: ``"profile"``, ``"wald_log"``, ``"wald"`` or ``"bootstrap"``.
 
         One entry per term of :meth:`conf_int`, and a last one, ``branching_ratio``, for
         :meth:`branching_ratio_interval`.
         """
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
+        if method == "bootstrap":
+            self._bootstrap_ci(level)  # (refused before bootstrap() has run)
+            return pd.Series("bootstrap", index=[*self.params.index, "branching_ratio"],
+                             name="interval")
         use = self._profile_mask(critical_value(level), method)
         kind = np.where(use, "profile", np.where(self.layout.positive, "wald_log", "wald"))
         out = pd.Series(kind, index=self.params.index, name="interval")
@@ -360,6 +374,40 @@ class HawkesResults(ProfileMixin, WaldInference):
                 checked[int(k)] = self._wald_shape_ok(int(k), q, float(se[k]))
             shaky[k] = not checked[int(k)]
         return shaky
+
+    def bootstrap(self, n_boot: int = 199, *, seed: Any = 0, runner: Any = None,
+                  kind: str = "percentile", name: str = "hawkes_bootstrap"):
+        """Parametric bootstrap through the runner; see :func:`~.bootstrap.bootstrap`.
+
+        The draws are kept: afterwards ``conf_int(method="bootstrap")`` and
+        ``branching_ratio_interval(method="bootstrap")`` use them, with ``kind``
+        (``"percentile"`` or ``"basic"``), and ``interval_methods(method="bootstrap")`` says
+        ``"bootstrap"``. Returns the :class:`~.bootstrap.HawkesBootstrap`.
+        """
+        from sahelmodel.hawkes.bootstrap import BOOTSTRAP_KINDS, bootstrap
+
+        check_choice("kind", kind, BOOTSTRAP_KINDS)
+        boot = bootstrap(self, n_boot, seed=seed, runner=runner, name=name)
+        self._cache["bootstrap"] = (boot, kind)
+        return boot
+
+    def baseline_sensitivity(self, baselines: dict | None = None, *, level: float = 0.95):
+        """Refit under other baselines; say which estimates move (:mod:`.sensitivity`).
+
+        An explicit call (a few full fits); its notes are added to :meth:`summary`.
+        """
+        from sahelmodel.hawkes.sensitivity import baseline_sensitivity
+
+        out = baseline_sensitivity(self, baselines, level=level)
+        self._cache["sensitivity"] = out
+        return out
+
+    def _bootstrap_ci(self, level: float) -> pd.DataFrame:
+        if "bootstrap" not in self._cache:
+            raise ValueError("method='bootstrap' needs the draws: call res.bootstrap(n_boot, "
+                             "seed=...) first")
+        boot, kind = self._cache["bootstrap"]
+        return boot.conf_int(level, kind=kind)
 
     # ----------------------------------------------------------------- diagnostics
     def _continuous(self, what: str) -> None:
@@ -436,37 +484,14 @@ class HawkesResults(ProfileMixin, WaldInference):
 
     def simulate(self, rng: RNGLike = None, *, end_time: float | None = None) -> EventTimes:
         """Simulate the fitted process on the data's window (or up to ``end_time``)."""
-        from sahelmodel.hawkes.baseline import PiecewiseConstantBaseline
-        from sahelmodel.hawkes.simulate import simulate_hawkes
+        from sahelmodel.hawkes.bootstrap import simulate_inputs, simulation_inputs
 
-        par = self.natural
         if self.data.n_cats > 1:
             raise ValueError("simulate() supports at most one mark category")
         if not self.stationary:
             warnings.warn(f"simulating a non-stationary fit (branching ratio "
                           f"{self.branching_ratio:.3f})", diag_warning(), stacklevel=2)
-        base = (par.mu[:, 0] if self.data.n_pieces == 1
-                else PiecewiseConstantBaseline(self.data.edges, par.mu))
-        marks = kappa = None
-        if self.data.n_cats == 1:
-            counts = np.bincount(self.data.dims, minlength=self.data.n_dims)
-            marked = np.bincount(self.data.dims, weights=(self.data.cats > 0),
-                                 minlength=self.data.n_dims)
-            marks = marked / np.maximum(counts, 1)
-            kappa = float(par.kappa[0])
-        beta = par.beta
-        decay = beta[0, 0] if np.all(beta == beta[0, 0]) else beta
-        kernel = None
-        if par.mix is not None:
-            from sahelmodel.hawkes.kernels import SumExponentialKernel
-
-            kernel, decay = SumExponentialKernel(par.mix[0], weights=par.mix[1]), None
-        return simulate_hawkes(base, par.alpha, decay,
-                               float(end_time if end_time is not None else self.data.end),
-                               kernel=kernel, marks=marks,
-                               mark_multiplier=1.0 if kappa is None else kappa,
-                               start=self.data.start,
-                               dim_names=list(self.event_times.dim_names), rng=rng)
+        return simulate_inputs(simulation_inputs(self, end_time), rng)
 
     def capture_response(self, h: float, *, source: int | str = 0, target: int | str = 0,
                          category: int = 1, level: float = 0.95) -> pd.DataFrame:
