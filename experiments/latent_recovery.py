@@ -85,8 +85,16 @@ def one_replication(cfg: dict[str, Any], seed: int, *, sd_uv: float = 0.7,
             "x_sender": truth["beta"][2], "rho": float(truth["rho"])}
     out: dict[str, Any] = {"seed": seed, "cpu_s": cpu, "max_rhat": float(res.rhat.max()),
                            "converged": res.converged}
+    ess = res.ess
+    out["min_ess"] = float(ess.min())
+    out["min_ess_param"] = str(ess.idxmin())
+    out["rhat_rho"] = float(res.rhat["rho"])
+    out["ess_rho"] = float(ess["rho"])
+    out["var_sender_est"] = float(res.params["var_sender"])
+    out["var_sender_realised"] = float(np.mean(truth["a"] ** 2))
     for name, value in true.items():
         out[f"{name}_est"] = float(res.params[name])
+        out[f"{name}_sd"] = float(res.std_errors[name])
         out[f"{name}_covered"] = bool(ci.loc[name, "lower"] <= value <= ci.loc[name, "upper"])
     p = res.predict_proba(test)
     out["auc_model"] = _auc(test.y.to_numpy(), p)

@@ -30,30 +30,9 @@ import math
 import numba
 import numpy as np
 
+from sahelmodel.dyadic._latent_pairs import draw_pairs, update_rho
+
 __all__ = ["design_moments", "run_chain"]
-
-_SQRT2 = math.sqrt(2.0)
-
-
-@numba.njit(cache=True)
-def _phi_cdf(x):
-    return 0.5 * math.erfc(-x / _SQRT2)
-
-
-@numba.njit(cache=True)
-def _std_trunc_below(a):
-    """One draw of N(0, 1) truncated to (a, inf) (Robert 1995)."""
-    if a < 0.45:
-        while True:
-            z = np.random.normal()
-            if z > a:
-                return z
-    lam = 0.5 * (a + math.sqrt(a * a + 4.0))
-    while True:
-        z = a - math.log(np.random.random()) / lam
-        if np.random.random() <= math.exp(-0.5 * (z - lam) ** 2):
-            return z
-
 
 @numba.njit(cache=True)
 def design_moments(x, n_actors):
@@ -112,67 +91,6 @@ def _mean_grid(x, beta, a, b, u, v, out):
                 for s in range(p):
                     m += beta[s] * x[t, i, j, s]
                 out[t, i, j] = m
-
-
-@numba.njit(cache=True)
-def _update_z(y, mu, z, rho, prob_sum):
-    n_t, n, _ = y.shape
-    sd = math.sqrt(1.0 - rho * rho)
-    for t in range(n_t):
-        for i in range(n):
-            for j in range(n):
-                if i == j:
-                    continue
-                m = mu[t, i, j] + rho * (z[t, j, i] - mu[t, j, i])
-                obs = y[t, i, j]
-                if obs != obs:  # missing: untruncated draw, Rao-Blackwellised probability
-                    z[t, i, j] = m + sd * np.random.normal()
-                    prob_sum[t, i, j] += _phi_cdf(m / sd)
-                elif obs > 0.5:
-                    z[t, i, j] = m + sd * _std_trunc_below(-m / sd)
-                else:
-                    z[t, i, j] = m - sd * _std_trunc_below(m / sd)
-
-
-@numba.njit(cache=True)
-def _rho_loglik(rho, s_sq, s_c, n_pairs):
-    q = 1.0 - rho * rho
-    return -0.5 * n_pairs * math.log(q) - (s_sq - rho * s_c) / (2.0 * q)
-
-
-@numba.njit(cache=True)
-def _update_rho(z, mu, rho):
-    n_t, n, _ = z.shape
-    s_sq = 0.0
-    s_c = 0.0
-    for t in range(n_t):
-        for i in range(n):
-            for j in range(n):
-                if i != j:
-                    e = z[t, i, j] - mu[t, i, j]
-                    s_sq += e * e
-                    s_c += e * (z[t, j, i] - mu[t, j, i])
-    n_pairs = 0.5 * n_t * n * (n - 1)
-    # slice sampler with stepping out on (-1, 1)
-    lo_bound, hi_bound = -0.999, 0.999
-    level = _rho_loglik(rho, s_sq, s_c, n_pairs) + math.log(np.random.random())
-    w = 0.05
-    left = rho - w * np.random.random()
-    right = left + w
-    while left > lo_bound and _rho_loglik(left, s_sq, s_c, n_pairs) > level:
-        left -= w
-    while right < hi_bound and _rho_loglik(right, s_sq, s_c, n_pairs) > level:
-        right += w
-    left = max(left, lo_bound)
-    right = min(right, hi_bound)
-    while True:
-        prop = left + (right - left) * np.random.random()
-        if _rho_loglik(prop, s_sq, s_c, n_pairs) > level:
-            return prop
-        if prop < rho:
-            left = prop
-        else:
-            right = prop
 
 
 @numba.njit(cache=True)
@@ -323,17 +241,23 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
     out_v = np.zeros((n_keep, n, rank))
     total = n_burn + n_keep * thin
     kept = 0
+    log_step = math.log(2.4 / math.sqrt(max(1.0, 0.5 * n_t * n * (n - 1))))
+    step = math.exp(log_step)
     prior_prec = np.zeros((k, k))
     for s in range(p):
         prior_prec[s, s] = 1.0 / prior_beta_var
     for it in range(total):
         _mean_grid(x, beta, a, b, u, v, mu)
         collect = it >= n_burn and (it - n_burn) % thin == thin - 1
+        # block (rho, z): rho with z integrated out, then z exactly given rho
+        rho, acc = update_rho(y, mu, rho, step)
+        if it < n_burn:  # Robbins-Monro adaptation of the step to 44% acceptance
+            log_step += (acc - 0.44) / math.sqrt(it + 1.0)
+            step = math.exp(log_step)
         if collect:
-            _update_z(y, mu, z, rho, prob)
+            draw_pairs(y, mu, z, rho, prob)
         else:
-            _update_z(y, mu, z, rho, scratch)
-        rho = _update_rho(z, mu, rho)
+            draw_pairs(y, mu, z, rho, scratch)
         # (beta, a, b) jointly
         for i in range(n):
             for j in range(n):

@@ -76,6 +76,9 @@ class LatentFactorModel:
         Prior variance :math:`\sigma_\beta^2` of each regression coefficient.
     rhat_threshold : float
         Largest R-hat of the reported parameters for ``converged``.
+    ess_per_chain : float
+        Smallest bulk ESS per chain of the reported parameters for ``converged`` (100 per
+        chain, 400 for 4 chains, as Vehtari et al. 2021 recommend).
     rng : int, Generator or None
         Seeds of the chains.
 
@@ -110,6 +113,7 @@ class LatentFactorModel:
     thin: int = 1
     prior_beta_var: float = 100.0
     rhat_threshold: float = 1.01
+    ess_per_chain: float = 100.0
     rng: RNGLike = None
 
     def _check(self) -> None:
@@ -123,6 +127,7 @@ class LatentFactorModel:
         if self.n_draws < 4:
             raise ValueError("n_draws must be >= 4 for the split R-hat")
         check_positive("prior_beta_var", self.prior_beta_var)
+        check_positive("ess_per_chain", self.ess_per_chain)
 
     def _design(self, data: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
         cols = list(self.covariates)
@@ -259,9 +264,16 @@ class LatentFactorResults:
 
     @property
     def converged(self) -> bool:
-        """True when every parameter's R-hat is below the model's ``rhat_threshold``."""
+        """True when every reported parameter has converged.
+
+        That is, R-hat below the model's ``rhat_threshold`` and bulk ESS of at least
+        ``ess_per_chain`` times the number of chains.
+        """
         r = self.rhat.to_numpy()
-        return bool(np.all(np.isfinite(r)) and np.all(r < self.model.rhat_threshold))
+        e = self.ess.to_numpy()
+        m = self.model
+        return bool(np.all(np.isfinite(r)) and np.all(r < m.rhat_threshold)
+                    and np.all(np.isfinite(e)) and np.all(e >= m.ess_per_chain * m.n_chains))
 
     @property
     def n_iter(self) -> int:
