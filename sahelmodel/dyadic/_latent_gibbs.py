@@ -15,8 +15,10 @@ and ``T`` periods (missing cells, coded NaN, are imputed by data augmentation):
 Priors: :math:`\beta \sim N(0, \sigma_\beta^2 I)`, :math:`\Sigma_{ab} \sim IW(\eta_0, \eta_0 I)`,
 :math:`\Sigma_{uv} \sim IW(\eta_0 + 2R - 2, \eta_0 I)` (as ``amen``), :math:`\rho \sim U(-1, 1)`.
 
-One sweep: (1) every :math:`z_{ijt}` from its truncated normal given :math:`z_{jit}`; (2)
-:math:`\rho` by slice sampling; (3) :math:`(\beta, a, b)` jointly from their Gaussian full
+One sweep: (1) :math:`\rho` by an adaptive random-walk Metropolis step on
+:math:`\operatorname{atanh}\rho` with the latent pairs integrated out, then (2) every pair
+:math:`(z_{ijt}, z_{jit})` exactly from its truncated bivariate normal (both in
+:mod:`sahelmodel.dyadic._latent_pairs`); (3) :math:`(\beta, a, b)` jointly from their Gaussian full
 conditional (the dyadic correlation enters the precision as :math:`(A - \rho B)/(1-\rho^2)`
 with :math:`A = \sum d_{ij} d_{ij}^\top`, :math:`B = \sum d_{ij} d_{ji}^\top` fixed by the
 design); (4) :math:`\Sigma_{ab}`; (5) each :math:`u_i` then each :math:`v_j` from its Gaussian

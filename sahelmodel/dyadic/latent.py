@@ -195,6 +195,7 @@ class LatentFactorModel:
             "v": np.stack([c[7] for c in chains]),
         }
         missing_prob = np.mean([c[8] for c in chains], axis=0)
+        missing_prob[~np.isnan(y)] = np.nan  # only cells missing in fitting carry one
         return LatentFactorResults(model=self, actors=actors, periods=periods,
                                    param_names=names, draws=draws, nobs=int(obs.sum()),
                                    missing_prob=missing_prob)
@@ -328,8 +329,17 @@ class LatentFactorResults:
         draws. The effects of an actor not seen in fitting are drawn, per posterior draw, from
         their population distribution: :math:`a_i \sim N(0, \Sigma_{ab,11})`,
         :math:`u_i \sim N(0, \Sigma_{uu})` for a sender, :math:`b_j, v_j` likewise for a
-        receiver. The dyadic correlation is not used: both directions of a held-out pair are
-        treated as unobserved.
+        receiver.
+
+        A cell inside the fitted grid (known actors, a fitted period) that was missing in
+        fitting gets the sampler's Rao-Blackwellised probability instead, the posterior mean
+        of :math:`P(y_{ijt} = 1 \mid y_{jit}, \mu, \rho)`: when the reverse cell
+        :math:`(j, i, t)` was observed, the dyadic correlation carries its outcome over,
+
+        .. math::
+
+            P(y_{ijt} = 1 \mid y_{jit} = 1) = \bar\Phi_2(-\mu_{ijt}, -\mu_{jit}; \rho)
+            / \Phi(\mu_{jit}).
 
         Parameters
         ----------
@@ -353,8 +363,8 @@ class LatentFactorResults:
         k = beta.shape[0]
         a = self.draws["a"].reshape(k, -1)
         b = self.draws["b"].reshape(k, -1)
-        u = self.draws["u"].reshape(k, -1, m.rank)
-        v = self.draws["v"].reshape(k, -1, m.rank)
+        u = self.draws["u"].reshape(k, self.actors.size, m.rank)
+        v = self.draws["v"].reshape(k, self.actors.size, m.rank)
         s_ab = self.draws["s_ab"].reshape(k, 2, 2)
         gen = as_generator(rng)
         lin = beta @ x.T  # (draws, cells)
@@ -380,7 +390,14 @@ class LatentFactorResults:
                     e = gen.normal(size=(k, int(mask.sum()), r))
                     target[:, mask] = np.einsum("krs,kcs->kcr", chol, e)
             mult = np.einsum("kcr,kcr->kc", u_cell, v_cell)
-        return stats.norm.cdf(lin + a_cell + b_cell + mult).mean(axis=0)
+        p = stats.norm.cdf(lin + a_cell + b_cell + mult).mean(axis=0)
+        if m.period in cells.columns:
+            ti = pd.Index(self.periods).get_indexer(cells[m.period])
+            inside = (ti >= 0) & (si >= 0) & (ri >= 0) & (si != ri)
+            rb = np.full(p.shape, np.nan)
+            rb[inside] = self.missing_prob[ti[inside], si[inside], ri[inside]]
+            p = np.where(np.isnan(rb), p, rb)
+        return p
 
 
 @dataclass(frozen=True)
