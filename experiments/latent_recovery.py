@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "n_chains": 3,
     "n_burn": 300,
     "n_draws": 700,
+    "prior_ab_df": 4.0,
 }
 
 
@@ -76,7 +77,7 @@ def one_replication(cfg: dict[str, Any], seed: int, *, sd_uv: float = 0.7,
     train, test = frame[frame.period < last], frame[frame.period == last]
     model = LatentFactorModel(outcome="y", covariates=["x_dyad", "x_sender"], rank=cfg["rank"],
                               n_chains=cfg["n_chains"], n_burn=cfg["n_burn"],
-                              n_draws=cfg["n_draws"], rng=rng)
+                              n_draws=cfg["n_draws"], prior_ab_df=cfg["prior_ab_df"], rng=rng)
     t0 = time.process_time()
     res = model.fit(train)
     cpu = time.process_time() - t0

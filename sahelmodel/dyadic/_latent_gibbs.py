@@ -12,8 +12,10 @@ and ``T`` periods (missing cells, coded NaN, are imputed by data augmentation):
 :math:`(a_i, b_i) \sim N(0, \Sigma_{ab})`, :math:`(u_i, v_i) \sim N(0, \Sigma_{uv})`,
 :math:`(\varepsilon_{ijt}, \varepsilon_{jit}) \sim N(0, [[1, \rho], [\rho, 1]])`.
 
-Priors: :math:`\beta \sim N(0, \sigma_\beta^2 I)`, :math:`\Sigma_{ab} \sim IW(\eta_0, \eta_0 I)`,
-:math:`\Sigma_{uv} \sim IW(\eta_0 + 2R - 2, \eta_0 I)` (as ``amen``), :math:`\rho \sim U(-1, 1)`.
+Priors: :math:`\beta \sim N(0, \sigma_\beta^2 I)`,
+:math:`\Sigma_{uv} \sim IW(\eta_0 + 2R - 2, \eta_0 I)` with :math:`\eta_0 = 4 + 3n/100`
+(as ``amen``), :math:`\rho \sim U(-1, 1)`; :math:`\Sigma_{ab} \sim IW(\nu_{ab}, s_{ab} I)` with
+``ab_df`` and ``ab_scale`` given by the caller.
 
 One sweep: (1) :math:`\rho` by an adaptive random-walk Metropolis step on
 :math:`\operatorname{atanh}\rho` with the latent pairs integrated out, then (2) every pair
@@ -197,7 +199,8 @@ def _resid_sum(z, x, beta, a, b):
 
 
 @numba.njit(cache=True)
-def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var):
+def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var, ab_df,
+              ab_scale):
     r"""Run one chain; return the kept draws and the Rao-Blackwellised missing-cell probabilities.
 
     Parameters are plain arrays: ``y`` (T, n, n) with 0/1 and NaN for missing cells (the
@@ -280,13 +283,13 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
         beta[:] = theta[:p]
         a[:] = theta[p : p + n]
         b[:] = theta[p + n :]
-        scat = eta0 * np.eye(2)
+        scat = ab_scale * np.eye(2)
         for i in range(n):
             scat[0, 0] += a[i] * a[i]
             scat[0, 1] += a[i] * b[i]
             scat[1, 0] += a[i] * b[i]
             scat[1, 1] += b[i] * b[i]
-        s_ab = _iw_draw(scat, eta0 + n)
+        s_ab = _iw_draw(scat, ab_df + n)
         if rank > 0:
             rs = _resid_sum(z, x, beta, a, b)
             _update_uv(rs, u, v, rho, n_t, s_uv)
