@@ -429,16 +429,28 @@ class LatentFactorForecaster:
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> from sahelmodel.dyadic.latent_simulate import simulate_latent_network
-    >>> frame, _ = simulate_latent_network(n_actors=8, n_periods=3, rank=1, rng=0)
-    >>> frame = frame.rename(columns={"period": "period_index"})
-    >>> data = SimpleNamespace(frame=frame, directed=True)
-    >>> model = LatentFactorForecaster(covariates=("x_dyad",), rank=1, n_burn=50, n_draws=50)
-    >>> rows = np.flatnonzero(frame.period_index < 2)
-    >>> p = model.fit(data, rows).predict_proba(data, np.flatnonzero(frame.period_index == 2))
-    >>> p.shape, bool(((p > 0) & (p < 1)).all())
-    ((56,), True)
+    Cross-validated forecasts from a plain directed actor × year edge list with a node
+    covariate, where group ``H`` enters in 2003 (its earlier dyads are not in the risk set):
+
+    >>> import pandas as pd
+    >>> from sahelmodel.dyadic import cross_validate, dyad_data
+    >>> rng = np.random.default_rng(0)
+    >>> edges = pd.DataFrame({"side_a": rng.choice(list("ABCDEFGH"), 200),
+    ...                       "side_b": rng.choice(list("ABCDEFG"), 200),
+    ...                       "year": rng.integers(2000, 2006, 200)})
+    >>> edges = edges[(edges.side_a != edges.side_b)
+    ...               & ((edges.side_a != "H") | (edges.year >= 2003))]
+    >>> nodes = pd.DataFrame([(a, y, rng.normal()) for y in range(2000, 2006)
+    ...                       for a in "ABCDEFGH" if a != "H" or y >= 2003],
+    ...                      columns=["actor", "year", "troops"])
+    >>> data = dyad_data(edges, sender="side_a", receiver="side_b", period="year",
+    ...                  nodes=nodes, node_period="year")
+    >>> model = LatentFactorForecaster(covariates=("tie_lag1", "reciprocity_lag1",
+    ...                                            "troops_sender"), rank=1,
+    ...                                n_burn=50, n_draws=50)
+    >>> res = cross_validate(data, {"latent": model}, k=3, rng=0)
+    >>> len(res.predictions) == len(data.frame), bool(res.predictions.p.between(0, 1).all())
+    (True, True)
     """
 
     covariates: Sequence[str] = ()
