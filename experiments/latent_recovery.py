@@ -5,9 +5,12 @@ simulate_latent_network`): 40 actors, 20 training periods plus one held-out peri
 multiplicative effects with entries of sd 0.7, sender/receiver covariance
 [[0.5, 0.2], [0.2, 0.5]], coefficients (intercept -1, dyad covariate 0.5, sender covariate 0.3)
 and dyadic correlation rho = 0.5. Each replication fits the model (3 chains, 300 burn-in and
-700 kept sweeps) and records whether each 95% credible interval covers the true value, the
-largest R-hat, and the ROC-AUC on the held-out period of the posterior predictive
-probabilities and of the oracle Phi(true linear predictor).
+700 kept sweeps; the prior on the sender/receiver covariance is set by ``prior_ab_df``, 4 by
+default, ``None`` for amen's) and records whether each 95% credible interval covers the true
+value, the posterior SDs, the posterior mean of the sender variance beside the realised mean
+square of the true sender effects, the largest R-hat, the smallest bulk ESS and the ROC-AUC
+on the held-out period of the posterior predictive probabilities and of the oracle
+Phi(true linear predictor).
 
 A second arm simulates with no multiplicative effects (``sd_uv = 0``) and compares the rank-2
 model's held-out AUC with a probit GLM with sender and receiver fixed effects and the dyad

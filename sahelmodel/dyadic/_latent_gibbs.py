@@ -34,6 +34,12 @@ import math
 import numba
 import numpy as np
 
+from sahelmodel.dyadic._latent_count import (
+    pair_sums,
+    update_rho_given_z,
+    update_s2,
+    update_z_count,
+)
 from sahelmodel.dyadic._latent_pairs import draw_pairs, update_rho
 
 __all__ = ["design_moments", "run_chain"]
@@ -142,9 +148,9 @@ def _draw_gaussian(prec, lin):
 
 
 @numba.njit(cache=True)
-def _update_uv(resid_sum, u, v, rho, n_t, s_uv):
+def _update_uv(resid_sum, u, v, rho, n_t, s_uv, s2):
     n, rank = u.shape
-    q = 1.0 - rho * rho
+    q = (1.0 - rho * rho) * s2
     big = np.linalg.inv(s_uv)  # prior precision of (u_i, v_i)
     puu = np.ascontiguousarray(big[:rank, :rank])
     puv = np.ascontiguousarray(big[:rank, rank:])
@@ -200,14 +206,16 @@ def _resid_sum(z, x, beta, a, b):
 
 @numba.njit(cache=True)
 def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var, ab_df,
-              ab_scale):
+              ab_scale, count):
     r"""Run one chain; return the kept draws and the Rao-Blackwellised missing-cell probabilities.
 
-    Parameters are plain arrays: ``y`` (T, n, n) with 0/1 and NaN for missing cells (the
-    diagonal is ignored), ``x`` (T, n, n, p), ``a_mat``/``b_mat`` from :func:`design_moments`.
+    Parameters are plain arrays: ``y`` (T, n, n) with 0/1 (probit) or counts (``count``
+    true: Poisson log-normal, :mod:`sahelmodel.dyadic._latent_count`, with the error variance
+    :math:`\sigma^2` sampled; 1 for the probit) and NaN for missing cells (the diagonal is
+    ignored), ``x`` (T, n, n, p), ``a_mat``/``b_mat`` from :func:`design_moments`.
     Returns ``beta (K, p), rho (K,), s_ab (K, 2, 2), s_uv (K, 2R, 2R), a (K, n), b (K, n),
-    u (K, n, R), v (K, n, R), prob (T, n, n)`` where ``prob`` averages
-    :math:`P(y_{ijt} = 1 \\mid \text{rest})` over kept sweeps for missing cells.
+    u (K, n, R), v (K, n, R), prob (T, n, n), s2 (K,)`` where ``prob`` averages
+    :math:`P(y_{ijt} \ge 1 \mid \text{rest})` over kept sweeps for missing cells.
     """
     np.random.seed(seed)
     n_t, n, _, p = x.shape
@@ -231,7 +239,10 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
             for j in range(n):
                 obs = y[t, i, j]
                 if obs == obs:
-                    z[t, i, j] = 0.5 if obs > 0.5 else -0.5
+                    if count:
+                        z[t, i, j] = math.log(obs + 0.5)
+                    else:
+                        z[t, i, j] = 0.5 if obs > 0.5 else -0.5
     mu = np.zeros((n_t, n, n))
     uvm = np.zeros((n, n))
     scratch = np.zeros((n_t, n, n))
@@ -246,7 +257,10 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
     out_v = np.zeros((n_keep, n, rank))
     total = n_burn + n_keep * thin
     kept = 0
-    log_step = math.log(2.4 / math.sqrt(max(1.0, 0.5 * n_t * n * (n - 1))))
+    n_pairs = 0.5 * n_t * n * (n - 1)
+    log_step = math.log(2.4 / math.sqrt(max(1.0, n_pairs)))
+    s2 = 1.0
+    out_s2 = np.ones(n_keep)
     step = math.exp(log_step)
     prior_prec = np.zeros((k, k))
     for s in range(p):
@@ -254,15 +268,17 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
     for it in range(total):
         _mean_grid(x, beta, a, b, u, v, mu)
         collect = it >= n_burn and (it - n_burn) % thin == thin - 1
-        # block (rho, z): rho with z integrated out, then z exactly given rho
-        rho, acc = update_rho(y, mu, rho, step)
-        if it < n_burn:  # Robbins-Monro adaptation of the step to 44% acceptance
-            log_step += (acc - 0.44) / math.sqrt(it + 1.0)
-            step = math.exp(log_step)
-        if collect:
-            draw_pairs(y, mu, z, rho, prob)
-        else:
-            draw_pairs(y, mu, z, rho, scratch)
+        if count:  # log-rates cell by cell, then rho and sigma^2 given them
+            update_z_count(y, mu, z, rho, s2, prob if collect else scratch)
+            s_sq, s_c = pair_sums(z, mu)
+            rho = update_rho_given_z(s_sq / s2, s_c / s2, n_pairs, rho)
+            s2 = update_s2(s_sq, s_c, 2.0 * n_pairs, rho)
+        else:  # block (rho, z): rho with z integrated out, then z exactly given rho
+            rho, acc = update_rho(y, mu, rho, step)
+            if it < n_burn:  # Robbins-Monro adaptation of the step to 44% acceptance
+                log_step += (acc - 0.44) / math.sqrt(it + 1.0)
+                step = math.exp(log_step)
+            draw_pairs(y, mu, z, rho, prob if collect else scratch)
         # (beta, a, b) jointly
         for i in range(n):
             for j in range(n):
@@ -270,7 +286,7 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
                 for r in range(rank):
                     m += u[i, r] * v[j, r]
                 uvm[i, j] = m
-        q = 1.0 - rho * rho
+        q = (1.0 - rho * rho) * s2
         inv_ab = np.linalg.inv(s_ab)
         prec = (a_mat - rho * b_mat) / q + prior_prec
         for i in range(n):
@@ -292,7 +308,7 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
         s_ab = _iw_draw(scat, ab_df + n)
         if rank > 0:
             rs = _resid_sum(z, x, beta, a, b)
-            _update_uv(rs, u, v, rho, n_t, s_uv)
+            _update_uv(rs, u, v, rho, n_t, s_uv, s2)
             scat_uv = eta0 * np.eye(2 * rank)
             for i in range(n):
                 for r in range(rank):
@@ -305,6 +321,7 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
         if collect:
             out_beta[kept] = beta
             out_rho[kept] = rho
+            out_s2[kept] = s2
             out_sab[kept] = s_ab
             if rank > 0:
                 out_suv[kept] = s_uv
@@ -315,4 +332,4 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
             kept += 1
     if n_keep > 0:
         prob /= n_keep
-    return out_beta, out_rho, out_sab, out_suv, out_a, out_b, out_u, out_v, prob
+    return out_beta, out_rho, out_sab, out_suv, out_a, out_b, out_u, out_v, prob, out_s2

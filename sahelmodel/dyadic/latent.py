@@ -31,7 +31,7 @@ from scipy import stats
 
 from sahelmodel._rng import RNGLike, as_generator
 from sahelmodel._summary import Summary
-from sahelmodel._validation import check_level, check_positive
+from sahelmodel._validation import check_choice, check_level, check_positive
 from sahelmodel.dyadic._latent_gibbs import design_moments, run_chain
 from sahelmodel.dyadic._latent_mcmc import ess_bulk, rhat
 
@@ -70,6 +70,11 @@ class LatentFactorModel:
         Columns naming the directed dyad and its period.
     rank : int, default 2
         Dimension :math:`R` of the multiplicative effects (0 for none).
+    family : {"probit", "poisson"}
+        ``"probit"``: binary :math:`y = 1\{z > 0\}` with unit error variance.
+        ``"poisson"``: counts through a log link, :math:`y \sim \text{Poisson}(e^{z})`
+        (Poisson log-normal), with the error variance :math:`\sigma^2` of
+        :math:`\varepsilon` estimated (reported as ``var_error``).
     n_chains, n_burn, n_draws, thin : int
         Chains, burn-in sweeps per chain, kept draws per chain and thinning interval.
     prior_beta_var : float
@@ -114,6 +119,7 @@ class LatentFactorModel:
     receiver: str = "receiver"
     period: str = "period"
     rank: int = 2
+    family: str = "probit"
     n_chains: int = 4
     n_burn: int = 500
     n_draws: int = 1000
@@ -136,6 +142,7 @@ class LatentFactorModel:
             raise ValueError("n_draws must be >= 4 for the split R-hat")
         check_positive("prior_beta_var", self.prior_beta_var)
         check_positive("ess_per_chain", self.ess_per_chain)
+        check_choice("family", self.family, ("probit", "poisson"))
         if self.prior_ab_df is not None and not float(self.prior_ab_df) > 3.0:
             raise ValueError(f"prior_ab_df must exceed 3 (or be None), got {self.prior_ab_df}")
 
@@ -166,10 +173,16 @@ class LatentFactorModel:
         if (si == ri).any():
             raise ValueError(f"row {int(np.flatnonzero(si == ri)[0])}: sender equals receiver")
         y_col = data[self.outcome].to_numpy(dtype=float)
-        ok = np.isnan(y_col) | (y_col == 0) | (y_col == 1)
+        count = self.family == "poisson"
+        if count:
+            ok = np.isnan(y_col) | ((y_col >= 0) & (y_col == np.round(y_col)))
+            what = "a count (non-negative integer) or NaN"
+        else:
+            ok = np.isnan(y_col) | (y_col == 0) | (y_col == 1)
+            what = "0, 1 or NaN"
         if not ok.all():
             bad = int(np.flatnonzero(~ok)[0])
-            raise ValueError(f"outcome {self.outcome!r} must be 0, 1 or NaN; row {bad} holds "
+            raise ValueError(f"outcome {self.outcome!r} must be {what}; row {bad} holds "
                              f"{y_col[bad]!r}")
         xrows = self._design(data)
         obs = ~np.isnan(y_col)
@@ -185,7 +198,7 @@ class LatentFactorModel:
         x[..., 0] = 1.0
         y[ti, si, ri] = y_col
         x[ti, si, ri] = np.where(np.isfinite(xrows), xrows, 0.0)
-        if np.nansum(y) == 0 or np.nansum(1 - y) == 0:
+        if np.nansum(y > 0) == 0 or np.nansum(y == 0) == 0:
             raise ValueError(f"outcome {self.outcome!r} has no variation in the observed cells")
         a_mat, b_mat = design_moments(x, n)
         gen = as_generator(self.rng)
@@ -196,7 +209,7 @@ class LatentFactorModel:
             ab_df, ab_scale = float(self.prior_ab_df), float(self.prior_ab_df) - 3.0
         chains = [run_chain(y, x, a_mat, b_mat, int(self.rank), int(self.n_burn),
                             int(self.n_draws), int(self.thin), int(s), float(self.prior_beta_var),
-                            ab_df, ab_scale)
+                            ab_df, ab_scale, count)
                   for s in seeds]
         names = ["intercept", *self.covariates]
         draws = {
@@ -209,6 +222,7 @@ class LatentFactorModel:
             "u": np.stack([c[6] for c in chains]),
             "v": np.stack([c[7] for c in chains]),
         }
+        draws["s2"] = np.stack([c[9] for c in chains])
         missing_prob = np.mean([c[8] for c in chains], axis=0)
         missing_prob[~np.isnan(y)] = np.nan  # only cells missing in fitting carry one
         return LatentFactorResults(model=self, actors=actors, periods=periods,
@@ -231,13 +245,17 @@ class LatentFactorResults:
     def _param_draws(self) -> np.ndarray:
         """Draws of the reported parameters, shape (chains, draws, k)."""
         s = self.draws["s_ab"]
-        return np.concatenate([self.draws["beta"], self.draws["rho"][..., None],
-                               s[..., 0, 0, None], s[..., 0, 1, None], s[..., 1, 1, None]],
-                              axis=2)
+        parts = [self.draws["beta"], self.draws["rho"][..., None], s[..., 0, 0, None],
+                 s[..., 0, 1, None], s[..., 1, 1, None]]
+        if self.model.family == "poisson":
+            parts.append(self.draws["s2"][..., None])
+        return np.concatenate(parts, axis=2)
 
     @property
     def _names(self) -> list[str]:
-        return [*self.param_names, "rho", "var_sender", "cov_sender_receiver", "var_receiver"]
+        extra = ["var_error"] if self.model.family == "poisson" else []
+        return [*self.param_names, "rho", "var_sender", "cov_sender_receiver", "var_receiver",
+                *extra]
 
     @property
     def params(self) -> pd.Series:
@@ -307,11 +325,12 @@ class LatentFactorResults:
     def summary(self, level: float = 0.95) -> Summary:
         """Summary of the posterior (text, HTML or LaTeX)."""
         m = self.model
-        info = [("Outcome", m.outcome), ("Link", "probit"), ("Rank", m.rank),
+        link = "probit" if m.family == "probit" else "log (Poisson log-normal)"
+        info = [("Outcome", m.outcome), ("Link", link), ("Rank", m.rank),
                 ("Actors", self.actors.size), ("Periods", self.periods.size),
                 ("Observed cells", self.nobs), ("Chains", m.n_chains),
                 ("Draws per chain", m.n_draws), ("Converged (R-hat)", self.converged)]
-        return Summary.from_results("Latent-factor network model (AME, probit)", info,
+        return Summary.from_results(f"Latent-factor network model (AME, {m.family})", info,
                                     self.to_frame(level),
                                     notes=[f"Equal-tailed {level:.0%} credible intervals."])
 
@@ -337,11 +356,24 @@ class LatentFactorResults:
         out["receiver_effect"] = self.draws["b"].mean(axis=(0, 1))
         return pd.DataFrame(out, index=pd.Index(self.actors, name="actor"))
 
-    def predict_proba(self, cells: pd.DataFrame, rng: RNGLike = 0) -> np.ndarray:
+    def predict_mean(self, cells: pd.DataFrame, rng: RNGLike = 0) -> np.ndarray:
+        r"""Posterior predictive mean count :math:`E[e^{\eta + \varepsilon}]` (``poisson``).
+
+        Averages :math:`\exp(\eta_{ijt} + \sigma^2/2)` over the posterior draws, with
+        :math:`\eta` and unseen actors handled as in :meth:`predict_proba` (the reverse cell is
+        not used here).
+        """
+        return self.predict_proba(cells, rng, mean=True)
+
+    def predict_proba(self, cells: pd.DataFrame, rng: RNGLike = 0, *,
+                      mean: bool = False) -> np.ndarray:
         r"""Posterior predictive :math:`P(y_{ijt} = 1)` of the given dyad-period cells.
 
         Averages :math:`\Phi(\beta^\top x + a_i + b_j + u_i^\top v_j)` over the posterior
-        draws. The effects of an actor not seen in fitting are drawn, per posterior draw, from
+        draws; for ``family="poisson"`` it is :math:`P(y_{ijt} \ge 1) = 1 -
+        E[\exp(-e^{\eta_{ijt} + \sigma\epsilon})]`, the expectation over
+        :math:`\epsilon \sim N(0, 1)` by 32-point Gauss-Hermite quadrature.
+        The effects of an actor not seen in fitting are drawn, per posterior draw, from
         their population distribution: :math:`a_i \sim N(0, \Sigma_{ab,11})`,
         :math:`u_i \sim N(0, \Sigma_{uu})` for a sender, :math:`b_j, v_j` likewise for a
         receiver.
@@ -356,12 +388,17 @@ class LatentFactorResults:
             P(y_{ijt} = 1 \mid y_{jit} = 1) = \bar\Phi_2(-\mu_{ijt}, -\mu_{jit}; \rho)
             / \Phi(\mu_{jit}).
 
+        For ``poisson`` it is the average over kept sweeps of :math:`P(y_{ijt} \ge 1 \mid
+        z_{ijt})` with :math:`z_{ijt}` imputed given the reverse cell.
+
         Parameters
         ----------
         cells : pandas.DataFrame
             Sender, receiver, period and covariate columns (the outcome is not needed).
         rng : int, Generator or None
             Randomness for the effects of unseen actors.
+        mean : bool
+            Return the predictive mean count instead (see :meth:`predict_mean`).
         """
         m = self.model
         for col in (m.sender, m.receiver):
@@ -405,7 +442,18 @@ class LatentFactorResults:
                     e = gen.normal(size=(k, int(mask.sum()), r))
                     target[:, mask] = np.einsum("krs,kcs->kcr", chol, e)
             mult = np.einsum("kcr,kcr->kc", u_cell, v_cell)
-        p = stats.norm.cdf(lin + a_cell + b_cell + mult).mean(axis=0)
+        eta = lin + a_cell + b_cell + mult
+        if m.family == "probit":
+            p = stats.norm.cdf(eta).mean(axis=0)
+        else:  # P(y >= 1) = 1 - E exp(-exp(eta + sigma e)), e ~ N(0, 1), by Gauss-Hermite
+            nodes, weights = np.polynomial.hermite_e.hermegauss(32)
+            sigma = np.sqrt(self.draws["s2"].reshape(k))[:, None, None]
+            rate = np.exp(np.minimum(eta[..., None] + sigma * nodes, 700.0))
+            p = 1.0 - (np.exp(-rate) @ (weights / weights.sum())).mean(axis=0)
+        if mean:
+            if m.family == "probit":
+                raise ValueError("predict_mean needs family='poisson'")
+            return np.exp(eta + 0.5 * self.draws["s2"].reshape(k)[:, None]).mean(axis=0)
         if m.period in cells.columns:
             ti = pd.Index(self.periods).get_indexer(cells[m.period])
             inside = (ti >= 0) & (si >= 0) & (ri >= 0) & (si != ri)

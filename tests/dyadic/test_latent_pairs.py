@@ -109,3 +109,24 @@ def test_held_out_cell_uses_the_observed_reverse_cell():
         return np.mean(np.log(np.where(held.y == 1, p, 1 - p)))
 
     assert log_score(p_rho) > log_score(p_marg)
+
+
+def test_poisson_log_normal_counts_are_recovered():
+    frame, truth = simulate_latent_network(n_actors=20, n_periods=6, rank=1, rho=0.5,
+                                           family="poisson", var_error=0.5,
+                                           beta=(-0.5, 0.5, 0.3), rng=11)
+    res = LatentFactorModel(outcome="y", covariates=["x_dyad", "x_sender"], rank=1,
+                            family="poisson", n_chains=2, n_burn=200, n_draws=300,
+                            rng=3).fit(frame)
+    names = ["intercept", "x_dyad", "x_sender", "rho", "var_error"]
+    true = np.r_[truth["beta"], truth["rho"], 0.5]
+    z = (res.params[names] - true) / res.std_errors[names]
+    assert (z.abs() < 4).all(), z
+    # predictions: P(y >= 1) and mean counts of a held-in cell set track the data
+    p = res.predict_proba(frame.drop(columns="period"))
+    mu = res.predict_mean(frame.drop(columns="period"))
+    assert ((p > 0) & (p < 1)).all() and (mu > 0).all()
+    assert abs(mu.mean() - frame.y.mean()) < 0.15 * frame.y.mean()
+    assert stats.spearmanr(mu, frame.y).statistic > 0.4
+    with pytest.raises(ValueError, match="count"):
+        LatentFactorModel(outcome="y", family="poisson").fit(frame.assign(y=frame.y + 0.5))
