@@ -443,6 +443,10 @@ class LatentFactorResults:
                     target[:, mask] = np.einsum("krs,kcs->kcr", chol, e)
             mult = np.einsum("kcr,kcr->kc", u_cell, v_cell)
         eta = lin + a_cell + b_cell + mult
+        if mean:
+            if m.family == "probit":
+                raise ValueError("predict_mean needs family='poisson'")
+            return np.exp(eta + 0.5 * self.draws["s2"].reshape(k)[:, None]).mean(axis=0)
         if m.family == "probit":
             p = stats.norm.cdf(eta).mean(axis=0)
         else:  # P(y >= 1) = 1 - E exp(-exp(eta + sigma e)), e ~ N(0, 1), by Gauss-Hermite
@@ -450,10 +454,6 @@ class LatentFactorResults:
             sigma = np.sqrt(self.draws["s2"].reshape(k))[:, None, None]
             rate = np.exp(np.minimum(eta[..., None] + sigma * nodes, 700.0))
             p = 1.0 - (np.exp(-rate) @ (weights / weights.sum())).mean(axis=0)
-        if mean:
-            if m.family == "probit":
-                raise ValueError("predict_mean needs family='poisson'")
-            return np.exp(eta + 0.5 * self.draws["s2"].reshape(k)[:, None]).mean(axis=0)
         if m.period in cells.columns:
             ti = pd.Index(self.periods).get_indexer(cells[m.period])
             inside = (ti >= 0) & (si >= 0) & (ri >= 0) & (si != ri)
