@@ -12,11 +12,15 @@ and ``T`` periods (missing cells, coded NaN, are imputed by data augmentation):
 :math:`(a_i, b_i) \sim N(0, \Sigma_{ab})`, :math:`(u_i, v_i) \sim N(0, \Sigma_{uv})`,
 :math:`(\varepsilon_{ijt}, \varepsilon_{jit}) \sim N(0, [[1, \rho], [\rho, 1]])`.
 
-Priors: :math:`\beta \sim N(0, \sigma_\beta^2 I)`, :math:`\Sigma_{ab} \sim IW(\eta_0, \eta_0 I)`,
-:math:`\Sigma_{uv} \sim IW(\eta_0 + 2R - 2, \eta_0 I)` (as ``amen``), :math:`\rho \sim U(-1, 1)`.
+Priors: :math:`\beta \sim N(0, \sigma_\beta^2 I)`,
+:math:`\Sigma_{uv} \sim IW(\eta_0 + 2R - 2, \eta_0 I)` with :math:`\eta_0 = 4 + 3n/100`
+(as ``amen``), :math:`\rho \sim U(-1, 1)`; :math:`\Sigma_{ab} \sim IW(\nu_{ab}, s_{ab} I)` with
+``ab_df`` and ``ab_scale`` given by the caller.
 
-One sweep: (1) every :math:`z_{ijt}` from its truncated normal given :math:`z_{jit}`; (2)
-:math:`\rho` by slice sampling; (3) :math:`(\beta, a, b)` jointly from their Gaussian full
+One sweep: (1) :math:`\rho` by an adaptive random-walk Metropolis step on
+:math:`\operatorname{atanh}\rho` with the latent pairs integrated out, then (2) every pair
+:math:`(z_{ijt}, z_{jit})` exactly from its truncated bivariate normal (both in
+:mod:`sahelmodel.dyadic._latent_pairs`); (3) :math:`(\beta, a, b)` jointly from their Gaussian full
 conditional (the dyadic correlation enters the precision as :math:`(A - \rho B)/(1-\rho^2)`
 with :math:`A = \sum d_{ij} d_{ij}^\top`, :math:`B = \sum d_{ij} d_{ji}^\top` fixed by the
 design); (4) :math:`\Sigma_{ab}`; (5) each :math:`u_i` then each :math:`v_j` from its Gaussian
@@ -30,30 +34,15 @@ import math
 import numba
 import numpy as np
 
+from sahelmodel.dyadic._latent_count import (
+    pair_sums,
+    update_rho_given_z,
+    update_s2,
+    update_z_count,
+)
+from sahelmodel.dyadic._latent_pairs import draw_pairs, update_rho
+
 __all__ = ["design_moments", "run_chain"]
-
-_SQRT2 = math.sqrt(2.0)
-
-
-@numba.njit(cache=True)
-def _phi_cdf(x):
-    return 0.5 * math.erfc(-x / _SQRT2)
-
-
-@numba.njit(cache=True)
-def _std_trunc_below(a):
-    """One draw of N(0, 1) truncated to (a, inf) (Robert 1995)."""
-    if a < 0.45:
-        while True:
-            z = np.random.normal()
-            if z > a:
-                return z
-    lam = 0.5 * (a + math.sqrt(a * a + 4.0))
-    while True:
-        z = a - math.log(np.random.random()) / lam
-        if np.random.random() <= math.exp(-0.5 * (z - lam) ** 2):
-            return z
-
 
 @numba.njit(cache=True)
 def design_moments(x, n_actors):
@@ -115,67 +104,6 @@ def _mean_grid(x, beta, a, b, u, v, out):
 
 
 @numba.njit(cache=True)
-def _update_z(y, mu, z, rho, prob_sum):
-    n_t, n, _ = y.shape
-    sd = math.sqrt(1.0 - rho * rho)
-    for t in range(n_t):
-        for i in range(n):
-            for j in range(n):
-                if i == j:
-                    continue
-                m = mu[t, i, j] + rho * (z[t, j, i] - mu[t, j, i])
-                obs = y[t, i, j]
-                if obs != obs:  # missing: untruncated draw, Rao-Blackwellised probability
-                    z[t, i, j] = m + sd * np.random.normal()
-                    prob_sum[t, i, j] += _phi_cdf(m / sd)
-                elif obs > 0.5:
-                    z[t, i, j] = m + sd * _std_trunc_below(-m / sd)
-                else:
-                    z[t, i, j] = m - sd * _std_trunc_below(m / sd)
-
-
-@numba.njit(cache=True)
-def _rho_loglik(rho, s_sq, s_c, n_pairs):
-    q = 1.0 - rho * rho
-    return -0.5 * n_pairs * math.log(q) - (s_sq - rho * s_c) / (2.0 * q)
-
-
-@numba.njit(cache=True)
-def _update_rho(z, mu, rho):
-    n_t, n, _ = z.shape
-    s_sq = 0.0
-    s_c = 0.0
-    for t in range(n_t):
-        for i in range(n):
-            for j in range(n):
-                if i != j:
-                    e = z[t, i, j] - mu[t, i, j]
-                    s_sq += e * e
-                    s_c += e * (z[t, j, i] - mu[t, j, i])
-    n_pairs = 0.5 * n_t * n * (n - 1)
-    # slice sampler with stepping out on (-1, 1)
-    lo_bound, hi_bound = -0.999, 0.999
-    level = _rho_loglik(rho, s_sq, s_c, n_pairs) + math.log(np.random.random())
-    w = 0.05
-    left = rho - w * np.random.random()
-    right = left + w
-    while left > lo_bound and _rho_loglik(left, s_sq, s_c, n_pairs) > level:
-        left -= w
-    while right < hi_bound and _rho_loglik(right, s_sq, s_c, n_pairs) > level:
-        right += w
-    left = max(left, lo_bound)
-    right = min(right, hi_bound)
-    while True:
-        prop = left + (right - left) * np.random.random()
-        if _rho_loglik(prop, s_sq, s_c, n_pairs) > level:
-            return prop
-        if prop < rho:
-            left = prop
-        else:
-            right = prop
-
-
-@numba.njit(cache=True)
 def _linear_term(x, z, offset_uv, rho, p, n):
     """H = sum d_ij (w_ij - rho w_ji) with w = z - uv over the grid (before / (1 - rho^2))."""
     n_t = z.shape[0]
@@ -220,9 +148,9 @@ def _draw_gaussian(prec, lin):
 
 
 @numba.njit(cache=True)
-def _update_uv(resid_sum, u, v, rho, n_t, s_uv):
+def _update_uv(resid_sum, u, v, rho, n_t, s_uv, s2):
     n, rank = u.shape
-    q = 1.0 - rho * rho
+    q = (1.0 - rho * rho) * s2
     big = np.linalg.inv(s_uv)  # prior precision of (u_i, v_i)
     puu = np.ascontiguousarray(big[:rank, :rank])
     puv = np.ascontiguousarray(big[:rank, rank:])
@@ -277,14 +205,17 @@ def _resid_sum(z, x, beta, a, b):
 
 
 @numba.njit(cache=True)
-def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var):
+def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var, ab_df,
+              ab_scale, count):
     r"""Run one chain; return the kept draws and the Rao-Blackwellised missing-cell probabilities.
 
-    Parameters are plain arrays: ``y`` (T, n, n) with 0/1 and NaN for missing cells (the
-    diagonal is ignored), ``x`` (T, n, n, p), ``a_mat``/``b_mat`` from :func:`design_moments`.
+    Parameters are plain arrays: ``y`` (T, n, n) with 0/1 (probit) or counts (``count``
+    true: Poisson log-normal, :mod:`sahelmodel.dyadic._latent_count`, with the error variance
+    :math:`\sigma^2` sampled; 1 for the probit) and NaN for missing cells (the diagonal is
+    ignored), ``x`` (T, n, n, p), ``a_mat``/``b_mat`` from :func:`design_moments`.
     Returns ``beta (K, p), rho (K,), s_ab (K, 2, 2), s_uv (K, 2R, 2R), a (K, n), b (K, n),
-    u (K, n, R), v (K, n, R), prob (T, n, n)`` where ``prob`` averages
-    :math:`P(y_{ijt} = 1 \\mid \text{rest})` over kept sweeps for missing cells.
+    u (K, n, R), v (K, n, R), prob (T, n, n), s2 (K,)`` where ``prob`` averages
+    :math:`P(y_{ijt} \ge 1 \mid \text{rest})` over kept sweeps for missing cells.
     """
     np.random.seed(seed)
     n_t, n, _, p = x.shape
@@ -308,7 +239,10 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
             for j in range(n):
                 obs = y[t, i, j]
                 if obs == obs:
-                    z[t, i, j] = 0.5 if obs > 0.5 else -0.5
+                    if count:
+                        z[t, i, j] = math.log(obs + 0.5)
+                    else:
+                        z[t, i, j] = 0.5 if obs > 0.5 else -0.5
     mu = np.zeros((n_t, n, n))
     uvm = np.zeros((n, n))
     scratch = np.zeros((n_t, n, n))
@@ -323,17 +257,28 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
     out_v = np.zeros((n_keep, n, rank))
     total = n_burn + n_keep * thin
     kept = 0
+    n_pairs = 0.5 * n_t * n * (n - 1)
+    log_step = math.log(2.4 / math.sqrt(max(1.0, n_pairs)))
+    s2 = 1.0
+    out_s2 = np.ones(n_keep)
+    step = math.exp(log_step)
     prior_prec = np.zeros((k, k))
     for s in range(p):
         prior_prec[s, s] = 1.0 / prior_beta_var
     for it in range(total):
         _mean_grid(x, beta, a, b, u, v, mu)
         collect = it >= n_burn and (it - n_burn) % thin == thin - 1
-        if collect:
-            _update_z(y, mu, z, rho, prob)
-        else:
-            _update_z(y, mu, z, rho, scratch)
-        rho = _update_rho(z, mu, rho)
+        if count:  # log-rates cell by cell, then rho and sigma^2 given them
+            update_z_count(y, mu, z, rho, s2, prob if collect else scratch)
+            s_sq, s_c = pair_sums(z, mu)
+            rho = update_rho_given_z(s_sq / s2, s_c / s2, n_pairs, rho)
+            s2 = update_s2(s_sq, s_c, 2.0 * n_pairs, rho)
+        else:  # block (rho, z): rho with z integrated out, then z exactly given rho
+            rho, acc = update_rho(y, mu, rho, step)
+            if it < n_burn:  # Robbins-Monro adaptation of the step to 44% acceptance
+                log_step += (acc - 0.44) / math.sqrt(it + 1.0)
+                step = math.exp(log_step)
+            draw_pairs(y, mu, z, rho, prob if collect else scratch)
         # (beta, a, b) jointly
         for i in range(n):
             for j in range(n):
@@ -341,7 +286,7 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
                 for r in range(rank):
                     m += u[i, r] * v[j, r]
                 uvm[i, j] = m
-        q = 1.0 - rho * rho
+        q = (1.0 - rho * rho) * s2
         inv_ab = np.linalg.inv(s_ab)
         prec = (a_mat - rho * b_mat) / q + prior_prec
         for i in range(n):
@@ -354,16 +299,16 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
         beta[:] = theta[:p]
         a[:] = theta[p : p + n]
         b[:] = theta[p + n :]
-        scat = eta0 * np.eye(2)
+        scat = ab_scale * np.eye(2)
         for i in range(n):
             scat[0, 0] += a[i] * a[i]
             scat[0, 1] += a[i] * b[i]
             scat[1, 0] += a[i] * b[i]
             scat[1, 1] += b[i] * b[i]
-        s_ab = _iw_draw(scat, eta0 + n)
+        s_ab = _iw_draw(scat, ab_df + n)
         if rank > 0:
             rs = _resid_sum(z, x, beta, a, b)
-            _update_uv(rs, u, v, rho, n_t, s_uv)
+            _update_uv(rs, u, v, rho, n_t, s_uv, s2)
             scat_uv = eta0 * np.eye(2 * rank)
             for i in range(n):
                 for r in range(rank):
@@ -376,6 +321,7 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
         if collect:
             out_beta[kept] = beta
             out_rho[kept] = rho
+            out_s2[kept] = s2
             out_sab[kept] = s_ab
             if rank > 0:
                 out_suv[kept] = s_uv
@@ -386,4 +332,4 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
             kept += 1
     if n_keep > 0:
         prob /= n_keep
-    return out_beta, out_rho, out_sab, out_suv, out_a, out_b, out_u, out_v, prob
+    return out_beta, out_rho, out_sab, out_suv, out_a, out_b, out_u, out_v, prob, out_s2

@@ -32,9 +32,11 @@ def simulate_latent_network(
     cov_ab: Sequence[Sequence[float]] = ((0.5, 0.2), (0.2, 0.5)),
     sd_uv: float = 0.7,
     rho: float = 0.5,
+    family: str = "probit",
+    var_error: float = 1.0,
     rng: RNGLike = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Simulate a complete directed actor × actor × period grid of binary outcomes.
+    r"""Simulate a complete directed actor × actor × period grid of binary outcomes or counts.
 
     Parameters
     ----------
@@ -48,6 +50,12 @@ def simulate_latent_network(
         Standard deviation of each entry of the latent positions.
     rho : float
         Dyadic correlation in (-1, 1).
+    family : {"probit", "poisson"}
+        ``"poisson"``: counts :math:`y_{ijt} \sim \text{Poisson}(\exp(\eta_{ijt} +
+        \varepsilon_{ijt}))` with error variance ``var_error`` (Poisson log-normal) instead of
+        the binary outcome.
+    var_error : float
+        Variance :math:`\sigma^2` of :math:`\varepsilon` for ``"poisson"`` (1 for the probit).
     rng : int, Generator or None
         Randomness.
 
@@ -84,7 +92,12 @@ def simulate_latent_network(
     upper = np.triu(np.ones((n, n), dtype=bool), 1)
     eps = np.where(upper, e1, 0.0)
     eps = np.where(upper.T, rho * np.swapaxes(eps, 1, 2) + np.sqrt(1 - rho**2) * e2, eps)
-    y = (eta + eps > 0).astype(float)
+    if family == "poisson":
+        y = gen.poisson(np.exp(eta + np.sqrt(var_error) * eps)).astype(float)
+    elif family == "probit":
+        y = (eta + eps > 0).astype(float)
+    else:
+        raise ValueError(f"family must be 'probit' or 'poisson', got {family!r}")
     t_idx, i_idx, j_idx = np.nonzero(~np.eye(n, dtype=bool)[None].repeat(n_t, axis=0))
     frame = pd.DataFrame({
         "sender": i_idx, "receiver": j_idx, "period": t_idx,
