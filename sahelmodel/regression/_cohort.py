@@ -88,8 +88,12 @@ class CohortCells:
 
 
 def cohort_cells(frame: pd.DataFrame, *, event: str, unit: str, time: str,
-                 usable: np.ndarray | None = None) -> CohortCells:
+                 usable: np.ndarray | None = None,
+                 reference_ok: np.ndarray | None = None) -> CohortCells:
     """Number the cohort × relative-period cells (vectorised; any number of cells).
+
+    ``reference_ok`` (default: ``usable``) marks the rows that may serve as a cohort's
+    reference: a cohort with none of them among its rows at :math:`r = -1` is unreferenced.
 
     Examples
     --------
@@ -109,7 +113,9 @@ def cohort_cells(frame: pd.DataFrame, *, event: str, unit: str, time: str,
         raise ValueError("method='cohort' needs units that never have an event (controls)")
     rel = np.where(treated, t - first, 0)
     ok = np.ones(len(frame), dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
-    has_ref = pd.Series(treated & (rel == -1) & ok).groupby(first).transform("any").to_numpy()
+    ref_ok = ok if reference_ok is None else ok & np.asarray(reference_ok, dtype=bool)
+    has_ref = pd.Series(treated & (rel == -1) & ref_ok).groupby(first).transform(
+        "any").to_numpy()
     unref = treated & ~has_ref
     in_cell = treated & (rel != -1) & ~unref
     keys = pd.MultiIndex.from_arrays([first[in_cell], rel[in_cell]])
@@ -143,15 +149,26 @@ def fit_cohort(frame: pd.DataFrame, *, outcome: str, event: str, unit: str, time
     lo, hi = window
     horizons = [k for k in range(lo, hi + 1) if k != -1]
     usable = np.ones(len(frame), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
-    cells = cohort_cells(frame, event=event, unit=unit, time=time, usable=usable)
-    if cells.unreferenced_cohorts:
-        shown = ", ".join(map(str, cells.unreferenced_cohorts[:5]))
-        more = "" if len(cells.unreferenced_cohorts) <= 5 else ", ..."
-        warnings.warn(f"{len(cells.unreferenced_cohorts)} cohort(s) (first event at {time} = "
-                      f"{shown}{more}) have no row at the reference period -1; their "
-                      f"{int(cells.unreferenced.sum())} rows are left out of the cohort "
-                      "estimator (their effects are not identified against the reference)",
-                      RuntimeWarning, stacklevel=3)
+    # a cohort whose reference rows all have a zero outcome is separated: its effects
+    # against the reference are +inf at the boundary of the likelihood (the reference rows'
+    # fitted means go to 0), so it is left out like a cohort without reference rows
+    y = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype=float)
+    observed = usable & np.isfinite(y)
+    cells = cohort_cells(frame, event=event, unit=unit, time=time, usable=usable,
+                         reference_ok=observed & (y > 0))
+    seen = np.unique(cells.first[cells.reference & observed])
+    separated = [g for g in cells.unreferenced_cohorts if g in set(seen.tolist())]
+    missing = [g for g in cells.unreferenced_cohorts if g not in set(seen.tolist())]
+    for group, why in ((missing, "have no row at the reference period -1"),
+                       (separated, "have an all-zero outcome at the reference period -1 "
+                        "(separated: their effects are +inf at the boundary)")):
+        if group:
+            more = "" if len(group) <= 5 else ", ..."
+            n_rows = int((cells.unreferenced & np.isin(cells.first, group)).sum())
+            warnings.warn(f"{len(group)} cohort(s) (first event at {time} = "
+                          f"{', '.join(map(str, group[:5]))}{more}) {why}; their {n_rows} "
+                          "rows are left out of the cohort estimator (their effects are not "
+                          "identified against the reference)", RuntimeWarning, stacklevel=3)
     fit_rows = usable & ~cells.unreferenced
     if CELL_COLUMN in frame.columns:
         raise ValueError(f"the panel may not have a column named {CELL_COLUMN!r}")
