@@ -199,25 +199,46 @@ def fit_cohort(frame: pd.DataFrame, *, outcome: str, event: str, unit: str, time
                       ") lost every reference-period row from the estimation sample (all-zero "
                       "or separated outcomes); their cells are left out of the horizon "
                       "averages", RuntimeWarning, stacklevel=3)
+    # cells removed from the sample (all-zero outcome: the cell's rate ratio is 0 at the
+    # boundary of the likelihood, i.e. separated) leave their horizon's average, whose
+    # weights are the shares of the cells that remain
+    in_fit = np.unique(cells.cell[fit_rows & (cells.cell > 0)])
+    removed = np.setdiff1d(in_fit, orig[orig > 0])
+    if removed.size:
+        hz, n_h = np.unique(np.clip(cells.rel[removed], lo, hi), return_counts=True)
+        per = ", ".join(f"{h}: {n}" for h, n in zip(hz.tolist(), n_h.tolist(), strict=True))
+        warnings.warn(f"{removed.size} of {in_fit.size} cohort cells were removed from the "
+                      "estimation sample (all-zero outcome: separated, rate ratio 0 at the "
+                      f"boundary); by horizon {{{per}}}. Each horizon averages the remaining "
+                      "cells with their shares renormalised", RuntimeWarning, stacklevel=3)
     none = np.flatnonzero(orig == 0)
     if none.size != 1:
         raise ValueError("no never-treated or reference-period rows are left in the "
                          "estimation sample: the cohort estimator has no comparison group")
     offset = int(sum(fe.sizes[:-1]))
     rhs = np.zeros((int(sum(fe.sizes)), len(horizons)))
+    empty = np.zeros(len(horizons), dtype=bool)
     for j, k in enumerate(horizons):  # loop over horizons (few), vectorised over cells
         at = np.flatnonzero((orig > 0) & ~lost & (horizon_of == k))
-        if not at.size:
-            raise ValueError(f"no estimable cohort cell at horizon {k}; narrow the window")
-        rhs[offset + at, j] = counts[at] / counts[at].sum()
-        rhs[offset + none[0], j] = -1.0
-    est, v = _contrasts(rhs, res, fe, extras, fit, spec, horizons)
+        empty[j] = not at.size
+        if at.size:
+            rhs[offset + at, j] = counts[at] / counts[at].sum()
+            rhs[offset + none[0], j] = -1.0
+    if empty.all():
+        raise ValueError("no horizon of the window has an estimable cohort cell (all cells "
+                         "were removed as separated or lost their reference rows)")
+    if empty.any():
+        warnings.warn(f"horizon(s) {[horizons[j] for j in np.flatnonzero(empty)]} have no "
+                      "estimable cohort cell left in the sample (all separated or without a "
+                      "reference): reported as NaN", RuntimeWarning, stacklevel=3)
+    est, v = _contrasts(rhs, res, fe, extras, fit, spec, horizons, empty)
     in_window = cells.cell != 0
     return est, v, fit, in_window
 
 
 def _contrasts(rhs: np.ndarray, res: Any, fe: Any, extras: dict[str, Any], fit: CountResults,
-               spec: Any, horizons: list[int]) -> tuple[np.ndarray, np.ndarray]:
+               spec: Any, horizons: list[int],
+               empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Estimates and covariance of the contrasts ``rhs`` of the fixed-effect levels."""
     from sahelmodel.regression._demean import solve_normal
 
@@ -225,7 +246,8 @@ def _contrasts(rhs: np.ndarray, res: Any, fe: Any, extras: dict[str, Any], fit: 
     sol, _, _ = solve_normal(fe, w, rhs, tol=1e-11, maxiter=3000)
     # columns the solver could not satisfy are contrasts outside the range: not estimable
     check = fe.normal_matrix(w) @ sol - rhs
-    bad = np.linalg.norm(check, axis=0) > 1e-6 * np.linalg.norm(rhs, axis=0)
+    unsolved = np.linalg.norm(check, axis=0) > 1e-6 * np.linalg.norm(rhs, axis=0)
+    bad = unsolved | empty
     offsets = np.cumsum((0, *fe.sizes))
     q = np.zeros((w.size, rhs.shape[1]))
     for f, codes in enumerate(fe.codes):  # q = D u, factor by factor (gathers)
@@ -239,12 +261,12 @@ def _contrasts(rhs: np.ndarray, res: Any, fe: Any, extras: dict[str, Any], fit: 
     k = len(horizons)
     cov = np.full((k, k), np.nan)
     good = np.flatnonzero(~bad)
-    if bad.any():
-        warnings.warn(f"horizon(s) {[horizons[j] for j in np.flatnonzero(bad)]} are not "
+    if unsolved.any():
+        warnings.warn(f"horizon(s) {[horizons[j] for j in np.flatnonzero(unsolved)]} are not "
                       "identified by the cohort cells left in the sample (no comparison "
                       "rows in some of their periods): reported as NaN", RuntimeWarning,
                       stacklevel=4)
-        est[bad] = np.nan
+    est[bad] = np.nan
     if good.size:
         qg = q[:, good]
         gram = qg.T @ (qg * w[:, None])
