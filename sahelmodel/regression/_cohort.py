@@ -36,6 +36,27 @@ small-sample factors) computed as if :math:`Q` were the projected regressors: si
 regression restricted to the horizon contrasts. A contrast that the data cannot identify
 (:math:`c_k` outside the range of :math:`J`) leaves the solver unconverged, and that horizon
 is reported as NaN with a warning.
+
+Separation (the Poisson or NB2 likelihood has its supremum at the boundary) takes two
+forms here, both resolved before the horizons are aggregated, each with a warning that
+counts them:
+
+* a cell whose outcome is zero on all its rows has :math:`\hat\tau_{g,r} = -\infty`
+  (rate ratio 0). Its rows are removed with the all-zero levels of the cell factor, the cell
+  leaves the average of its horizon and the remaining cells' shares are renormalised;
+* a cohort whose rows at the reference period :math:`r = -1` all have a zero outcome:
+  those rows are the only link between the cohort's cells and the comparison rows, so the
+  cohort's effects are :math:`+\infty` (the reference rows' fitted means go to 0 and their
+  IRLS weights to rounding, which left every contrast numerically unsolvable). The cohort is
+  left out, as a cohort without reference rows; this changes no other parameter, since its
+  rows carry no information on them once the reference rows are fitted exactly.
+
+Only a horizon with no estimable cell left is NaN. fixest's ``sunab`` in ``fepois``
+(0.14.2) removes only all-zero fixed-effect levels: the cell dummies are regressors, so an
+all-zero cell is dropped as collinear once its coefficient has diverged (the same
+renormalised average), while a separated cohort's coefficients diverge, the fit does not
+converge and every horizon holding one of its cells reports an estimate of several units
+with a standard error in the thousands. On panels without separation the two agree.
 """
 
 from __future__ import annotations
