@@ -174,7 +174,8 @@ def fit_cohort(frame: pd.DataFrame, *, outcome: str, event: str, unit: str, time
     # against the reference are +inf at the boundary of the likelihood (the reference rows'
     # fitted means go to 0), so it is left out like a cohort without reference rows
     y = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype=float)
-    observed = usable & np.isfinite(y)
+    named = [c for c in (*controls, *fixed_effects) if c in frame.columns]
+    observed = usable & np.isfinite(y) & frame[named].notna().all(axis=1).to_numpy()
     cells = cohort_cells(frame, event=event, unit=unit, time=time, usable=usable,
                          reference_ok=observed & (y > 0))
     seen = np.unique(cells.first[cells.reference & observed])
