@@ -36,6 +36,27 @@ small-sample factors) computed as if :math:`Q` were the projected regressors: si
 regression restricted to the horizon contrasts. A contrast that the data cannot identify
 (:math:`c_k` outside the range of :math:`J`) leaves the solver unconverged, and that horizon
 is reported as NaN with a warning.
+
+Separation (the Poisson or NB2 likelihood has its supremum at the boundary) takes two
+forms here, both resolved before the horizons are aggregated, each with a warning that
+counts them:
+
+* a cell whose outcome is zero on all its rows has :math:`\hat\tau_{g,r} = -\infty`
+  (rate ratio 0). Its rows are removed with the all-zero levels of the cell factor, the cell
+  leaves the average of its horizon and the remaining cells' shares are renormalised;
+* a cohort whose rows at the reference period :math:`r = -1` all have a zero outcome:
+  those rows are the only link between the cohort's cells and the comparison rows, so the
+  cohort's effects are :math:`+\infty` (the reference rows' fitted means go to 0 and their
+  IRLS weights to rounding, which left every contrast numerically unsolvable). The cohort is
+  left out, as a cohort without reference rows; this changes no other parameter, since its
+  rows carry no information on them once the reference rows are fitted exactly.
+
+Only a horizon with no estimable cell left is NaN. fixest's ``sunab`` in ``fepois``
+(0.14.2) removes only all-zero fixed-effect levels: the cell dummies are regressors, so an
+all-zero cell is dropped as collinear once its coefficient has diverged (the same
+renormalised average), while a separated cohort's coefficients diverge, the fit does not
+converge and every horizon holding one of its cells reports an estimate of several units
+with a standard error in the thousands. On panels without separation the two agree.
 """
 
 from __future__ import annotations
@@ -88,8 +109,12 @@ class CohortCells:
 
 
 def cohort_cells(frame: pd.DataFrame, *, event: str, unit: str, time: str,
-                 usable: np.ndarray | None = None) -> CohortCells:
+                 usable: np.ndarray | None = None,
+                 reference_ok: np.ndarray | None = None) -> CohortCells:
     """Number the cohort × relative-period cells (vectorised; any number of cells).
+
+    ``reference_ok`` (default: ``usable``) marks the rows that may serve as a cohort's
+    reference: a cohort with none of them among its rows at :math:`r = -1` is unreferenced.
 
     Examples
     --------
@@ -109,7 +134,9 @@ def cohort_cells(frame: pd.DataFrame, *, event: str, unit: str, time: str,
         raise ValueError("method='cohort' needs units that never have an event (controls)")
     rel = np.where(treated, t - first, 0)
     ok = np.ones(len(frame), dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
-    has_ref = pd.Series(treated & (rel == -1) & ok).groupby(first).transform("any").to_numpy()
+    ref_ok = ok if reference_ok is None else ok & np.asarray(reference_ok, dtype=bool)
+    has_ref = pd.Series(treated & (rel == -1) & ref_ok).groupby(first).transform(
+        "any").to_numpy()
     unref = treated & ~has_ref
     in_cell = treated & (rel != -1) & ~unref
     keys = pd.MultiIndex.from_arrays([first[in_cell], rel[in_cell]])
@@ -143,15 +170,27 @@ def fit_cohort(frame: pd.DataFrame, *, outcome: str, event: str, unit: str, time
     lo, hi = window
     horizons = [k for k in range(lo, hi + 1) if k != -1]
     usable = np.ones(len(frame), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
-    cells = cohort_cells(frame, event=event, unit=unit, time=time, usable=usable)
-    if cells.unreferenced_cohorts:
-        shown = ", ".join(map(str, cells.unreferenced_cohorts[:5]))
-        more = "" if len(cells.unreferenced_cohorts) <= 5 else ", ..."
-        warnings.warn(f"{len(cells.unreferenced_cohorts)} cohort(s) (first event at {time} = "
-                      f"{shown}{more}) have no row at the reference period -1; their "
-                      f"{int(cells.unreferenced.sum())} rows are left out of the cohort "
-                      "estimator (their effects are not identified against the reference)",
-                      RuntimeWarning, stacklevel=3)
+    # a cohort whose reference rows all have a zero outcome is separated: its effects
+    # against the reference are +inf at the boundary of the likelihood (the reference rows'
+    # fitted means go to 0), so it is left out like a cohort without reference rows
+    y = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype=float)
+    named = [c for c in (*controls, *fixed_effects) if c in frame.columns]
+    observed = usable & np.isfinite(y) & frame[named].notna().all(axis=1).to_numpy()
+    cells = cohort_cells(frame, event=event, unit=unit, time=time, usable=usable,
+                         reference_ok=observed & (y > 0))
+    seen = np.unique(cells.first[cells.reference & observed])
+    separated = [g for g in cells.unreferenced_cohorts if g in set(seen.tolist())]
+    missing = [g for g in cells.unreferenced_cohorts if g not in set(seen.tolist())]
+    for group, why in ((missing, "have no row at the reference period -1"),
+                       (separated, "have an all-zero outcome at the reference period -1 "
+                        "(separated: their effects are +inf at the boundary)")):
+        if group:
+            more = "" if len(group) <= 5 else ", ..."
+            n_rows = int((cells.unreferenced & np.isin(cells.first, group)).sum())
+            warnings.warn(f"{len(group)} cohort(s) (first event at {time} = "
+                          f"{', '.join(map(str, group[:5]))}{more}) {why}; their {n_rows} "
+                          "rows are left out of the cohort estimator (their effects are not "
+                          "identified against the reference)", RuntimeWarning, stacklevel=3)
     fit_rows = usable & ~cells.unreferenced
     if CELL_COLUMN in frame.columns:
         raise ValueError(f"the panel may not have a column named {CELL_COLUMN!r}")
@@ -182,25 +221,46 @@ def fit_cohort(frame: pd.DataFrame, *, outcome: str, event: str, unit: str, time
                       ") lost every reference-period row from the estimation sample (all-zero "
                       "or separated outcomes); their cells are left out of the horizon "
                       "averages", RuntimeWarning, stacklevel=3)
+    # cells removed from the sample (all-zero outcome: the cell's rate ratio is 0 at the
+    # boundary of the likelihood, i.e. separated) leave their horizon's average, whose
+    # weights are the shares of the cells that remain
+    in_fit = np.unique(cells.cell[fit_rows & (cells.cell > 0)])
+    removed = np.setdiff1d(in_fit, orig[orig > 0])
+    if removed.size:
+        hz, n_h = np.unique(np.clip(cells.rel[removed], lo, hi), return_counts=True)
+        per = ", ".join(f"{h}: {n}" for h, n in zip(hz.tolist(), n_h.tolist(), strict=True))
+        warnings.warn(f"{removed.size} of {in_fit.size} cohort cells were removed from the "
+                      "estimation sample (all-zero outcome: separated, rate ratio 0 at the "
+                      f"boundary); by horizon {{{per}}}. Each horizon averages the remaining "
+                      "cells with their shares renormalised", RuntimeWarning, stacklevel=3)
     none = np.flatnonzero(orig == 0)
     if none.size != 1:
         raise ValueError("no never-treated or reference-period rows are left in the "
                          "estimation sample: the cohort estimator has no comparison group")
     offset = int(sum(fe.sizes[:-1]))
     rhs = np.zeros((int(sum(fe.sizes)), len(horizons)))
+    empty = np.zeros(len(horizons), dtype=bool)
     for j, k in enumerate(horizons):  # loop over horizons (few), vectorised over cells
         at = np.flatnonzero((orig > 0) & ~lost & (horizon_of == k))
-        if not at.size:
-            raise ValueError(f"no estimable cohort cell at horizon {k}; narrow the window")
-        rhs[offset + at, j] = counts[at] / counts[at].sum()
-        rhs[offset + none[0], j] = -1.0
-    est, v = _contrasts(rhs, res, fe, extras, fit, spec, horizons)
+        empty[j] = not at.size
+        if at.size:
+            rhs[offset + at, j] = counts[at] / counts[at].sum()
+            rhs[offset + none[0], j] = -1.0
+    if empty.all():
+        raise ValueError("no horizon of the window has an estimable cohort cell (all cells "
+                         "were removed as separated or lost their reference rows)")
+    if empty.any():
+        warnings.warn(f"horizon(s) {[horizons[j] for j in np.flatnonzero(empty)]} have no "
+                      "estimable cohort cell left in the sample (all separated or without a "
+                      "reference): reported as NaN", RuntimeWarning, stacklevel=3)
+    est, v = _contrasts(rhs, res, fe, extras, fit, spec, horizons, empty)
     in_window = cells.cell != 0
     return est, v, fit, in_window
 
 
 def _contrasts(rhs: np.ndarray, res: Any, fe: Any, extras: dict[str, Any], fit: CountResults,
-               spec: Any, horizons: list[int]) -> tuple[np.ndarray, np.ndarray]:
+               spec: Any, horizons: list[int],
+               empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Estimates and covariance of the contrasts ``rhs`` of the fixed-effect levels."""
     from sahelmodel.regression._demean import solve_normal
 
@@ -208,7 +268,8 @@ def _contrasts(rhs: np.ndarray, res: Any, fe: Any, extras: dict[str, Any], fit: 
     sol, _, _ = solve_normal(fe, w, rhs, tol=1e-11, maxiter=3000)
     # columns the solver could not satisfy are contrasts outside the range: not estimable
     check = fe.normal_matrix(w) @ sol - rhs
-    bad = np.linalg.norm(check, axis=0) > 1e-6 * np.linalg.norm(rhs, axis=0)
+    unsolved = np.linalg.norm(check, axis=0) > 1e-6 * np.linalg.norm(rhs, axis=0)
+    bad = unsolved | empty
     offsets = np.cumsum((0, *fe.sizes))
     q = np.zeros((w.size, rhs.shape[1]))
     for f, codes in enumerate(fe.codes):  # q = D u, factor by factor (gathers)
@@ -222,12 +283,12 @@ def _contrasts(rhs: np.ndarray, res: Any, fe: Any, extras: dict[str, Any], fit: 
     k = len(horizons)
     cov = np.full((k, k), np.nan)
     good = np.flatnonzero(~bad)
-    if bad.any():
-        warnings.warn(f"horizon(s) {[horizons[j] for j in np.flatnonzero(bad)]} are not "
+    if unsolved.any():
+        warnings.warn(f"horizon(s) {[horizons[j] for j in np.flatnonzero(unsolved)]} are not "
                       "identified by the cohort cells left in the sample (no comparison "
                       "rows in some of their periods): reported as NaN", RuntimeWarning,
                       stacklevel=4)
-        est[bad] = np.nan
+    est[bad] = np.nan
     if good.size:
         qg = q[:, good]
         gram = qg.T @ (qg * w[:, None])

@@ -5,6 +5,7 @@ with fepois, aggregated by hand), and for the cases the factor formulation handl
 cells, cohorts without a reference period, the two fixed-effect solvers.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -125,3 +126,99 @@ def test_solver_rejects_an_unknown_method():
     fe = FixedEffects.from_codes([np.array([0, 1]), np.array([0, 0])])
     with pytest.raises(ValueError, match="method must be"):
         solve_normal(fe, np.ones(2), np.zeros((3, 1)), method="lu")
+
+
+def _sparse_cohort_panel(seed=0):
+    # small cohorts (four units each) at a low rate: some cohorts have an all-zero outcome at
+    # their reference period -1 and some cohort x period cells are all zero (separation)
+    first = np.where(np.arange(40) < 28, 3 + np.arange(40) % 7, 10**6)
+    return _panel(seed, n_units=40, n_t=12, rate=0.5, first=first)
+
+
+def _without_separated(df):
+    """The sample the separated model's finite parameters live on (dropped until stable)."""
+    treated = df["first"] < 10**6
+    rel = df["period_index"] - df["first"]
+    ref = df[treated & (rel == -1)].groupby("first")["y"].sum()
+    df = df[~df["first"].isin(ref.index[ref == 0])]
+    while True:
+        treated = df["first"] < 10**6
+        cell = np.where(treated & (df["period_index"] - df["first"] != -1),
+                        df["first"] * 1000 + df["period_index"], -1)
+        zero = np.zeros(len(df), dtype=bool)
+        for key in (pd.Series(cell, index=df.index), df["dyad"], df["period_index"]):
+            sums = df["y"].groupby(key).transform("sum")
+            zero |= (sums == 0).to_numpy() & (key != -1).to_numpy()
+        if not zero.any():
+            return df
+        df = df[~zero]
+
+
+def _glm_reference(sm, red, window, horizons):
+    """statsmodels GLM, one dummy per unit, period and cell; share-weighted cell averages."""
+    lo, hi = window
+    rel = (red["period_index"] - red["first"]).to_numpy()
+    treated = (red["first"] < 10**6).to_numpy()
+    in_cell = treated & (rel != -1)
+    cell = pd.Series(np.where(in_cell, red["first"] * 1000 + red["period_index"], -1))
+    dummies = pd.get_dummies(cell, prefix="c", dtype=float).drop(columns="c_-1")
+    design = pd.concat([pd.get_dummies(red["dyad"].to_numpy(), prefix="d", dtype=float),
+                        pd.get_dummies(red["period_index"].to_numpy(), prefix="t",
+                                       drop_first=True, dtype=float), dummies], axis=1)
+    glm = sm.GLM(red["y"].to_numpy(), design.to_numpy(), family=sm.families.Poisson()).fit(
+        tol=1e-13, maxiter=200)
+    keys = np.array([int(c[2:]) for c in dummies.columns])
+    horizon = np.clip(keys % 1000 - keys // 1000, lo, hi)
+    share = dummies.sum(axis=0).to_numpy()
+    start = design.shape[1] - dummies.shape[1]
+    agg = np.zeros((len(horizons), design.shape[1]))
+    for i, k in enumerate(horizons):
+        at = horizon == k
+        agg[i, start + np.flatnonzero(at)] = share[at] / share[at].sum()
+    return agg @ glm.params, np.sqrt(np.diag(agg @ glm.cov_params() @ agg.T))
+
+
+def test_separated_cohorts_and_cells_leave_the_averages_as_in_a_dummy_variable_fit():
+    sm = pytest.importorskip("statsmodels.api")
+    df = _sparse_cohort_panel()
+    window = (-3, 4)
+    with pytest.warns(RuntimeWarning) as record:
+        es = event_study(df, outcome="y", event="capture", window=window, method="cohort",
+                         cluster=None)
+    text = " | ".join(str(r.message) for r in record)
+    assert "2 cohort(s) (first event at period_index = 5, 8) have an all-zero outcome" in text
+    tab = es.table.drop(index=-1)
+    assert np.isfinite(tab["estimate"]).all() and (tab["std_error"] > 0).all()
+    # reference: statsmodels GLM with one dummy per unit, period and cell on the sample left
+    # once the separated cohorts and cells are dropped; cells weighted by their shares
+    red = _without_separated(df)
+    assert len(red) == es.fit.nobs
+    n_cells = [int(((d["first"] < 10**6) & (d["period_index"] != d["first"] - 1)).pipe(
+        lambda m, d=d: d[m].groupby(["first", "period_index"]).ngroups)) for d in
+        (df[~df["first"].isin([5, 8])], red)]
+    removed = re.search(r"(\d+) of (\d+) cohort cells were removed", text)
+    assert removed and [int(removed[2]) - int(removed[1]), int(removed[2])] == n_cells[::-1]
+    assert int(removed[1]) > 0
+    est, se = _glm_reference(sm, red, window, tab.index)
+    np.testing.assert_allclose(tab["estimate"], est, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(tab["std_error"], se, rtol=1e-5)
+
+
+def test_horizon_whose_cells_are_all_separated_is_nan_and_the_others_are_not():
+    df = _sparse_cohort_panel(3)
+    rel = df["period_index"] - df["first"]
+    df.loc[(df["first"] < 10**6) & (rel == 2), "y"] = 0
+    with pytest.warns(RuntimeWarning, match=r"horizon\(s\) \[2\] have no estimable cohort cell"):
+        es = event_study(df, outcome="y", event="capture", window=(-3, 4), method="cohort",
+                         cluster="dyad")
+    tab = es.table.drop(index=-1)
+    assert np.isnan(tab.loc[2, "estimate"]) and np.isnan(tab.loc[2, "std_error"])
+    others = tab.drop(index=2)
+    assert np.isfinite(others["estimate"]).all() and (others["std_error"] > 0).all()
+    # the remaining horizons equal the dummy-variable fit (clustered covariance as well)
+    red = _without_separated(df).reset_index(drop=True)
+    est, se = _dense_reference(red, "y", (-3, 4), "poisson", {"cov": "cluster",
+                                                                 "cluster": "dyad"})
+    keep = [i for i, k in enumerate(tab.index) if k != 2]
+    np.testing.assert_allclose(others["estimate"], est[keep], rtol=0, atol=1e-7)
+    np.testing.assert_allclose(others["std_error"], se[keep], rtol=1e-6)
