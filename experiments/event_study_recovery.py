@@ -18,11 +18,11 @@ Each replication ``r`` (seed ``100 + r``) records, at horizons -3..4:
   its Monte Carlo standard error.
 
 A horizon is covered when :math:`|\hat\beta_h - \log \mathrm{IRR}_h| \le 1.96
-\sqrt{\mathrm{se}_h^2 + \mathrm{mc}_h^2}`, the Monte Carlo error of the truth added (it is
-small: about a third of the estimator's). The summary also gives coverage of the truth pooled
-over all replications (the population estimand), which the run's standard error is not built
-for: it measures the sampling error around the run's own captures, not the variation of the
-run's average effect from run to run.
+\sqrt{\mathrm{se}_h^2 + \mathrm{mc}_h^2}`, the Monte Carlo error of the truth added (with 8
+pairs per capture it is about a third of the estimator's). The summary also gives coverage of
+the truth pooled over all replications (the population estimand), which the run's standard
+error is not built for: it measures the sampling error around the run's own captures, not
+the variation of the run's average effect from run to run.
 
 Run ``python experiments/event_study_recovery.py OUT_DIR [n_reps] [first_rep] [n_draws]``; it writes
 ``event_study_recovery_reps.csv`` and ``event_study_recovery.json``.
@@ -113,7 +113,7 @@ def summarise(reps: pd.DataFrame) -> dict:
             "by_horizon": {int(h): row.to_dict() for h, row in by_h.iterrows()}}
 
 
-def main(out_dir: Path, n_reps: int = 100, first: int = 0, n_draws: int = 2) -> dict:
+def main(out_dir: Path, n_reps: int = 100, first: int = 0, n_draws: int = 8) -> dict:
     world = study_world()
     t0 = time.process_time()
     out_dir.mkdir(parents=True, exist_ok=True)
