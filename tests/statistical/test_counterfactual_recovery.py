@@ -30,11 +30,13 @@ tested end to end in ``test_end_to_end_event_study.py``), to keep the study's CP
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
-import pandas as pd
 import pytest
 
-from sahelmodel import dyad_panel, event_study
+from sahelmodel import event_study
 from sahelmodel.simulate import World
 
 pytestmark = pytest.mark.slow
@@ -45,19 +47,17 @@ LEADS, LAGS = [-3, -2, -1], [1, 2, 3, 4]
 N_REP = 10
 
 
-def panel_of(events, truth) -> pd.DataFrame:
-    frame = events.frame.copy()
-    caps = truth.captures.set_index("event_id")
-    hit = frame["event_id"].isin(caps.index)
-    frame["capture"] = hit
-    frame.loc[hit, "capturer"] = frame.loc[hit, "event_id"].map(caps["capturer"])
-    frame.loc[hit, "captured_from"] = frame.loc[hit, "event_id"].map(caps["captured_from"])
-    panel = dyad_panel(type(events)(frame), freq="W", lags=0, start=START)
-    panel["capture"] = panel["capture_ij"] + panel["capture_ji"]
-    return panel
+def _study_script():
+    """The recovery study's script, whose panel construction the test shares."""
+    path = Path(__file__).resolve().parents[2] / "experiments" / "event_study_recovery.py"
+    spec = importlib.util.spec_from_file_location("event_study_recovery", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_anchored_event_study_covers_the_counterfactual_truth_with_both_channels_on():
+    panel_of = _study_script().panel_of
     world = World.default(capture_step=1.5, capture_cap=1)
     assert world.kappa == 2.0 and world.capture_step == 1.5
     z, truths = [], []
