@@ -48,13 +48,24 @@ _LOG_BOUNDS = (-23.0, 12.0)  # exp: about 1e-10 .. 1.6e5 on the natural scale
 def _blas_single_thread():
     """Limit BLAS to one thread during a fit (its linear algebra is tiny; threads only spin).
 
-    Uses :mod:`threadpoolctl` when installed, else does nothing.
+    Uses :mod:`threadpoolctl` when installed, else does nothing. The loaded libraries are
+    looked up once per process (a lookup reads every shared library's header: about 8 ms,
+    more than a fit of a few hundred events) and the controller is reused.
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
+    if not _CONTROLLER:
+        try:
+            import scipy.optimize  # noqa: F401  (its BLAS is loaded before the lookup)
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - optional
+            _CONTROLLER.append(None)
+        else:
+            _CONTROLLER.append(ThreadpoolController())
+    if _CONTROLLER[0] is None:  # pragma: no cover - optional
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
+_CONTROLLER: list = []  # the process's threadpoolctl controller, made on first use
 
 
 class HawkesWarning(UserWarning):
