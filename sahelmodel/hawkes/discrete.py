@@ -105,12 +105,26 @@ def daily_loglik_and_grad(counts: DailyCounts, par: HawkesParams, *, want_grad: 
                           backend: str = "numpy"):
     """Poisson log-likelihood of daily counts and its natural-scale gradient.
 
-    ``backend`` chooses the core of the sums over earlier days (``"numba"`` or ``"numpy"``).
+    ``backend`` chooses the core (``"numba"`` or ``"numpy"``); with ``"numba"`` and one
+    shared decay the whole likelihood is one compiled pass
+    (:func:`~sahelmodel.hawkes._numba.daily_fused`), the numpy form its reference twin.
 
     Returns ``(loglik, grad, lam)`` with ``lam`` of shape ``(n_days, D)``; ``loglik`` is
     ``-inf`` when an intensity is not positive where events occurred.
     """
     y = counts.y
+    beta = np.asarray(par.beta, dtype=float)
+    if backend == "numba" and beta.size and np.all(beta == beta.flat[0]):
+        from sahelmodel.hawkes._numba import daily_fused
+
+        part, ok, lam, gmu, galpha, gbeta, gk = daily_fused(
+            counts.yc, counts.piece, par.mu, par.alpha, float(beta.flat[0]), par.kappa)
+        if not ok:
+            return -np.inf, None, lam
+        ll = part - float(np.sum(gammaln(y + 1.0)))
+        if not want_grad:
+            return ll, None, lam
+        return ll, HawkesParams(mu=gmu, alpha=galpha, beta=gbeta, kappa=gk[1:]), lam
     wcat = np.concatenate([[1.0], par.kappa])
     s0, s1 = _sums(counts, par.beta, backend)
     sw0 = s0 @ wcat  # (n, D, D)
