@@ -166,10 +166,14 @@ def rho_profile_fit(fun, log_rho, theta_start: np.ndarray, value: float, alpha_i
         gz = g - float(g[alpha_idx].sum()) * d
         return -ll * scale, -gz * scale
 
+    from sahelmodel.hawkes.model import _blas_single_thread
+
     z0 = np.clip(np.asarray(theta_start, dtype=float), lo, hi)
-    res = optimize.minimize(obj, z0, jac=True, method="L-BFGS-B",
-                            bounds=list(zip(lo, hi, strict=True)),
-                            options={"maxiter": 1000, "ftol": tol, "gtol": 1e-9, "maxcor": 30})
+    with _blas_single_thread():
+        res = optimize.minimize(obj, z0, jac=True, method="L-BFGS-B",
+                                bounds=list(zip(lo, hi, strict=True)),
+                                options={"maxiter": 1000, "ftol": tol, "gtol": 1e-9,
+                                         "maxcor": 30})
     th = constrained(np.asarray(res.x, dtype=float))
     with np.errstate(all="ignore"):
         ll = float(fun(th)[0]) if res.fun < 1e299 else -np.inf
