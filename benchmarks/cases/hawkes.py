@@ -10,6 +10,13 @@
   ``mv_exp_dense_neg_ll_with_grad``: loss and gradient in baseline, excitation and one decay
   per pair) and ``intensify_fixed_decay`` (``MvExpRecursiveLogLik.loss_and_grad``, tick's
   design: decay fixed, per-event weights built once, not timed).
+* ``hawkes_loglik_fixed_decay``: the same data with the decay held fixed, like-for-like with
+  the peers' cached designs: our :class:`~sahelmodel.hawkes._fixed_decay.FixedDecayLoglik`
+  (per-event kernel sums built once per decay, not timed; log-likelihood and gradient in
+  baseline and excitation) against ``tick`` (``ModelHawkesExpKernLogLik``, its cache built by
+  a first evaluation, not timed) and ``intensify_fixed_decay`` (weights built once, not
+  timed); ``tick_new_decay`` and ``ours_new_decay`` time the cache's construction plus one
+  evaluation, the cost at a new decay.
 * ``hawkes_fit``: a 3-dimensional fit, our MLE (decay estimated, with the
   observed-information covariance) against tick's ``HawkesExpKern`` (decay fixed at the truth,
   likelihood goodness-of-fit, no standard errors).
@@ -60,11 +67,23 @@ def _python(state: dict) -> None:
 
 
 def _tick_build(cls, *args, **kwargs):
-    """Construct a tick object; a tick that imports but cannot build one is unavailable."""
+    """Construct a tick object; a tick that imports but cannot build one is unavailable.
+
+    tick's ``Base`` metaclass registers a class's settable attributes by parsing its
+    docstring with numpydoc; without numpydoc (``tick.base.base.docscrape is None``) every
+    documented attribute is unsettable and construction fails with ``AttributeError: ... has
+    no settable attribute 'dtype'``. numpydoc is in the ``bench`` extra for this reason.
+    """
     try:
         return cls(*args, **kwargs)
-    except AttributeError as exc:  # e.g. tick 0.8.0.2's metaclass on Python 3.11
-        raise PeerUnavailable(f"tick {cls.__name__} cannot be built here: {exc}") from None
+    except AttributeError as exc:
+        from tick.base import base as tick_base
+
+        why = (" (numpydoc is not importable: tick's metaclass reads settable attributes from "
+               "numpydoc-parsed docstrings; pip install numpydoc)"
+               if getattr(tick_base, "docscrape", None) is None else "")
+        raise PeerUnavailable(f"tick {cls.__name__} cannot be built here: {exc}{why}"
+                              ) from None
 
 
 def _tick_model(state: dict):
@@ -128,6 +147,25 @@ def _tick_loglik_new_decay(state: dict) -> None:
     coeffs = np.concatenate([np.full(D, 0.5), np.full(D * D, 0.03)])
     model.loss(coeffs)
     model.grad(coeffs)
+
+
+def _fixed_setup(n: int) -> dict:
+    from sahelmodel.hawkes._fixed_decay import FixedDecayLoglik
+
+    state = _loglik_setup(n)
+    state["fixed"] = FixedDecayLoglik(state["data"], 1.0)  # built once per decay, not timed
+    return state
+
+
+def _ours_fixed(state: dict) -> None:
+    state["fixed"](state["par"].mu, state["par"].alpha)
+
+
+def _fixed_setup_cost(state: dict) -> None:
+    # what the cache costs: built for one decay, then evaluated once
+    from sahelmodel.hawkes._fixed_decay import FixedDecayLoglik
+
+    FixedDecayLoglik(state["data"], 1.0)(state["par"].mu, state["par"].alpha)
 
 
 def _fit_setup(end: float) -> dict:
@@ -195,6 +233,11 @@ CASES = [
                 "tick_new_decay": _tick_loglik_new_decay, "intensify": _intensify_loglik,
                 "intensify_fixed_decay": _intensify_loglik_fixed},
          repeats={"quick": 3, "full": 3}),
+    Case(name="hawkes_loglik_fixed_decay", sizes={"quick": [20_000], "full": [1_000_000]},
+         setup=_fixed_setup, run=_ours_fixed,
+         peers={"tick": _tick_loglik, "intensify_fixed_decay": _intensify_loglik_fixed,
+                "tick_new_decay": _tick_loglik_new_decay, "ours_new_decay": _fixed_setup_cost},
+         repeats={"quick": 5, "full": 5}),
     Case(name="hawkes_fit", sizes={"quick": [2_000.0], "full": [20_000.0]},
          setup=_fit_setup, run=_fit_ours, peers={"tick": _fit_tick},
          repeats={"quick": 3, "full": 3}),

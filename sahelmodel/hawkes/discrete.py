@@ -107,7 +107,7 @@ def daily_loglik_and_grad(counts: DailyCounts, par: HawkesParams, *, want_grad: 
 
     ``backend`` chooses the core (``"numba"`` or ``"numpy"``); with ``"numba"`` and one
     shared decay the whole likelihood is one compiled pass
-    (:func:`~sahelmodel.hawkes._numba.daily_fused`), the numpy form its reference twin.
+    (:func:`~sahelmodel.hawkes._daily_numba.daily_fused`), the numpy form its reference twin.
 
     Returns ``(loglik, grad, lam)`` with ``lam`` of shape ``(n_days, D)``; ``loglik`` is
     ``-inf`` when an intensity is not positive where events occurred.
@@ -115,7 +115,7 @@ def daily_loglik_and_grad(counts: DailyCounts, par: HawkesParams, *, want_grad: 
     y = counts.y
     beta = np.asarray(par.beta, dtype=float)
     if backend == "numba" and beta.size and np.all(beta == beta.flat[0]):
-        from sahelmodel.hawkes._numba import daily_fused
+        from sahelmodel.hawkes._daily_numba import daily_fused
 
         part, ok, lam, gmu, galpha, gbeta, gk = daily_fused(
             counts.yc, counts.piece, par.mu, par.alpha, float(beta.flat[0]), par.kappa)

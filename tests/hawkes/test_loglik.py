@@ -304,3 +304,39 @@ def test_analytic_hessian_matches_differences_of_the_numpy_gradient(kw):
         step[k] = 1e-5
         fd[:, k] = (ref(theta + step)[1] - ref(theta - step)[1]) / 2e-5
     np.testing.assert_allclose(exact(theta), fd, rtol=1e-6, atol=1e-6 * np.abs(fd).max())
+
+
+@pytest.mark.properties
+@settings(max_examples=40)
+@given(problems())
+def test_cached_fixed_decay_likelihood_matches_the_full_one(problem):
+    # the per-decay cache (sums built once) against the full likelihood, unmarked events
+    from sahelmodel.hawkes._fixed_decay import FixedDecayLoglik
+
+    data, par = problem
+    data = HawkesArrays(data.times, data.dims, np.zeros_like(data.cats), data.start, data.end,
+                        data.n_dims, 0, data.edges)
+    beta = float(par.beta.flat[0])
+    par = HawkesParams(par.mu, par.alpha, np.full_like(par.beta, beta), np.zeros(0))
+    ll, g, _ = loglik_and_grad(data, par)
+    lik = FixedDecayLoglik(data, beta)
+    ll2, gmu, galpha = lik(par.mu, par.alpha)
+    assert ll2 == pytest.approx(ll, rel=1e-11, abs=1e-10)
+    np.testing.assert_allclose(gmu, g.mu, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(galpha, g.alpha, rtol=1e-10, atol=1e-10)
+    if data.times.size:  # a baseline of zero before the first event: not positive
+        assert lik(np.zeros_like(par.mu), par.alpha)[0] == -np.inf
+
+
+def test_cached_fixed_decay_likelihood_refuses_marks_and_bad_decays():
+    from sahelmodel.hawkes._fixed_decay import FixedDecayLoglik
+
+    t = np.array([1.0, 2.0])
+    marked = HawkesArrays(t, np.zeros(2, np.int64), np.array([0, 1]), 0.0, 3.0, 1, 1,
+                          np.array([0.0, 3.0]))
+    with pytest.raises(ValueError, match="unmarked"):
+        FixedDecayLoglik(marked, 1.0)
+    plain = HawkesArrays(t, np.zeros(2, np.int64), np.zeros(2, np.int64), 0.0, 3.0, 1, 0,
+                         np.array([0.0, 3.0]))
+    with pytest.raises(ValueError, match="positive finite"):
+        FixedDecayLoglik(plain, 0.0)
