@@ -4,8 +4,8 @@ Data are simulated from the model itself (:func:`sahelmodel.dyadic.latent_simula
 simulate_latent_network`): 40 actors, 20 training periods plus one held-out period, rank-2
 multiplicative effects with entries of sd 0.7, sender/receiver covariance
 [[0.5, 0.2], [0.2, 0.5]], coefficients (intercept -1, dyad covariate 0.5, sender covariate 0.3)
-and dyadic correlation rho = 0.5. Each replication fits the model (2 chains, 250 burn-in and
-1000 kept sweeps, with the PX-DA scale move; the prior on the sender/receiver covariance is
+and dyadic correlation rho = 0.5. Each replication fits the model (2 chains, 200 burn-in and
+600 kept sweeps, with the PX-DA scale move; the prior on the sender/receiver covariance is
 set by ``prior_ab_df``, 4 by default, ``None`` for amen's) and records whether each 95%
 credible interval covers the true value, the posterior SDs, the posterior mean of the sender
 variance beside the realised mean square of the true sender effects, R-hat and bulk ESS of
@@ -45,8 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "rank": 2,
     "rho": 0.5,
     "n_chains": 2,
-    "n_burn": 250,
-    "n_draws": 1000,
+    "n_burn": 200,
+    "n_draws": 600,
     "prior_ab_df": 4.0,
     "px": True,
 }
