@@ -4,20 +4,25 @@ Data are simulated from the model itself (:func:`sahelmodel.dyadic.latent_simula
 simulate_latent_network`): 40 actors, 20 training periods plus one held-out period, rank-2
 multiplicative effects with entries of sd 0.7, sender/receiver covariance
 [[0.5, 0.2], [0.2, 0.5]], coefficients (intercept -1, dyad covariate 0.5, sender covariate 0.3)
-and dyadic correlation rho = 0.5. Each replication fits the model (3 chains, 300 burn-in and
-700 kept sweeps; the prior on the sender/receiver covariance is set by ``prior_ab_df``, 4 by
-default, ``None`` for amen's) and records whether each 95% credible interval covers the true
-value, the posterior SDs, the posterior mean of the sender variance beside the realised mean
-square of the true sender effects, the largest R-hat, the smallest bulk ESS and the ROC-AUC
-on the held-out period of the posterior predictive probabilities and of the oracle
-Phi(true linear predictor).
+and dyadic correlation rho = 0.5. Each replication fits the model (2 chains, 200 burn-in and
+600 kept sweeps, with the PX-DA scale move; the prior on the sender/receiver covariance is
+set by ``prior_ab_df``, 4 by default, ``None`` for amen's) and records whether each 95%
+credible interval covers the true value, the posterior SDs, the posterior mean of the sender
+variance beside the realised mean square of the true sender effects, R-hat and bulk ESS of
+every parameter and the ROC-AUC on the held-out period of the posterior predictive
+probabilities and of the oracle Phi(true linear predictor).
 
 A second arm simulates with no multiplicative effects (``sd_uv = 0``) and compares the rank-2
 model's held-out AUC with a probit GLM with sender and receiver fixed effects and the dyad
 covariate (statsmodels), to check that the latent factors do not cost accuracy when absent.
 
-Run ``python experiments/latent_recovery.py OUT_DIR [n_reps] [n_glm_reps]``; it writes
-``latent_recovery_reps.csv``, ``latent_recovery_glm.csv`` and ``latent_recovery.json``.
+Run ``python experiments/latent_recovery.py OUT_DIR [n_reps] [n_glm_reps] [a:b c:d TAG]``; it
+writes ``latent_recovery_reps.csv``, ``latent_recovery_glm.csv`` and ``latent_recovery.json``
+(with slices ``a:b`` and ``c:d`` of the two arms, files tagged ``TAG`` for running in several
+processes; ``python experiments/latent_recovery.py summarise OUT_DIR`` merges them). ``python
+experiments/latent_recovery.py ess OUT_DIR [n_seeds]`` measures bulk ESS per CPU-second of every
+parameter for the plain data-augmentation Gibbs sampler and for the sampler with the PX-DA scale
+move on the same data (``latent_px_ess.csv``).
 """
 
 from __future__ import annotations
@@ -33,16 +38,17 @@ import pandas as pd
 from scipy import stats
 
 DEFAULTS: dict[str, Any] = {
-    "n_reps": 120,
-    "n_glm_reps": 30,
+    "n_reps": 100,
+    "n_glm_reps": 12,
     "n_actors": 40,
     "n_periods": 20,
     "rank": 2,
     "rho": 0.5,
-    "n_chains": 3,
-    "n_burn": 300,
-    "n_draws": 700,
+    "n_chains": 2,
+    "n_burn": 200,
+    "n_draws": 600,
     "prior_ab_df": 4.0,
+    "px": True,
 }
 
 
@@ -80,7 +86,8 @@ def one_replication(cfg: dict[str, Any], seed: int, *, sd_uv: float = 0.7,
     train, test = frame[frame.period < last], frame[frame.period == last]
     model = LatentFactorModel(outcome="y", covariates=["x_dyad", "x_sender"], rank=cfg["rank"],
                               n_chains=cfg["n_chains"], n_burn=cfg["n_burn"],
-                              n_draws=cfg["n_draws"], prior_ab_df=cfg["prior_ab_df"], rng=rng)
+                              n_draws=cfg["n_draws"], prior_ab_df=cfg["prior_ab_df"],
+                              px=cfg["px"], rng=rng)
     t0 = time.process_time()
     res = model.fit(train)
     cpu = time.process_time() - t0
@@ -92,8 +99,9 @@ def one_replication(cfg: dict[str, Any], seed: int, *, sd_uv: float = 0.7,
     ess = res.ess
     out["min_ess"] = float(ess.min())
     out["min_ess_param"] = str(ess.idxmin())
-    out["rhat_rho"] = float(res.rhat["rho"])
-    out["ess_rho"] = float(ess["rho"])
+    for name in ess.index:
+        out[f"rhat_{name}"] = float(res.rhat[name])
+        out[f"ess_{name}"] = float(ess[name])
     out["var_sender_est"] = float(res.params["var_sender"])
     out["var_sender_realised"] = float(np.mean(truth["a"] ** 2))
     for name, value in true.items():
@@ -106,6 +114,83 @@ def one_replication(cfg: dict[str, Any], seed: int, *, sd_uv: float = 0.7,
     if with_glm:
         out["auc_glm"] = _auc(test.y.to_numpy(), _glm_proba(train, test))
     return out
+
+
+PARAMS = ("intercept", "x_dyad", "x_sender", "rho")
+
+
+def summarise(rep: pd.DataFrame, glm: pd.DataFrame, cfg: dict[str, Any]) -> dict[str, Any]:
+    """Coverage with its Monte Carlo s.e., convergence shares, AUC gaps and the GLM comparison."""
+    summary: dict[str, Any] = {"config": cfg, "n_reps": len(rep)}
+    if len(rep):
+        cov = {n: float(rep[f"{n}_covered"].mean()) for n in PARAMS}
+        summary["coverage"] = cov
+        summary["coverage_mc_se"] = {n: float(np.sqrt(c * (1 - c) / len(rep)))
+                                     for n, c in cov.items()}
+        summary["coverage_mc_se_at_0.95"] = float(np.sqrt(0.95 * 0.05 / len(rep)))
+        gap = rep.auc_oracle - rep.auc_model
+        summary["auc_gap_mean"] = float(gap.mean())
+        summary["auc_gap_max"] = float(gap.max())
+        summary["share_auc_gap_within_0.01"] = float((gap <= 0.01).mean())
+        summary["share_converged"] = float(rep.converged.mean())
+        summary["share_max_rhat_below_1.01"] = float((rep.max_rhat < 1.01).mean())
+        summary["share_max_rhat_below_1.05"] = float((rep.max_rhat < 1.05).mean())
+        summary["median_max_rhat"] = float(rep.max_rhat.median())
+        need = 100.0 * cfg["n_chains"]
+        names = [c[4:] for c in rep.columns if c.startswith("ess_")]
+        summary["by_parameter"] = {
+            n: {"share_rhat_below_1.01": float((rep[f"rhat_{n}"] < 1.01).mean()),
+                "share_ess_at_least_100_per_chain": float((rep[f"ess_{n}"] >= need).mean()),
+                "median_ess": float(rep[f"ess_{n}"].median()),
+                "median_ess_per_cpu_s": float((rep[f"ess_{n}"] / rep.cpu_s).median())}
+            for n in names}
+        summary["cpu_s_per_fit"] = float(rep.cpu_s.mean())
+    if len(glm):
+        summary["no_multiplicative"] = {
+            "n_reps": len(glm),
+            "auc_glm_minus_latent_mean": float((glm.auc_glm - glm.auc_model).mean()),
+            "auc_glm_minus_latent_max": float((glm.auc_glm - glm.auc_model).max()),
+            "auc_oracle_minus_latent_mean": float((glm.auc_oracle - glm.auc_model).mean()),
+        }
+    return summary
+
+
+def ess_per_cpu(out_dir: str | Path, n_seeds: int = 3, rng: int = 20261206,
+                config: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Bulk ESS per CPU-second of every parameter, plain Gibbs against the PX-DA move.
+
+    Both samplers fit the same data (the study's first ``n_seeds`` replications) with the
+    study's chain settings; writes ``latent_px_ess.csv`` (one row per seed, sampler and
+    parameter).
+    """
+    from sahelmodel.dyadic.latent import LatentFactorModel
+    from sahelmodel.dyadic.latent_simulate import simulate_latent_network
+
+    cfg = {**DEFAULTS, **(config or {})}
+    seeds = np.random.SeedSequence(rng).generate_state(n_seeds)
+    rows = []
+    for seed in seeds:
+        frame, _ = simulate_latent_network(
+            n_actors=cfg["n_actors"], n_periods=cfg["n_periods"], rank=cfg["rank"],
+            rho=cfg["rho"], rng=np.random.default_rng(int(seed)))
+        for px in (False, True):
+            model = LatentFactorModel(outcome="y", covariates=["x_dyad", "x_sender"],
+                                      rank=cfg["rank"], n_chains=cfg["n_chains"],
+                                      n_burn=cfg["n_burn"], n_draws=cfg["n_draws"],
+                                      prior_ab_df=cfg["prior_ab_df"], px=px, rng=int(seed))
+            t0 = time.process_time()
+            res = model.fit(frame)
+            cpu = time.process_time() - t0
+            for name in res.ess.index:
+                rows.append({"seed": int(seed), "px": px, "parameter": name, "cpu_s": cpu,
+                             "ess": float(res.ess[name]), "rhat": float(res.rhat[name]),
+                             "ess_per_cpu_s": float(res.ess[name]) / cpu,
+                             "mean": float(res.params[name]),
+                             "sd": float(res.std_errors[name])})
+            out = Path(out_dir)
+            out.mkdir(parents=True, exist_ok=True)
+            pd.DataFrame(rows).to_csv(out / "latent_px_ess.csv", index=False)
+    return pd.DataFrame(rows)
 
 
 def main(config: dict[str, Any] | None = None, out_dir: str | Path = "results",
@@ -128,31 +213,28 @@ def main(config: dict[str, Any] | None = None, out_dir: str | Path = "results",
         glm.append(one_replication(cfg, int(seeds[cfg["n_reps"] + k]), sd_uv=0.0,
                                    with_glm=True))
         pd.DataFrame(glm).to_csv(out / f"latent_recovery_glm{tag}.csv", index=False)
-    rep = pd.DataFrame(reps)
-    summary: dict[str, Any] = {"config": cfg, "n_reps": len(rep)}
-    if len(rep):
-        summary["coverage"] = {n: float(rep[f"{n}_covered"].mean())
-                               for n in ("intercept", "x_dyad", "x_sender", "rho")}
-        summary["auc_gap_mean"] = float((rep.auc_oracle - rep.auc_model).mean())
-        summary["auc_gap_max"] = float((rep.auc_oracle - rep.auc_model).max())
-        summary["share_converged"] = float(rep.converged.mean())
-        summary["share_max_rhat_below_1.05"] = float((rep.max_rhat < 1.05).mean())
-        summary["median_max_rhat"] = float(rep.max_rhat.median())
-        summary["cpu_s_per_fit"] = float(rep.cpu_s.mean())
-    if glm:
-        g = pd.DataFrame(glm)
-        summary["no_multiplicative"] = {
-            "n_reps": len(g),
-            "auc_glm_minus_latent_mean": float((g.auc_glm - g.auc_model).mean()),
-            "auc_glm_minus_latent_max": float((g.auc_glm - g.auc_model).max()),
-            "auc_oracle_minus_latent_mean": float((g.auc_oracle - g.auc_model).mean()),
-        }
+    summary = summarise(pd.DataFrame(reps), pd.DataFrame(glm), cfg)
     (out / "latent_recovery.json").write_text(json.dumps(summary, indent=2, default=str))
     return summary
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args and args[0] == "summarise":  # merge the slice files of OUT_DIR into the record
+        where = Path(args[1])
+        rep_all = pd.concat([pd.read_csv(f)
+                             for f in sorted(where.glob("latent_recovery_reps*.csv"))])
+        glm_all = pd.concat([pd.read_csv(f)
+                             for f in sorted(where.glob("latent_recovery_glm*.csv"))])
+        result = summarise(rep_all.reset_index(drop=True), glm_all.reset_index(drop=True),
+                           dict(DEFAULTS))
+        (where / "latent_recovery.json").write_text(json.dumps(result, indent=2, default=str))
+        print(json.dumps(result, indent=2, default=str))
+        sys.exit(0)
+    if args and args[0] == "ess":  # ESS per CPU-second, plain Gibbs against PX-DA
+        table = ess_per_cpu(args[1], int(args[2]) if len(args) > 2 else 3)
+        print(table.pivot_table(index="parameter", columns="px", values="ess_per_cpu_s"))
+        sys.exit(0)
     conf: dict[str, Any] = {}
     if len(args) > 1:
         conf["n_reps"] = int(args[1])

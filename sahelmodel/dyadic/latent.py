@@ -86,6 +86,12 @@ class LatentFactorModel:
         ``amen``'s prior :math:`IW(\eta_0, \eta_0 I)`, :math:`\eta_0 = 4 + 3n/100`, whose mean
         :math:`\eta_0/(\eta_0 - 3)\, I` (2.4 I at 40 actors) pulls the sender and receiver
         variances up and so widens the intervals of node-covariate coefficients.
+    px : bool, default True
+        Add the marginal-augmentation (PX-DA) scale move of
+        :mod:`sahelmodel.dyadic._latent_gibbs` to each sweep (probit only): same posterior,
+        faster mixing of the dyad-covariate coefficients (1.5-2 times the bulk ESS per
+        CPU-second on a 40-actor, 20-period problem; 0.7-1.2 times for the other parameters,
+        from two data sets). ``False`` gives the plain data-augmentation Gibbs sampler.
     rhat_threshold : float
         Largest R-hat of the reported parameters for ``converged``.
     ess_per_chain : float
@@ -126,6 +132,7 @@ class LatentFactorModel:
     thin: int = 1
     prior_beta_var: float = 100.0
     prior_ab_df: float | None = 4.0
+    px: bool = True
     rhat_threshold: float = 1.01
     ess_per_chain: float = 100.0
     rng: RNGLike = None
@@ -209,7 +216,7 @@ class LatentFactorModel:
             ab_df, ab_scale = float(self.prior_ab_df), float(self.prior_ab_df) - 3.0
         chains = [run_chain(y, x, a_mat, b_mat, int(self.rank), int(self.n_burn),
                             int(self.n_draws), int(self.thin), int(s), float(self.prior_beta_var),
-                            ab_df, ab_scale, count)
+                            ab_df, ab_scale, count, bool(self.px) and not count)
                   for s in seeds]
         names = ["intercept", *self.covariates]
         draws = {
