@@ -77,7 +77,7 @@ DEFAULTS: dict[str, Any] = {
     "branching_ratio": 0.2,
     "decay": 0.1,
     "level": 0.95,
-    "n_boot": 100,  # refits per replication for the Bartlett-corrected intervals (0: none)
+    "n_boot": 50,  # refits per replication for the Bartlett-corrected intervals (0: none)
 }
 DATA: dict[str, str] = {}
 
