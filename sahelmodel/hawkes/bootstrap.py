@@ -281,6 +281,10 @@ def bootstrap(res: Any, n_boot: int = 199, *, seed: Any = 0, runner: Any = None,
     if res.model.timing != "continuous":
         raise ValueError("bootstrap needs a continuous-time fit (timing='continuous'); "
                          f"this one has timing={res.model.timing!r}")
+    if not res.branching_ratio < 1.0:
+        raise ValueError(f"bootstrap: the fit is not stationary (branching ratio "
+                         f"{res.branching_ratio:.4g} >= 1), so simulating it does not "
+                         "describe its sampling distribution; see res.degenerate_causes")
     params = {"inputs": simulation_inputs(res), "spec": _spec(res.model),
               "theta": np.asarray(res.theta, dtype=float).tolist()}
     width = max(5, len(str(int(n_boot) - 1)))
