@@ -48,9 +48,10 @@ baseline and 16 branching-ratio misses, 10 and 9 are among the 16 fits whose bes
 the short-kernel one (decay above 1/day, branching ratio near 0: the decay is not identified
 as the excitation goes to 0, and a search over several decades of decays finds chance
 clustering); the other 179 fits cover the baseline in 173 (0.966), the branching ratio in 172
-(0.961) and the decay in 166 (0.927), whose misses are spread. At the short-kernel fits the bootstrap, simulated from the fit, is
-a world without excitation, so its factor (about 1.1-1.3) cannot reach the deviance of 4-10 at
-the truth: the Bartlett correction recovers one replication per term. Earlier checks
+(0.961) and the decay in 166 (0.927), whose misses are spread. At the short-kernel fits the
+bootstrap, simulated from the fit, is a world without excitation, so its factor (about
+1.1-1.3) cannot reach the deviance of 4-10 at the truth: the Bartlett correction recovers one
+replication per term. Earlier checks
 (``hawkes_fig05_misses.py``, ``records/hawkes_fig05_misses.txt``): the misses are at the
 global maximum, already profile intervals where they are not Wald, and Wald misses miss under
 the profile too.
