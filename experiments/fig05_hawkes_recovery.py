@@ -22,8 +22,8 @@ baseline at the edge of the search region, branching ratio >= 1, or a kernel lon
 window, whose excitation the baseline absorbs) are counted, named in the figure, left out of
 the histograms and of the coverage, which is computed on the other replications (the count is
 stated). A replication whose interval cannot be computed is recorded with the error and left
-out of the coverage. With ``n_boot > 0`` (paper configuration: 50) each fit that is not
-degenerate also gets Bartlett-corrected profile intervals (``res.bootstrap(n_boot,
+out of the coverage. With ``bartlett_refits > 0`` (paper configuration: 50) each fit that is not
+degenerate also gets Bartlett-corrected profile intervals (``res.bootstrap(refits,
 kind="bartlett")``, then ``conf_int(method="bootstrap")``: the likelihood-ratio threshold
 multiplied by the bootstrap's mean statistic over its degrees of freedom), and their coverage
 is shown under the default's.
@@ -94,7 +94,7 @@ DEFAULTS: dict[str, Any] = {
     "branching_ratio": 0.2,
     "decay": 0.1,
     "level": 0.95,
-    "n_boot": 50,  # refits per replication for the Bartlett-corrected intervals (0: none)
+    "bartlett_refits": 50,  # refits per replication for the Bartlett-corrected intervals (0: none)
 }
 DATA: dict[str, str] = {}
 
@@ -102,13 +102,14 @@ PARAMS = ("baseline", "branching_ratio", "decay")
 
 
 def replicate(rng: np.random.Generator, *, baseline: float, branching_ratio: float,
-              decay: float, end_time: float, level: float, n_boot: int = 0
+              decay: float, end_time: float, level: float, bartlett_refits: int = 0
               ) -> dict[str, Any]:
     """Simulate one data set and fit it; return estimates and interval endpoints.
 
-    With ``n_boot > 0`` also the Bartlett-corrected profile intervals
-    (``res.bootstrap(n_boot, kind="bartlett")``, then ``conf_int(method="bootstrap")``), whose
-    bootstrap seed is drawn from ``rng`` after the simulation (the data do not depend on it).
+    With ``bartlett_refits > 0`` also the Bartlett-corrected profile intervals
+    (``res.bootstrap(bartlett_refits, kind="bartlett")``, then
+    ``conf_int(method="bootstrap")``), whose bootstrap seed is drawn from ``rng`` after the
+    simulation (the data do not depend on it).
     """
     times = sahelmodel.simulate_hawkes(baseline, branching_ratio, decay, end_time, rng=rng)
     with warnings.catch_warnings():  # an unreliable covariance is recorded in cov_ok
@@ -127,10 +128,11 @@ def replicate(rng: np.random.Generator, *, baseline: float, branching_ratio: flo
         out[key] = float(res.params[label])
         out[f"{key}_lower"], out[f"{key}_upper"] = (
             (float(v) for v in ci.loc[label]) if ci is not None else (None, None))
-    if n_boot > 0 and not res.degenerate:  # (degenerate fits are left out of the coverage)
+    if bartlett_refits > 0 and not res.degenerate:  # (degenerate fits are left out of the coverage)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            boot = res.bootstrap(int(n_boot), seed=int(rng.integers(2**63)), kind="bartlett")
+            boot = res.bootstrap(int(bartlett_refits), seed=int(rng.integers(2**63)),
+                                 kind="bartlett")
         out["bartlett_factor"] = boot.bartlett_factor
         bci, berr = interval_or_error(lambda: res.conf_int(level, method="bootstrap"))
         out["bartlett_error"] = berr
@@ -169,7 +171,7 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
     out_dir = Path(out_dir)
     runner = runner or Runner(scheduler="serial")
     params = {k: config[k] for k in ("baseline", "branching_ratio", "decay", "end_time",
-                                     "level", "n_boot")}
+                                     "level", "bartlett_refits")}
     tasks = [Task(f"rep{r:05d}", params) for r in range(config["n_replications"])]
     rows = runner.map(replicate, tasks, seed=rng, name="replications")
     table = pd.DataFrame(rows)
@@ -183,13 +185,13 @@ def main(config: dict[str, Any], out_dir: Path, rng: Any, runner: Runner | None 
         lower=healthy[[f"{k}_lower" for k in PARAMS]].set_axis(PARAMS, axis=1).astype(float),
         upper=healthy[[f"{k}_upper" for k in PARAMS]].set_axis(PARAMS, axis=1).astype(float))
     bartlett = {}
-    if config["n_boot"] > 0:  # coverage of the Bartlett-corrected intervals, same replications
+    if config["bartlett_refits"] > 0:  # Bartlett-corrected coverage, same replications
         ok = healthy[healthy["bartlett_error"] == ""]
         for key in PARAMS:
             lo, hi = ok[f"{key}_bartlett_lower"].astype(float), ok[f"{key}_bartlett_upper"]
             summary.loc[key, "coverage_bartlett"] = float(
                 ((lo <= truth[key]) & (truth[key] <= hi.astype(float))).mean())
-        bartlett = {"n_boot": int(config["n_boot"]), "n_in_coverage": len(ok),
+        bartlett = {"refits": int(config["bartlett_refits"]), "n_in_coverage": len(ok),
                     "coverage": summary["coverage_bartlett"].round(4).to_dict(),
                     "median_factor": round(float(ok["bartlett_factor"].median()), 4)}
     save_numbers(summary.reset_index(), out_dir, f"{FIGURE}_summary")
