@@ -18,9 +18,9 @@ flexible-baseline fit an estimate below 0.1, or an interval containing 0, in at 
 replications. Fits flagged ``degenerate`` (a decay at the edge of the search region, a kernel
 longer than the window, a branching ratio >= 1) are counted per model, shown beside the
 histogram rather than in it, and the histogram's axis fits the other estimates. Paper
-configuration, last run (200 replications): constant baseline mean 0.88; flexible baseline
-mean 0.003, largest estimate 0.066, so below 0.1 in 200 of 200; degenerate: constant 0,
-flexible 4 (three kernels longer than the window, one piece whose baseline went to 0).
+configuration, last run (200 replications, on the code of the decay-profile search with the
+exact fixed-decay profile): constant baseline mean 0.88; flexible baseline mean 0.003,
+largest estimate 0.065, so below 0.1 in 200 of 200; degenerate: constant 0, flexible 0.
 
 Outputs: ``fig07_spurious_excitation.png/.pdf``, ``fig07_spurious_excitation.csv`` (estimates
 and intervals per replication and model) and ``fig07_spurious_excitation_series.csv`` (the

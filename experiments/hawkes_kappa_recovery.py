@@ -16,6 +16,12 @@ Outputs: ``hawkes_kappa_recovery.csv`` (one row per replication and model) and
 ``hawkes_kappa_recovery.json`` (coverage, its Monte Carlo standard error, replication counts).
 Run: ``python experiments/hawkes_kappa_recovery.py OUT_DIR N_UNIVARIATE N_TRIVARIATE [SEED]``.
 A smaller seeded version runs in ``tests/statistical/test_hawkes_search.py``.
+
+Last run (``... 100 30``, seed 2026, on the decay-profile search with the exact fixed-decay
+profile; outputs in ``records/hawkes_kappa_recovery.csv/.json``): univariate, 94 of 100
+intervals cover kappa = 2 (0.94, Monte Carlo s.e. 0.024; median estimate 1.97, about 500
+events); 3-dimensional, 29 of 30 (0.967, s.e. 0.033; median 1.72, about 1,480 events). Every
+interval is a profile-likelihood interval, and no fit is degenerate.
 """
 
 from __future__ import annotations

@@ -42,8 +42,10 @@ interval. A profile interval also runs on through another maximum of the search 
 set. ``interval_methods(level)`` says which was used for each term and for the branching
 ratio. ``bootstrap(n_boot)`` runs a parametric bootstrap through the runner
 (:mod:`sahelmodel.hawkes.bootstrap`); afterwards ``method="bootstrap"`` gives its percentile
-(or basic) intervals. ``baseline_sensitivity()`` refits under other baselines and says which
-estimates move (:mod:`sahelmodel.hawkes.sensitivity`).
+(or basic) intervals, or with ``kind="bartlett"`` the profile-likelihood intervals with the
+threshold rescaled by the bootstrap Bartlett factor (for weakly identified terms, where the
+likelihood ratio is larger than :math:`\chi^2_1` says). ``baseline_sensitivity()`` refits
+under other baselines and says which estimates move (:mod:`sahelmodel.hawkes.sensitivity`).
 
 The branching ratio :math:`\rho(\hat A)` (spectral radius of :math:`A_{dk} = \alpha_{dk}\bar
 m_k`) gets its standard error by the delta method on :math:`\theta`; its interval is on the
@@ -231,6 +233,11 @@ class HawkesResults(ProfileMixin, WaldInference):
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
         if method == "bootstrap":
+            boot, kind = self._bootstrap_draws()
+            if kind == "bartlett":
+                corrected = self._bartlett_level(boot, level)
+                return ((np.nan, np.nan) if np.isnan(corrected)
+                        else self._profile_interval("rho", corrected))
             return tuple(float(v) for v in self._bootstrap_ci(level).loc["branching_ratio"])
         if self._rho_method(level, method) == "profile":
             return self._profile_interval("rho", level)
@@ -318,7 +325,14 @@ class HawkesResults(ProfileMixin, WaldInference):
         check_choice("method", method, _INTERVAL_METHODS)
         sel = self._select(terms)
         if method == "bootstrap":
-            return self._bootstrap_ci(level).loc[self.params.index[sel]]
+            boot, kind = self._bootstrap_draws()
+            if kind != "bartlett":
+                return self._bootstrap_ci(level).loc[self.params.index[sel]]
+            level = self._bartlett_level(boot, level)
+            if np.isnan(level):
+                nan = np.full(int(sel.sum()), np.nan)
+                return pd.DataFrame({"lower": nan, "upper": nan}, index=self.params.index[sel])
+            method = "profile"
         q = critical_value(level)
         se = np.sqrt(np.clip(np.diag(self.cov_theta), 0.0, None))
         th, pos = self.theta, self.layout.positive
@@ -347,8 +361,9 @@ class HawkesResults(ProfileMixin, WaldInference):
         level = check_level(level)
         check_choice("method", method, _INTERVAL_METHODS)
         if method == "bootstrap":
-            self._bootstrap_ci(level)  # (refused before bootstrap() has run)
-            return pd.Series("bootstrap", index=[*self.params.index, "branching_ratio"],
+            kind = self._bootstrap_draws()[1]  # (refused before bootstrap() has run)
+            label = "profile_bartlett" if kind == "bartlett" else "bootstrap"
+            return pd.Series(label, index=[*self.params.index, "branching_ratio"],
                              name="interval")
         use = self._profile_mask(critical_value(level), method)
         kind = np.where(use, "profile", np.where(self.layout.positive, "wald_log", "wald"))
@@ -377,12 +392,16 @@ class HawkesResults(ProfileMixin, WaldInference):
 
     def bootstrap(self, n_boot: int = 199, *, seed: Any = 0, runner: Any = None,
                   kind: str = "percentile", name: str = "hawkes_bootstrap"):
-        """Parametric bootstrap through the runner; see :func:`~.bootstrap.bootstrap`.
+        r"""Parametric bootstrap through the runner; see :func:`~.bootstrap.bootstrap`.
 
         The draws are kept: afterwards ``conf_int(method="bootstrap")`` and
         ``branching_ratio_interval(method="bootstrap")`` use them, with ``kind``
         (``"percentile"`` or ``"basic"``), and ``interval_methods(method="bootstrap")`` says
-        ``"bootstrap"``. Returns the :class:`~.bootstrap.HawkesBootstrap`.
+        ``"bootstrap"``. With ``kind="bartlett"`` they are the profile-likelihood intervals at
+        the threshold :math:`\hat b\,\chi^2_1(\text{level})` (bootstrap Bartlett correction,
+        see :mod:`~.bootstrap`; ``interval_methods`` says ``"profile_bartlett"``): the choice
+        when a term is weakly identified and the uncorrected likelihood ratio undercovers.
+        Returns the :class:`~.bootstrap.HawkesBootstrap`.
         """
         from sahelmodel.hawkes.bootstrap import BOOTSTRAP_KINDS, bootstrap
 
@@ -402,11 +421,22 @@ class HawkesResults(ProfileMixin, WaldInference):
         self._cache["sensitivity"] = out
         return out
 
-    def _bootstrap_ci(self, level: float) -> pd.DataFrame:
+    def _bootstrap_draws(self):
         if "bootstrap" not in self._cache:
             raise ValueError("method='bootstrap' needs the draws: call res.bootstrap(n_boot, "
                              "seed=...) first")
-        boot, kind = self._cache["bootstrap"]
+        return self._cache["bootstrap"]
+
+    @staticmethod
+    def _bartlett_level(boot: Any, level: float) -> float:
+        """The level of the uncorrected profile interval equal to the corrected one.
+
+        NaN (with the bootstrap's warning) when the Bartlett factor cannot be estimated.
+        """
+        return min(boot.bartlett_level(level), float(np.nextafter(1.0, 0.0)))
+
+    def _bootstrap_ci(self, level: float) -> pd.DataFrame:
+        boot, kind = self._bootstrap_draws()
         return boot.conf_int(level, kind=kind)
 
     # ----------------------------------------------------------------- diagnostics

@@ -279,6 +279,8 @@ def _branching(
         n_children = gen.poisson(mean)
         if not n_children.any():
             break
+        if n_children.sum() > max_events:  # (all are drawn before those past the end go)
+            raise _overflow(params, n_total + int(n_children.sum()), max_events)
         parent = np.repeat(np.arange(times.size), n_children)
         source = dims[parent]
         u = gen.random(parent.size)

@@ -1,5 +1,6 @@
 """Parametric-bootstrap intervals of Hawkes fits, run through the runner."""
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -130,3 +131,32 @@ def test_worker_processes_give_the_serial_draws(fit, boot):
     """The replications travel to other processes (as to Dask workers) and come back equal."""
     far = bootstrap(fit, 3, seed=11, runner=Runner(scheduler="processes", n_workers=1))
     pd.testing.assert_frame_equal(far.draws, boot.draws.iloc[:3])
+
+
+def test_bartlett_intervals_are_profiles_at_the_rescaled_threshold(fit, boot):
+    """Each draw's statistic is 2 (l*(theta*) - l*(theta-hat)) on its own data; the corrected
+    intervals are the profile intervals whose threshold is b-hat chi2_1(level)."""
+    from scipy import stats
+
+    i = 7
+    et = simulate_inputs(simulation_inputs(fit), np.random.default_rng(task_seed(11, i)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = Hawkes().fit(et)
+    at_fit = again._objective()(fit.theta)[0]
+    assert boot.deviance[i] == pytest.approx(max(2 * (again.loglik - at_fit), 0.0), rel=1e-9)
+    assert boot.bartlett_factor == pytest.approx(boot.deviance.mean() / fit.params.size)
+    corrected = stats.chi2.cdf(boot.bartlett_factor * stats.chi2.ppf(0.9, 1), 1)
+    assert boot.bartlett_level(0.9) == pytest.approx(corrected)
+    with pytest.raises(ValueError, match="profile-likelihood"):
+        boot.conf_int(kind="bartlett")
+    res = Hawkes().fit(simulate_hawkes(0.5, 0.4, 1.0, 600.0, rng=4))  # an equal, fresh fit
+    res._cache["bootstrap"] = (boot, "bartlett")  # (as res.bootstrap(30, seed=11, kind=...))
+    pd.testing.assert_frame_equal(res.conf_int(0.9, method="bootstrap", terms=["decay"]),
+                                  res.conf_int(corrected, method="profile", terms=["decay"]))
+    assert res.branching_ratio_interval(0.9, method="bootstrap") == pytest.approx(
+        res.branching_ratio_interval(corrected, method="profile"))
+    assert set(res.interval_methods(method="bootstrap")) == {"profile_bartlett"}
+    boot_few = dataclasses.replace(boot, deviance=boot.deviance[:5])
+    with pytest.warns(RuntimeWarning, match="Bartlett factor is NaN"):
+        assert np.isnan(boot_few.bartlett_factor)
