@@ -101,7 +101,10 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
     -------
     y, x, names, fe_labels, keep, spec
         ``keep`` is a boolean mask over the rows of ``data``; ``spec`` rebuilds the regressors
-        for new data (:func:`formulaic.ModelSpec`).
+        for new data (:func:`formulaic.ModelSpec`). ``x`` is the view of columns ``1..k`` of
+        a C-ordered ``(n, k + 1)`` array (``x.base``), the layout of the IRLS working array
+        ``[z, X]``, so the fit uses it without a copy; when every row is kept, ``y`` and the
+        fixed-effect labels are taken without selecting rows.
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -117,17 +120,25 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
         keep &= pd.notna(lab)
     for col in extra_columns:
         keep &= frame[col].notna().to_numpy()
-    x_frame = mm.reindex(np.flatnonzero(keep))
-    names = [str(c) for c in x_frame.columns]
-    x = x_frame.to_numpy(dtype=float)
-    if parsed.fixed_effects and "Intercept" in names:
-        j = names.index("Intercept")
-        x = np.delete(x, j, axis=1)
-        names.pop(j)
-    y = pd.to_numeric(frame[parsed.outcome], errors="coerce").to_numpy(dtype=float)[keep]
+    every = bool(keep.all())  # (then no row selection, hence no copies of the columns)
+    names = [str(c) for c in mm.columns]
+    drop = [j for j, nm in enumerate(names) if parsed.fixed_effects and nm == "Intercept"]
+    used = [j for j in range(len(names)) if j not in drop]
+    # the regressors go straight into columns 1..k of the fit's [z, X] working array
+    rows = None if every and len(mm) == len(frame) else \
+        mm.index.get_indexer(np.flatnonzero(keep))
+    work = np.empty((int(keep.sum()), len(used) + 1))
+    for i, j in enumerate(used):
+        col = mm.iloc[:, j].to_numpy(dtype=float)
+        work[:, i + 1] = col if rows is None else col[rows]
+    x = work[:, 1:]
+    names = [names[j] for j in used]
+    y = pd.to_numeric(frame[parsed.outcome], errors="coerce").to_numpy(dtype=float)
+    if not every:
+        y = y[keep]
     if np.isnan(y).any():
         raise ValueError(f"outcome column {parsed.outcome!r} is not numeric")
-    labels = data.index[keep]
+    labels = data.index if every else data.index[keep]
     _refuse_infinite(y[:, None], [f"outcome {parsed.outcome!r}"], labels)
     _refuse_infinite(x, [f"regressor {n!r}" for n in names], labels)
     numeric = [c for c in extra_columns if pd.api.types.is_numeric_dtype(frame[c])
@@ -135,4 +146,5 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
     if numeric:
         extra = frame.loc[keep, numeric].to_numpy(dtype=float)
         _refuse_infinite(extra, [f"column {c!r}" for c in numeric], labels)
-    return y, x, names, [lab[keep] for lab in fe_raw], keep, mm.model_spec
+    return y, x, names, fe_raw if every else [lab[keep] for lab in fe_raw], keep, \
+        mm.model_spec

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sahelmodel._validation import check_choice
-from sahelmodel.regression._demean import FixedEffects, demean
+from sahelmodel.regression._demean import FixedEffects, code_dtype, demean
 from sahelmodel.regression._irls import CollinearColumns, fit_irls, separated_ir
 from sahelmodel.regression.covariance import covariance, pearson_scale
 from sahelmodel.regression.formula import build_design, parse_formula
@@ -154,9 +154,11 @@ class _CountModel:
                 raise ValueError(f"cluster arrays must have one value per row ({len(keep)})")
         else:
             clusters = []
+        every = bool(keep.all())
         fit = self._estimate(y, x, names, fe_raw, parsed.fe_names, off, expo, pw, clusters,
-                             data.index[keep], data.index[~keep], allow_empty=allow_empty,
-                             solver=solver)
+                             data.index if every else data.index[keep],
+                             data.index[:0] if every else data.index[~keep],
+                             allow_empty=allow_empty, solver=solver, work=x.base)
         predictor = _Predictor(spec, parsed, fit.pop("_fe_maps"), self.offset, self.exposure)
         extras = fit.pop("_extras")
         extras["keep"] = keep
@@ -233,26 +235,31 @@ class _CountModel:
                   expo: np.ndarray | None, pw: np.ndarray | None,
                   clusters: list[np.ndarray], labels: pd.Index,
                   missing_labels: pd.Index, allow_empty: bool = False,
-                  solver: str = "cg") -> dict[str, Any]:
+                  solver: str = "cg", work: np.ndarray | None = None) -> dict[str, Any]:
+        # (memory: no row-length array of zeros or ones stands for an absent offset or
+        # weight, rows are selected only when some are dropped, and ``work`` is the design
+        # builder's [z, X] buffer around ``x``)
         n = y.size
         if (y < 0).any():
             i = int(np.flatnonzero(y < 0)[0])
             raise ValueError(f"the outcome must be non-negative; row {labels[i]!r} has {y[i]}")
-        offset = np.zeros(n) if off is None else off.copy()
+        offset = None if off is None else off.copy()
         if expo is not None:
             if (expo <= 0).any():
                 i = int(np.flatnonzero(expo <= 0)[0])
                 raise ValueError(f"exposure must be positive; row {labels[i]!r} has {expo[i]}")
-            offset = offset + np.log(expo)
+            offset = np.log(expo) if offset is None else offset + np.log(expo)
         if pw is not None and (pw <= 0).any():
             i = int(np.flatnonzero(pw <= 0)[0])
             raise ValueError(f"weights must be positive; row {labels[i]!r} has {pw[i]}")
         if n == 0:
             raise ValueError("no observations left after removing rows with missing values")
-        factorized = [pd.factorize(f) for f in fe_raw]
-        fe_codes = [c for c, _ in factorized]
-        fe_levels = [lv for _, lv in factorized]
-        del factorized
+        fe_codes, fe_levels = [], []
+        for f in fe_raw:  # codes in the smallest integer type (one factor at a time)
+            codes, levels = pd.factorize(f)
+            fe_codes.append(codes.astype(code_dtype(len(levels)), copy=False))
+            fe_levels.append(levels)
+            del codes
         fe_raw.clear()  # (the raw labels are no longer needed: free them during the fit)
         active = np.ones(n, dtype=bool)
         all_zero: dict[str, list[Any]] = {name: [] for name in fe_names}
@@ -273,13 +280,14 @@ class _CountModel:
                                  f"{', '.join(collinear) or 'none given'})")
             xa = xa if len(keep_cols) == xa.shape[1] else xa[:, keep_cols]
             kept_names = [names[j] for j in keep_cols]
-            pwa = None if pw is None else pw[active]
+            pwa = None if pw is None else pw if every else pw[active]
+            offa = None if offset is None else offset if every else offset[active]
             try:
-                res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
+                res = fit_irls(ya, xa, fe, family=self._family, offset=offa,
                                prior_weights=pwa, dispersion=self._dispersion_setting(),
                                tol=self.tol, maxiter=self.maxiter,
                                stop_on_separation=not checked_ir, check_collinear=True,
-                               solver=solver)
+                               solver=solver, work=work if xa is x else None)
             except CollinearColumns as exc:
                 collinear.extend(nm for nm, bad in zip(kept_names, exc.mask, strict=True) if bad)
                 continue
@@ -312,14 +320,14 @@ class _CountModel:
         df_model = k + fe.rank()
         family = self._family
         disp = None if family == "poisson" else res.dispersion
-        pwa1 = np.ones(nobs) if pwa is None else pwa
         scale = 1.0
         if self.scale == "pearson":
+            pwa1 = np.ones(nobs) if pwa is None else pwa
             scale = pearson_scale(ya, res.mu, _variance(res.mu, family, disp or 0.0), pwa1,
                                   nobs - df_model)
         elif self.scale is not None:
             scale = float(self.scale)
-        clus = [c[active] for c in clusters]
+        clus = [c if every else c[active] for c in clusters]
         df_cov = df_model
         if self.cov == "cluster" and fe.n_factors:
             nested = [f for f in range(fe.n_factors) if any(_nested(fe.codes[f], c) for c in clus)]
@@ -337,7 +345,7 @@ class _CountModel:
             f"cluster ({len(clus)}-way)")
         if self.scale == "pearson":
             cov_label += ", Pearson-scaled"
-        dropped_rows = labels[~active]
+        dropped_rows = labels[:0] if every else labels[~active]
         if len(missing_labels):
             dropped_rows = missing_labels.append(dropped_rows)
         fe_args = (res.fe_values, fe, list(fe_levels), fe_codes, active.copy())
@@ -360,10 +368,12 @@ class _CountModel:
             "collinear": tuple(nm for nm in names if nm in collinear),
             "df_model": df_model,
             "fixed_effects": tuple(fe_names),
-            "fitted": pd.Series(res.mu, index=labels[active], name="mu"),
+            "fitted": pd.Series(res.mu, index=labels if every else labels[active], name="mu",
+                                copy=False),
             "_fe_maps": fe_args,
             "_extras": {"irls": res, "fe": fe, "active": active.copy(), "x": xa,
-                        "offset": offset[active], "clusters": clus, "df_cov": df_cov},
+                        "offset": 0.0 if offa is None else offa, "clusters": clus,
+                        "df_cov": df_cov},
         }
 
 
