@@ -113,6 +113,15 @@ class FixedEffects:
         """The factors restricted to the rows where ``keep`` is True, re-coded densely."""
         return FixedEffects.from_codes([c[keep] for c in self.codes])
 
+    def release(self) -> None:
+        """Drop the cached row-length work arrays (:attr:`stacked` and the indicator).
+
+        They are rebuilt on the next use; a fit calls this once its passes are done, so that
+        the stacked level indices do not outlive it in the results.
+        """
+        for name in ("stacked", "_indicator"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def stacked(self) -> np.ndarray:
         """``(n, F)`` level indices of every row, factor ``f`` shifted by the levels before it.

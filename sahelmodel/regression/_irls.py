@@ -130,14 +130,17 @@ class _NB2Terms:
     """
 
     def __init__(self, y: np.ndarray, pw: np.ndarray) -> None:
-        self.y = np.ascontiguousarray(y, dtype=float)
+        # (an integer outcome stays integer: no float copy per row)
+        self.y = np.ascontiguousarray(y, dtype=None if y.dtype.kind in "iu" else float)
         self.pw = np.ascontiguousarray(pw, dtype=float)  # (empty: unit weights)
         weights = self.pw if self.pw.size else None
         self.wsum = float(self.pw.sum()) if self.pw.size else float(self.y.size)
         top = float(self.y.max(initial=0.0))
-        self.integer = bool(np.all(self.y == np.round(self.y))) and top <= 1e6
+        self.integer = (self.y.dtype.kind in "iu" or bool(np.all(self.y == np.round(self.y)))
+                        ) and top <= 1e6
         if self.integer:
-            sums = np.bincount(self.y.astype(np.int64), weights=weights).astype(float)
+            sums = np.bincount(self.y.astype(np.int64, copy=False), weights=weights
+                               ).astype(float)
             self.uy = np.flatnonzero(sums)
             self.sums = sums[self.uy]
             self.j = np.arange(int(top) + 1, dtype=float)
@@ -459,6 +462,8 @@ def fit_irls(
     """
     n, k = x.shape
     fused = family in ("poisson", "nb2")  # compiled passes, means recomputed from eta
+    if not (fused and y.dtype.kind in "iu"):  # (the compiled passes read integer counts)
+        y = np.asarray(y, dtype=float)
     none = np.empty(0)
     if fused:  # (absent offsets and weights stay absent: empty arrays in the compiled passes)
         off = none if offset is None else np.ascontiguousarray(offset, dtype=float)
@@ -494,7 +499,7 @@ def fit_irls(
         cols = np.empty((n, k + 1))  # [z, X], C-ordered for the compiled passes
         cols[:, 1:] = x
     if fused:
-        y = np.ascontiguousarray(y, dtype=float)
+        y = np.ascontiguousarray(y)
         lyf_sum = kern.sum_log_factorial(y, pw)
         w_buf = np.empty(n)
     else:

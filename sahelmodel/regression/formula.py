@@ -87,7 +87,7 @@ def _refuse_infinite(values: np.ndarray, what: list[str], labels: pd.Index) -> N
 
 
 def build_design(parsed: ParsedFormula, data: pd.DataFrame,
-                 extra_columns: list[str] = ()) -> tuple[
+                 extra_columns: list[str] = (), *, integer_outcome: bool = False) -> tuple[
         np.ndarray, np.ndarray, list[str], list[np.ndarray], np.ndarray, object]:
     """Outcome, regressors, term names, fixed-effect labels and the rows used.
 
@@ -104,7 +104,9 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
         for new data (:func:`formulaic.ModelSpec`). ``x`` is the view of columns ``1..k`` of
         a C-ordered ``(n, k + 1)`` array (``x.base``), the layout of the IRLS working array
         ``[z, X]``, so the fit uses it without a copy; when every row is kept, ``y`` and the
-        fixed-effect labels are taken without selecting rows.
+        fixed-effect labels are taken without selecting rows. With ``integer_outcome``, an
+        outcome column of a numpy integer type is returned as it is (a read-only view, no
+        float copy; the count models' compiled passes read it directly).
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -114,7 +116,10 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
     fe_raw = [_combine(frame, parts) for parts in parsed.fixed_effects]
     mm = Formula(parsed.rhs).get_model_matrix(frame, na_action="drop")
     keep = np.zeros(len(frame), dtype=bool)
-    keep[np.asarray(mm.index, dtype=np.int64)] = True
+    if isinstance(mm.index, pd.RangeIndex):  # (no materialised, cached copy of the index)
+        keep[mm.index.start:mm.index.stop:mm.index.step] = True
+    else:
+        keep[np.asarray(mm.index, dtype=np.int64)] = True
     keep &= frame[parsed.outcome].notna().to_numpy()
     for lab in fe_raw:
         keep &= pd.notna(lab)
@@ -133,10 +138,14 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
         work[:, i + 1] = col if rows is None else col[rows]
     x = work[:, 1:]
     names = [names[j] for j in used]
-    y = pd.to_numeric(frame[parsed.outcome], errors="coerce").to_numpy(dtype=float)
+    raw = frame[parsed.outcome]
+    if integer_outcome and isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iu":
+        y = raw.to_numpy()
+    else:
+        y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     if not every:
         y = y[keep]
-    if np.isnan(y).any():
+    if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError(f"outcome column {parsed.outcome!r} is not numeric")
     labels = data.index if every else data.index[keep]
     _refuse_infinite(y[:, None], [f"outcome {parsed.outcome!r}"], labels)

@@ -134,7 +134,8 @@ class _CountModel:
                         else list(self.cluster) if self.cluster is not None
                         and all(isinstance(c, str) for c in self.cluster) else [])
         extra = [c for c in (self.offset, self.exposure, self.weights) if isinstance(c, str)]
-        y, x, names, fe_raw, keep, spec = build_design(parsed, data, extra + cluster_cols)
+        y, x, names, fe_raw, keep, spec = build_design(parsed, data, extra + cluster_cols,
+                                                       integer_outcome=True)
         n_all = len(data)
 
         def cols(value: Any, what: str) -> np.ndarray | None:
@@ -155,10 +156,12 @@ class _CountModel:
         else:
             clusters = []
         every = bool(keep.all())
-        fit = self._estimate(y, x, names, fe_raw, parsed.fe_names, off, expo, pw, clusters,
-                             data.index if every else data.index[keep],
+        rows = {"y": y, "x": x, "work": x.base}  # (handed over: the fit may free them)
+        del y, x
+        fit = self._estimate(None, None, names, fe_raw, parsed.fe_names, off, expo, pw,
+                             clusters, data.index if every else data.index[keep],
                              data.index[:0] if every else data.index[~keep],
-                             allow_empty=allow_empty, solver=solver, work=x.base)
+                             allow_empty=allow_empty, solver=solver, rows=rows)
         predictor = _Predictor(spec, parsed, fit.pop("_fe_maps"), self.offset, self.exposure)
         extras = fit.pop("_extras")
         extras["keep"] = keep
@@ -235,10 +238,14 @@ class _CountModel:
                   expo: np.ndarray | None, pw: np.ndarray | None,
                   clusters: list[np.ndarray], labels: pd.Index,
                   missing_labels: pd.Index, allow_empty: bool = False,
-                  solver: str = "cg", work: np.ndarray | None = None) -> dict[str, Any]:
+                  solver: str = "cg", rows: dict[str, Any] | None = None) -> dict[str, Any]:
         # (memory: no row-length array of zeros or ones stands for an absent offset or
-        # weight, rows are selected only when some are dropped, and ``work`` is the design
-        # builder's [z, X] buffer around ``x``)
+        # weight; ``rows`` hands over y, x and the design builder's [z, X] buffer around x,
+        # so that when rows are dropped the sample is re-based on the rows left and the
+        # full-length arrays are freed)
+        work = None
+        if rows is not None:
+            y, x, work = rows.pop("y"), rows.pop("x"), rows.pop("work")
         n = y.size
         if (y < 0).any():
             i = int(np.flatnonzero(y < 0)[0])
@@ -262,6 +269,7 @@ class _CountModel:
             del codes
         fe_raw.clear()  # (the raw labels are no longer needed: free them during the fit)
         active = np.ones(n, dtype=bool)
+        kept = None  # rows (of the n given) still in the sample; None: all of them
         all_zero: dict[str, list[Any]] = {name: [] for name in fe_names}
         n_zero = n_sep = 0
         separating: list[str] = []
@@ -270,6 +278,19 @@ class _CountModel:
         while True:
             n_zero, n_sep = _drop_rules_impl(y, x, names, fe_codes, fe_levels, fe_names,
                                              active, all_zero, separating, n_zero, n_sep)
+            if not active.all():  # re-base on the rows left (one copy; the old ones go)
+                y, x, work, fe_codes, offset, pw, clusters = _compact(
+                    active, y, x, fe_codes, offset, pw, clusters)
+                for f, codes in enumerate(fe_codes):  # levels left: dense codes, no re-coding
+                    present = np.bincount(codes, minlength=len(fe_levels[f])) > 0
+                    if not present.all():
+                        fe_codes[f] = (np.cumsum(present) - 1).astype(codes.dtype)[codes]
+                        fe_levels[f] = fe_levels[f][present]
+                if kept is None:
+                    kept = active
+                else:
+                    kept[kept] = active
+                active = np.ones(y.size, dtype=bool)
             every = bool(active.all())  # (no copies of the full sample)
             ya, xa = (y, x) if every else (y[active], x[active])
             fe = FixedEffects.from_codes(fe_codes if every else [c[active] for c in fe_codes])
@@ -304,6 +325,7 @@ class _CountModel:
                 n_sep += int(sep.sum())
                 separating.append("(regressors and fixed effects jointly)")
                 checked_ir = False  # the reduced sample may need the check again
+        fe.release()  # (the stacked level indices: rebuilt if the fixed effects are asked for)
         if not res.converged:
             warnings.warn(f"{self._family} fit did not converge in {res.n_iter} iterations",
                           RuntimeWarning, stacklevel=4)
@@ -327,7 +349,7 @@ class _CountModel:
                                   nobs - df_model)
         elif self.scale is not None:
             scale = float(self.scale)
-        clus = [c if every else c[active] for c in clusters]
+        clus = clusters
         df_cov = df_model
         if self.cov == "cluster" and fe.n_factors:
             nested = [f for f in range(fe.n_factors) if any(_nested(fe.codes[f], c) for c in clus)]
@@ -345,7 +367,7 @@ class _CountModel:
             f"cluster ({len(clus)}-way)")
         if self.scale == "pearson":
             cov_label += ", Pearson-scaled"
-        dropped_rows = labels[:0] if every else labels[~active]
+        dropped_rows = labels[:0] if kept is None else labels[~kept]
         if len(missing_labels):
             dropped_rows = missing_labels.append(dropped_rows)
         fe_args = (res.fe_values, fe, list(fe_levels), fe_codes, active.copy())
@@ -368,13 +390,38 @@ class _CountModel:
             "collinear": tuple(nm for nm in names if nm in collinear),
             "df_model": df_model,
             "fixed_effects": tuple(fe_names),
-            "fitted": pd.Series(res.mu, index=labels if every else labels[active], name="mu",
-                                copy=False),
+            "fitted": pd.Series(res.mu, index=labels if kept is None else
+                                _rows_of(labels, kept), name="mu", copy=False),
             "_fe_maps": fe_args,
-            "_extras": {"irls": res, "fe": fe, "active": active.copy(), "x": xa,
+            "_extras": {"irls": res, "fe": fe,
+                        "active": active.copy() if kept is None else kept, "x": xa,
                         "offset": 0.0 if offa is None else offa, "clusters": clus,
                         "df_cov": df_cov},
         }
+
+
+def _rows_of(labels: pd.Index, mask: np.ndarray) -> pd.Index:
+    """``labels[mask]``; for a range index without the temporaries of ``RangeIndex.take``."""
+    if isinstance(labels, pd.RangeIndex):
+        pos = np.flatnonzero(mask)
+        if labels.step != 1:
+            pos *= labels.step
+        if labels.start:
+            pos += labels.start
+        return pd.Index(pos, name=labels.name, copy=False)
+    return labels[mask]
+
+
+def _compact(sel: np.ndarray, y: np.ndarray, x: np.ndarray, fe_codes: list[np.ndarray],
+             offset: np.ndarray | None, pw: np.ndarray | None, clusters: list[np.ndarray]
+             ) -> tuple[Any, ...]:
+    """The rows ``sel`` of every row array; ``x`` as columns 1..k of a new [z, X] buffer."""
+    work = np.empty((int(sel.sum()), x.shape[1] + 1))
+    for j in range(x.shape[1]):  # (one column at a time: no second copy of the design)
+        work[:, j + 1] = x[:, j][sel]
+    return (y[sel], work[:, 1:], work, [c[sel] for c in fe_codes],
+            None if offset is None else offset[sel], None if pw is None else pw[sel],
+            [c[sel] for c in clusters])
 
 
 def _drop_rules_impl(y: np.ndarray, x: np.ndarray, names: list[str],
