@@ -104,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-n", type=float, metavar="N",
                         help="skip sizes above N rows/events (cases that state their size); "
                         "the default runs every size, 1e7-row FE fits included")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+    parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="seconds one timed call (ours or a peer's) may take before it is "
-                        f"killed and reported as timed out (default {DEFAULT_TIMEOUT:g})")
+                        "killed and reported as timed out (default: the case's own limit, "
+                        f"else {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
     args = parser.parse_args(argv)
 

@@ -32,8 +32,9 @@ is dropped silently. Where fork is unavailable the calls run in-process without 
 Memory: a case that defines ``input_bytes(state)`` (the bytes of the input columns as the user
 passes them) also gets the resident-memory peak of our call above the worker's resident size
 at the start of the call (Linux: ``VmHWM`` reset through ``/proc/self/clear_refs`` before each
-call, read after it), recorded as ``peak_bytes`` and ``memory_ratio = peak_bytes /
-input_bytes`` (the largest over the repeats).
+call, read after it; glibc's mmap threshold fixed at 1 MiB so that freed arrays leave the
+resident set), recorded as ``peak_bytes`` and ``memory_ratio = peak_bytes / input_bytes`` (the
+largest over the repeats).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ __all__ = ["DEFAULT_TIMEOUT", "Case", "GrowthRecord", "PeerUnavailable", "Record
            "discover", "pin_threads", "run_case", "run_growth", "thread_report", "time_call"]
 
 #: Seconds one timed call (ours or a peer's, warm-up included) may take before it is killed.
-DEFAULT_TIMEOUT = 300.0
+DEFAULT_TIMEOUT = 180.0
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                     "NUMBA_NUM_THREADS", "POLARS_MAX_THREADS", "VECLIB_MAXIMUM_THREADS")
@@ -233,6 +234,37 @@ def _reset_peak() -> bool:
     return True
 
 
+def _fixed_mmap_threshold() -> None:
+    """Make glibc return every freed block of 1 MiB or more to the system at once.
+
+    glibc raises its mmap threshold (up to 32 MiB) after large blocks are freed, after which
+    freed arrays stay in the heap: a repeated call then reuses them without growing the
+    resident size, and its peak would be understated. A fixed threshold keeps each call's
+    peak its own.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+def _trim_heap() -> None:
+    """Return the free pages of glibc's heap to the system (``malloc_trim(0)``).
+
+    Freed memory left resident in the heap (by an earlier call, or by the parent process
+    before the fork) would be reused without growing the resident size, and the peak of
+    the next call would be understated.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def measured_call(fn: Callable[[Any], Any], state: Any, memory: bool = False
                   ) -> tuple[float, float, int | None]:
     """(wall, CPU, peak) of ``fn(state)``; ``peak`` is the resident peak above the start."""
@@ -240,6 +272,7 @@ def measured_call(fn: Callable[[Any], Any], state: Any, memory: bool = False
         import gc
 
         gc.collect()
+        _trim_heap()
     reset = memory and _reset_peak()
     rss0 = _status_bytes("VmRSS") if reset else None
     wall, cpu = _timed(fn, state)
@@ -269,6 +302,8 @@ class _Worker:
             try:
                 os.setpgid(0, 0)
                 self.conn.close()
+                if memory:
+                    _fixed_mmap_threshold()
                 while True:
                     if child.recv() != "run":
                         break

@@ -142,6 +142,7 @@ CASES = [
         peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week, d)"),
                "pyfixest": _pyfixest(FORMULA), "statsmodels": _statsmodels_pois},
         repeats={"quick": 3, "full": 3},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
         peer_sizes={"statsmodels": _small(20_000), "pyfixest": _small(1_000_000)},
         size_n=lambda size: size[0] * size[1],
         input_bytes=_input_bytes(["y", "x1", "x2", "dyad", "week"]),
@@ -156,6 +157,7 @@ CASES = [
         peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week + region_year, d)"),
                "pyfixest": _pyfixest(FORMULA_3FE)},
         repeats={"quick": 3, "full": 3},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
         peer_sizes={"pyfixest": _small(1_000_000)},
         size_n=lambda size: size[0] * size[1],
         input_bytes=_input_bytes(["y", "x1", "x2", "dyad", "week", "region_year"]),
@@ -168,6 +170,7 @@ CASES = [
         peers={"fixest": _fixest("fenegbin(y ~ x1 + x2 | dyad + week, d)"),
                "statsmodels": _statsmodels_nb, "pyfixest": _no_pyfixest_nb},
         repeats={"quick": 3, "full": 3},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
         peer_sizes={"statsmodels": _small(20_000)},
         size_n=lambda size: size[0] * size[1],
         input_bytes=_input_bytes(["y", "x1", "x2", "dyad", "week"]),
@@ -180,6 +183,7 @@ CASES = [
         peers={"fixest": _fixest("fepois(y ~ sunab(cohort, period) | dyad + period, d, "
                                  "cluster = ~dyad)")},
         repeats={"quick": 3, "full": 3},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
         # sunab builds a dense rows × (cohorts × periods) design: at the full size that is
         # 77,490 × ~15,000 doubles (9 GB; R was killed by the out-of-memory killer at 19 GB
         # resident), so fixest runs only where that design stays under 2 GB
