@@ -14,7 +14,13 @@ dyad panel (369 dyads × 210 weeks = 77,490 rows, 100 cohorts, window -4..8) aga
 ``sunab`` where fixest's dense cohort × period design fits in 2 GB (the quick size; equality
 with ``sunab`` is checked in ``tests/reference/regression/test_sunab_reference.py``).
 
-Growth: ``fepois_2fe`` is also timed at 1e5, 3e5 and 1e6 rows (full; quick: 1e4 .. 1e5).
+Full sizes: ``fepois_2fe`` at 1e5, 1e6 and 1e7 rows, ``fepois_3fe`` at 1e6 and 1e7,
+``fenegbin_2fe`` at 1e5 and 1e6; pyfixest runs up to 1e6 rows (at 1e7 its fit alone would take
+a few minutes of the run), fixest at every size. Growth: ``fepois_2fe`` is also timed at 1e5,
+3e5 and 1e6 rows (full; quick: 1e4 .. 1e5).
+
+Memory: each FE case records the resident peak of our fit above its start against the bytes of
+the ``y``, ``x1``, ``x2`` and fixed-effect columns as passed (``memory_ratio`` in the records).
 """
 
 from __future__ import annotations
@@ -54,6 +60,11 @@ def _pyfixest(formula: str):
             raise PeerUnavailable("pyfixest is not installed") from exc
         return pf.fepois(formula, data=df, vcov="iid").coef()
     return run
+
+
+def _input_bytes(columns: list[str]):
+    """Bytes of the outcome, regressor and fixed-effect columns as the user passes them."""
+    return lambda df: int(sum(df[c].to_numpy().nbytes for c in columns))
 
 
 def _fixest(call: str):
@@ -131,8 +142,10 @@ CASES = [
         peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week, d)"),
                "pyfixest": _pyfixest(FORMULA), "statsmodels": _statsmodels_pois},
         repeats={"quick": 3, "full": 3},
-        peer_sizes={"statsmodels": _small(20_000)},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
+        peer_sizes={"statsmodels": _small(20_000), "pyfixest": _small(1_000_000)},
         size_n=lambda size: size[0] * size[1],
+        input_bytes=_input_bytes(["y", "x1", "x2", "dyad", "week"]),
         growth={"quick": [(100, 100), (300, 100), (1000, 100)],
                 "full": [(1000, 100), (3000, 100), (10_000, 100)]},
     ),
@@ -144,7 +157,10 @@ CASES = [
         peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week + region_year, d)"),
                "pyfixest": _pyfixest(FORMULA_3FE)},
         repeats={"quick": 3, "full": 3},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
+        peer_sizes={"pyfixest": _small(1_000_000)},
         size_n=lambda size: size[0] * size[1],
+        input_bytes=_input_bytes(["y", "x1", "x2", "dyad", "week", "region_year"]),
     ),
     Case(
         name="fenegbin_2fe",
@@ -154,8 +170,10 @@ CASES = [
         peers={"fixest": _fixest("fenegbin(y ~ x1 + x2 | dyad + week, d)"),
                "statsmodels": _statsmodels_nb, "pyfixest": _no_pyfixest_nb},
         repeats={"quick": 3, "full": 3},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
         peer_sizes={"statsmodels": _small(20_000)},
         size_n=lambda size: size[0] * size[1],
+        input_bytes=_input_bytes(["y", "x1", "x2", "dyad", "week"]),
     ),
     Case(
         name="cohort_event_study",
@@ -165,6 +183,7 @@ CASES = [
         peers={"fixest": _fixest("fepois(y ~ sunab(cohort, period) | dyad + period, d, "
                                  "cluster = ~dyad)")},
         repeats={"quick": 3, "full": 3},
+        timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
         # sunab builds a dense rows × (cohorts × periods) design: at the full size that is
         # 77,490 × ~15,000 doubles (9 GB; R was killed by the out-of-memory killer at 19 GB
         # resident), so fixest runs only where that design stays under 2 GB

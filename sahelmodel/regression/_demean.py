@@ -30,18 +30,32 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.lapack
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from sahelmodel.regression import _fe_kernels as kern
 
 __all__ = [
     "FixedEffects",
+    "code_dtype",
     "demean",
     "demean_map",
     "demean_reference",
     "project",
     "solve_normal",
 ]
+
+
+def code_dtype(n_levels: int) -> type[np.signedinteger]:
+    """The smallest signed integer type holding the codes ``0 .. n_levels - 1``.
+
+    Examples
+    --------
+    >>> code_dtype(100).__name__, code_dtype(100_000).__name__
+    ('int8', 'int32')
+    """
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_levels <= np.iinfo(dtype).max + 1:
+            return dtype
+    return np.int64
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,9 @@ class FixedEffects:
     Attributes
     ----------
     codes : tuple of numpy.ndarray
-        One ``int64`` array of length ``n`` per factor, values ``0 .. sizes[f] - 1``.
+        One integer array of length ``n`` per factor, values ``0 .. sizes[f] - 1``, in the
+        smallest signed integer type that holds them (:func:`code_dtype`): ``int8`` for a
+        week factor, ``int32`` for 100,000 dyads (arithmetic on codes casts to ``int64``).
     sizes : tuple of int
         Number of levels per factor.
     """
@@ -75,8 +91,9 @@ class FixedEffects:
                 inv = arr if present.all() else (np.cumsum(present) - 1)[arr]
             else:
                 _, inv = np.unique(arr, return_inverse=True)
-            dense.append(inv.astype(np.int64, copy=False))
-            sizes.append(int(inv.max()) + 1 if inv.size else 0)
+            size = int(inv.max()) + 1 if inv.size else 0
+            dense.append(inv.astype(code_dtype(size), copy=False))
+            sizes.append(size)
         n = {len(c) for c in dense}
         if len(n) > 1:
             raise ValueError(f"fixed-effect factors have different lengths {sorted(n)}")
@@ -95,6 +112,15 @@ class FixedEffects:
     def subset(self, keep: np.ndarray) -> FixedEffects:
         """The factors restricted to the rows where ``keep`` is True, re-coded densely."""
         return FixedEffects.from_codes([c[keep] for c in self.codes])
+
+    def release(self) -> None:
+        """Drop the cached row-length work arrays (:attr:`stacked` and the indicator).
+
+        They are rebuilt on the next use; a fit calls this once its passes are done, so that
+        the stacked level indices do not outlive it in the results.
+        """
+        for name in ("stacked", "_indicator"):
+            self.__dict__.pop(name, None)
 
     @cached_property
     def stacked(self) -> np.ndarray:
@@ -134,7 +160,7 @@ class FixedEffects:
         blocks = []
         for f in range(self.n_factors):
             for h in range(f + 1, self.n_factors):
-                key = self.codes[f] * self.sizes[h] + self.codes[h]
+                key = self.codes[f].astype(np.int64) * self.sizes[h] + self.codes[h]
                 uniq, inv = np.unique(key, return_inverse=True)
                 rows = uniq // self.sizes[h]
                 indptr = np.concatenate(([0], np.cumsum(np.bincount(rows,
@@ -196,10 +222,7 @@ class FixedEffects:
         if self.n_factors == 1:
             return self.sizes[0]
         g1, g2 = self.sizes[0], self.sizes[1]
-        adj = sp.csr_matrix(
-            (np.ones(self.nobs), (self.codes[0], self.codes[1] + g1)), shape=(g1 + g2, g1 + g2)
-        )
-        n_comp, _ = connected_components(adj, directed=False)
+        n_comp = kern.bipartite_components(self.codes[0], self.codes[1], g1, g2)
         return g1 + g2 - n_comp + sum(g - 1 for g in self.sizes[2:])
 
 

@@ -130,19 +130,23 @@ class _NB2Terms:
     """
 
     def __init__(self, y: np.ndarray, pw: np.ndarray) -> None:
-        self.y = np.ascontiguousarray(y, dtype=float)
-        self.pw = np.ascontiguousarray(pw, dtype=float)
-        self.wsum = float(self.pw.sum())
+        # (an integer outcome stays integer: no float copy per row)
+        self.y = np.ascontiguousarray(y, dtype=None if y.dtype.kind in "iu" else float)
+        self.pw = np.ascontiguousarray(pw, dtype=float)  # (empty: unit weights)
+        weights = self.pw if self.pw.size else None
+        self.wsum = float(self.pw.sum()) if self.pw.size else float(self.y.size)
         top = float(self.y.max(initial=0.0))
-        self.integer = bool(np.all(self.y == np.round(self.y))) and top <= 1e6
+        self.integer = (self.y.dtype.kind in "iu" or bool(np.all(self.y == np.round(self.y)))
+                        ) and top <= 1e6
         if self.integer:
-            sums = np.bincount(self.y.astype(np.int64), weights=self.pw)
+            sums = np.bincount(self.y.astype(np.int64, copy=False), weights=weights
+                               ).astype(float)
             self.uy = np.flatnonzero(sums)
             self.sums = sums[self.uy]
             self.j = np.arange(int(top) + 1, dtype=float)
         else:
             uy, inv = np.unique(self.y, return_inverse=True)
-            self.uy, self.sums = uy, np.bincount(inv, weights=self.pw)
+            self.uy, self.sums = uy, np.bincount(inv, weights=weights).astype(float)
 
     def _diffs(self, theta: float, power: int) -> np.ndarray:
         """Per distinct outcome u: sum_{j<u} of log(theta+j), 1/(theta+j) or 1/(theta+j)^2."""
@@ -176,15 +180,20 @@ class _NB2Terms:
         h = tri + wsum / theta - 2.0 * c + d
         return float(g), float(h)
 
-    def loglik(self, mu: np.ndarray, disp: float, lyf: np.ndarray) -> float:
-        """The weighted NB2 log-likelihood (as ``pw @ loglik_obs(...)``)."""
-        theta = 1.0 / disp
+    def outcome_part(self, theta: float) -> float:
+        r""":math:`\sum w [\log\Gamma(y + \theta) - \log\Gamma(\theta)]`, summed per outcome."""
         if self.integer:
-            lg = float(self.sums @ self._diffs(theta, 0))
-        else:
-            lg = float(self.sums @ (special.gammaln(self.uy + theta) - special.gammaln(theta)))
-        return lg + kern.nb2_loglik_mu(self.y, np.ascontiguousarray(mu, dtype=float), self.pw,
-                                       lyf, theta)
+            return float(self.sums @ self._diffs(theta, 0))
+        return float(self.sums @ (special.gammaln(self.uy + theta) - special.gammaln(theta)))
+
+    def loglik(self, mu: np.ndarray, disp: float, lyf_sum: float) -> float:
+        r"""The weighted NB2 log-likelihood (as ``pw @ loglik_obs(...)``).
+
+        ``lyf_sum`` is the constant :math:`\sum w \log y!`.
+        """
+        theta = 1.0 / disp
+        return self.outcome_part(theta) + kern.nb2_loglik_mu(
+            self.y, np.ascontiguousarray(mu, dtype=float), self.pw, lyf_sum, theta)
 
 
 def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
@@ -206,7 +215,7 @@ def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
             return -theta * nb.score(theta, mu)
 
         # first-order test at kappa = 0 (the overdispersion score): none -> Poisson limit
-        excess = float(np.dot(pw, (y - mu) ** 2 - y))
+        excess, mu_sq = kern.nb2_excess(nb.y, np.ascontiguousarray(mu, dtype=float), nb.pw)
         if excess <= 0:
             return _MIN_DISP
         # Newton on log(theta) from the previous value (a few steps once warm) ...
@@ -226,7 +235,7 @@ def _nb_disp_ml(y: np.ndarray, mu: np.ndarray, family: str, pw: np.ndarray,
         # ... else a bracketing root search, which also detects the boundaries
         lo_k = np.log(1e-6)  # below this the score is computed with too little precision
         if score(lo_k) <= 0:  # tiny overdispersion: the moment estimate is accurate enough
-            return float(np.clip(excess / float(np.dot(pw, mu * mu)), _MIN_DISP, 1e-6))
+            return float(np.clip(excess / mu_sq, _MIN_DISP, 1e-6))
         if score(hi_k) >= 0:
             return _MAX_DISP
         a, b = max(x0 - 1.0, lo_k), min(x0 + 1.0, hi_k)
@@ -392,6 +401,7 @@ def fit_irls(
     stop_on_separation: bool = False,
     check_collinear: bool = False,
     solver: str = "cg",
+    work: np.ndarray | None = None,
 ) -> IRLSFit:
     """Fit a log-link count model by IRLS with absorbed fixed effects.
 
@@ -429,6 +439,15 @@ def fit_irls(
         starts keep the nearly unidentified directions of a nearly separated fit where they
         were; a direct solve recomputes them each iteration, which can stall convergence, so
         a fit not converged after 25 iterations continues with conjugate gradients.
+    work : numpy.ndarray, optional
+        A C-ordered ``(n, k + 1)`` buffer whose columns ``1..k`` hold ``x`` (the design
+        builder's layout): used as the ``[z, X]`` working array instead of a copy. Its
+        column 0 is overwritten.
+
+    Memory: besides the inputs, the Poisson fit holds five rows-long float arrays (the
+    linear predictor, its proposal, the weights, and the ``[z, X]`` / projected
+    ``(n, k + 1)`` pair); the means, the line-search points and the offset/weight defaults are
+    never stored per row during the iterations.
 
     Returns
     -------
@@ -442,16 +461,26 @@ def fit_irls(
     6.0
     """
     n, k = x.shape
-    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
-    pw = np.ones(n) if prior_weights is None else np.asarray(prior_weights, dtype=float)
+    fused = family in ("poisson", "nb2")  # compiled passes, means recomputed from eta
+    if not (fused and y.dtype.kind in "iu"):  # (the compiled passes read integer counts)
+        y = np.asarray(y, dtype=float)
+    none = np.empty(0)
+    if fused:  # (absent offsets and weights stay absent: empty arrays in the compiled passes)
+        off = none if offset is None else np.ascontiguousarray(offset, dtype=float)
+        pw = none if prior_weights is None else np.ascontiguousarray(prior_weights, dtype=float)
+    else:
+        off = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
+        pw = np.ones(n) if prior_weights is None else np.asarray(prior_weights, dtype=float)
     estimate_disp = family != "poisson" and dispersion is None
     disp = 0.0 if family == "poisson" else (1.0 if dispersion is None else float(dispersion))
-    ybar = float(np.average(y, weights=pw))
-    fused = family == "poisson"
-    # (the Poisson pass needs only the constant sum of log y!, not one value per row)
+    ybar = float(np.average(y, weights=pw)) if pw.size else float(np.mean(y))
+    # (the compiled passes need only the constant sum of log y!, not one value per row)
     lyf = None if fused else special.gammaln(y + 1.0)
-    mu = (y + ybar) / 2.0
-    eta = np.log(mu)
+    eta = np.add(y, ybar)  # log of the start (y + ybar) / 2, built in place
+    eta *= 0.5
+    # (the Poisson passes recompute the means from eta; NB2 keeps them for the dispersion)
+    mu = None if family == "poisson" else eta.copy()
+    np.log(eta, out=eta)
     terms = _NB2Terms(y, pw) if family == "nb2" else None
     if estimate_disp:
         disp = _nb_disp_ml(y, mu, family, pw, max(float(np.var(y) - ybar) / ybar**2, 0.1),
@@ -464,20 +493,22 @@ def fit_irls(
     zero = y == 0
     beta = np.zeros(k)
     it = 0
-    cols = np.empty((n, k + 1))  # [z, X], C-ordered for the compiled passes
-    cols[:, 1:] = x
+    if work is not None and work.shape == (n, k + 1) and work.flags.c_contiguous:
+        cols = work  # [z, X]: the caller's design buffer already holds X in columns 1..k
+    else:
+        cols = np.empty((n, k + 1))  # [z, X], C-ordered for the compiled passes
+        cols[:, 1:] = x
     if fused:
-        y = np.ascontiguousarray(y, dtype=float)
-        pw = np.ascontiguousarray(pw, dtype=float)
-        buffers = [np.empty(n), np.empty(n)]
-        off = np.ascontiguousarray(off, dtype=float)
+        y = np.ascontiguousarray(y)
         lyf_sum = kern.sum_log_factorial(y, pw)
         w_buf = np.empty(n)
-        eta_new = np.empty(n)
+    else:
+        lyf_sum = None
+    eta_new = np.empty(n)
     tilde = np.empty((n, k + 1))  # (buffers reused by every iteration)
     for it in range(1, maxiter + 1):
         if fused:
-            w = kern.poisson_working(y, eta, mu, off, pw, cols, w_buf)
+            w = kern.count_working(y, eta, off, pw, disp, cols, w_buf)
         else:
             score, w = score_weight(y, mu, family, disp)
             w = w * pw
@@ -504,31 +535,38 @@ def fit_irls(
             if mask.any():
                 raise CollinearColumns(mask)
         beta_new = _wls(tilde[:, 1:], tilde[:, 0], w, cross)
-        eta_new = kern.linear_predictor(off, cols, tilde, beta_new,
-                                        eta_new if fused else np.empty(n))
+        eta_new = kern.linear_predictor(off if fused else np.ascontiguousarray(off), cols,
+                                        tilde, beta_new, eta_new)
         step = 1.0
         for _ in range(30):
-            if fused:  # step, means and log-likelihood in one compiled pass
-                eta_try, mu_try = buffers
-                ll_try, deta = kern.poisson_step(eta, eta_new, step, y, pw, lyf_sum, eta_try,
-                                                 mu_try)
+            if family == "poisson":  # log-likelihood at the step, one pass, nothing stored
+                ll_try, deta = kern.poisson_loglik_step(eta, eta_new, step, y, pw, lyf_sum)
+            elif fused:
+                ll_try, deta = kern.nb2_loglik_step(eta, eta_new, step, y, pw, lyf_sum,
+                                                    1.0 / disp)
+                ll_try += terms.outcome_part(1.0 / disp)
             else:
                 eta_try = eta + step * (eta_new - eta)
                 mu_try = np.exp(np.minimum(eta_try, 700.0))
-                ll_try = (terms.loglik(mu_try, disp, lyf) if terms is not None else
-                          float(np.dot(pw, loglik_obs(y, mu_try, family, disp, lyf))))
+                ll_try = float(np.dot(pw, loglik_obs(y, mu_try, family, disp, lyf)))
                 deta = float(np.max(np.abs(eta_try - eta))) if n else 0.0
             if np.isfinite(ll_try) and (ll == -np.inf or ll_try >= ll - 1e-9 * abs(ll)):
                 break
             step /= 2.0
-        if fused:  # the old arrays become the next iteration's buffers
-            buffers = [eta, mu]
-        eta, mu = eta_try, mu_try
+        if fused:  # the accepted step, in place (a full step: the buffers swap roles)
+            if step == 1.0:
+                eta, eta_new = eta_new, eta
+            else:
+                kern.take_step(eta, eta_new, step)
+            if mu is not None:
+                kern.exp_into(eta, mu)
+        else:
+            eta, mu = eta_try, mu_try
         beta = beta + step * (beta_new - beta) if it > 1 else beta_new * step
         old_disp = disp
         if estimate_disp:
             disp = _nb_disp_ml(y, mu, family, pw, disp, terms)
-        ll_new = ((terms.loglik(mu, disp, lyf) if terms is not None
+        ll_new = ((terms.loglik(mu, disp, lyf_sum) if fused
                    else float(np.dot(pw, loglik_obs(y, mu, family, disp, lyf))))
                   if estimate_disp else ll_try)
         dll = abs(ll_new - ll) / (abs(ll_new) + 0.1) if np.isfinite(ll) else np.inf
@@ -538,20 +576,31 @@ def fit_irls(
         if dll < tol and deta < 1e-8 and ddisp < 1e-8 and it > 1 and inner_tol <= 1e-9:
             converged = True
             break
-        if (stop_on_separation and it >= 8 and zero.any()
-                and float(np.min(mu, where=zero, initial=np.inf)) < 1e-10 * ybar):
-            suspect = True
-            break
+        if stop_on_separation and it >= 8 and zero.any():
+            # smallest fitted mean among the zero outcomes (mu = exp(eta), monotone)
+            low = float(np.min(eta, where=zero, initial=np.inf))
+            if np.exp(min(low, 700.0)) < 1e-10 * ybar:
+                suspect = True
+                break
     # final projection of X at the converged weights (for the covariance)
-    buffers = eta_new = w_buf = w = None  # (released first)
-    score, w = score_weight(y, mu, family, disp)
-    w = w * pw
-    z = eta - off + score * pw / w
-    cols[:, 0] = z
+    w = None
+    if fused:
+        score = np.empty(n)
+        if mu is None:  # Poisson: the weight buffer becomes the means (and, unweighted, w)
+            mu = w_buf
+            w = mu if not pw.size else np.empty(n)
+        else:
+            w = w_buf
+        kern.count_final(y, eta, off, pw, disp, cols, mu, score, w)
+    else:
+        score, w = score_weight(y, mu, family, disp)
+        w = w * pw
+        cols[:, 0] = eta - off + score * pw / w
+        score = score * pw
     tilde, _, _, dconv, cross = project(cols, fe, w, start=start, method=solver, gram=True,
                                         out=tilde)
     beta = _wls(tilde[:, 1:], tilde[:, 0], w, cross)
-    fe_values = eta - off - x @ beta
+    fe_values = kern.fixed_part(eta, np.ascontiguousarray(off), cols, beta, eta_new)
     return IRLSFit(beta=beta, eta=eta, mu=mu, dispersion=disp, x_tilde=tilde[:, 1:],
-                   weights=w, score=score * pw, loglik=ll, converged=converged and dconv,
+                   weights=w, score=score, loglik=ll, converged=converged and dconv,
                    n_iter=it, fe_values=fe_values, suspect_separation=suspect)

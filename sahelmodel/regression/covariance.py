@@ -117,7 +117,10 @@ def covariance(
     [[0.5]]
     """
     n, k = x_tilde.shape
-    info = x_tilde.T @ (x_tilde * weights[:, None])
+    info = np.zeros((k, k))
+    for lo in range(0, n, 1 << 16):  # (in blocks: no weighted copy of the n × k columns)
+        xb = x_tilde[lo:lo + (1 << 16)]
+        info += xb.T @ (xb * weights[lo:lo + (1 << 16), None])
     try:
         bread = np.linalg.inv(info)
     except np.linalg.LinAlgError:

@@ -87,7 +87,7 @@ def _refuse_infinite(values: np.ndarray, what: list[str], labels: pd.Index) -> N
 
 
 def build_design(parsed: ParsedFormula, data: pd.DataFrame,
-                 extra_columns: list[str] = ()) -> tuple[
+                 extra_columns: list[str] = (), *, integer_outcome: bool = False) -> tuple[
         np.ndarray, np.ndarray, list[str], list[np.ndarray], np.ndarray, object]:
     """Outcome, regressors, term names, fixed-effect labels and the rows used.
 
@@ -101,7 +101,12 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
     -------
     y, x, names, fe_labels, keep, spec
         ``keep`` is a boolean mask over the rows of ``data``; ``spec`` rebuilds the regressors
-        for new data (:func:`formulaic.ModelSpec`).
+        for new data (:func:`formulaic.ModelSpec`). ``x`` is the view of columns ``1..k`` of
+        a C-ordered ``(n, k + 1)`` array (``x.base``), the layout of the IRLS working array
+        ``[z, X]``, so the fit uses it without a copy; when every row is kept, ``y`` and the
+        fixed-effect labels are taken without selecting rows. With ``integer_outcome``, an
+        outcome column of a numpy integer type is returned as it is (a read-only view, no
+        float copy; the count models' compiled passes read it directly).
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -111,23 +116,38 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
     fe_raw = [_combine(frame, parts) for parts in parsed.fixed_effects]
     mm = Formula(parsed.rhs).get_model_matrix(frame, na_action="drop")
     keep = np.zeros(len(frame), dtype=bool)
-    keep[np.asarray(mm.index, dtype=np.int64)] = True
+    if isinstance(mm.index, pd.RangeIndex):  # (no materialised, cached copy of the index)
+        keep[mm.index.start:mm.index.stop:mm.index.step] = True
+    else:
+        keep[np.asarray(mm.index, dtype=np.int64)] = True
     keep &= frame[parsed.outcome].notna().to_numpy()
     for lab in fe_raw:
         keep &= pd.notna(lab)
     for col in extra_columns:
         keep &= frame[col].notna().to_numpy()
-    x_frame = mm.reindex(np.flatnonzero(keep))
-    names = [str(c) for c in x_frame.columns]
-    x = x_frame.to_numpy(dtype=float)
-    if parsed.fixed_effects and "Intercept" in names:
-        j = names.index("Intercept")
-        x = np.delete(x, j, axis=1)
-        names.pop(j)
-    y = pd.to_numeric(frame[parsed.outcome], errors="coerce").to_numpy(dtype=float)[keep]
-    if np.isnan(y).any():
+    every = bool(keep.all())  # (then no row selection, hence no copies of the columns)
+    names = [str(c) for c in mm.columns]
+    drop = [j for j, nm in enumerate(names) if parsed.fixed_effects and nm == "Intercept"]
+    used = [j for j in range(len(names)) if j not in drop]
+    # the regressors go straight into columns 1..k of the fit's [z, X] working array
+    rows = None if every and len(mm) == len(frame) else \
+        mm.index.get_indexer(np.flatnonzero(keep))
+    work = np.empty((int(keep.sum()), len(used) + 1))
+    for i, j in enumerate(used):
+        col = mm.iloc[:, j].to_numpy(dtype=float)
+        work[:, i + 1] = col if rows is None else col[rows]
+    x = work[:, 1:]
+    names = [names[j] for j in used]
+    raw = frame[parsed.outcome]
+    if integer_outcome and isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iu":
+        y = raw.to_numpy()
+    else:
+        y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    if not every:
+        y = y[keep]
+    if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError(f"outcome column {parsed.outcome!r} is not numeric")
-    labels = data.index[keep]
+    labels = data.index if every else data.index[keep]
     _refuse_infinite(y[:, None], [f"outcome {parsed.outcome!r}"], labels)
     _refuse_infinite(x, [f"regressor {n!r}" for n in names], labels)
     numeric = [c for c in extra_columns if pd.api.types.is_numeric_dtype(frame[c])
@@ -135,4 +155,5 @@ def build_design(parsed: ParsedFormula, data: pd.DataFrame,
     if numeric:
         extra = frame.loc[keep, numeric].to_numpy(dtype=float)
         _refuse_infinite(extra, [f"column {c!r}" for c in numeric], labels)
-    return y, x, names, [lab[keep] for lab in fe_raw], keep, mm.model_spec
+    return y, x, names, fe_raw if every else [lab[keep] for lab in fe_raw], keep, \
+        mm.model_spec

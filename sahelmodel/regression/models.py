@@ -32,8 +32,9 @@ import numpy as np
 import pandas as pd
 
 from sahelmodel._validation import check_choice
-from sahelmodel.regression._demean import FixedEffects, demean
+from sahelmodel.regression._demean import FixedEffects, code_dtype, demean
 from sahelmodel.regression._irls import CollinearColumns, fit_irls, separated_ir
+from sahelmodel.regression._sample import _compact, _drop_rules_impl, _rows_of
 from sahelmodel.regression.covariance import covariance, pearson_scale
 from sahelmodel.regression.formula import build_design, parse_formula
 from sahelmodel.regression.results import CountResults, DroppedObservations
@@ -134,7 +135,8 @@ class _CountModel:
                         else list(self.cluster) if self.cluster is not None
                         and all(isinstance(c, str) for c in self.cluster) else [])
         extra = [c for c in (self.offset, self.exposure, self.weights) if isinstance(c, str)]
-        y, x, names, fe_raw, keep, spec = build_design(parsed, data, extra + cluster_cols)
+        y, x, names, fe_raw, keep, spec = build_design(parsed, data, extra + cluster_cols,
+                                                       integer_outcome=True)
         n_all = len(data)
 
         def cols(value: Any, what: str) -> np.ndarray | None:
@@ -154,9 +156,13 @@ class _CountModel:
                 raise ValueError(f"cluster arrays must have one value per row ({len(keep)})")
         else:
             clusters = []
-        fit = self._estimate(y, x, names, fe_raw, parsed.fe_names, off, expo, pw, clusters,
-                             data.index[keep], data.index[~keep], allow_empty=allow_empty,
-                             solver=solver)
+        every = bool(keep.all())
+        rows = {"y": y, "x": x, "work": x.base}  # (handed over: the fit may free them)
+        del y, x
+        fit = self._estimate(None, None, names, fe_raw, parsed.fe_names, off, expo, pw,
+                             clusters, data.index if every else data.index[keep],
+                             data.index[:0] if every else data.index[~keep],
+                             allow_empty=allow_empty, solver=solver, rows=rows)
         predictor = _Predictor(spec, parsed, fit.pop("_fe_maps"), self.offset, self.exposure)
         extras = fit.pop("_extras")
         extras["keep"] = keep
@@ -233,28 +239,38 @@ class _CountModel:
                   expo: np.ndarray | None, pw: np.ndarray | None,
                   clusters: list[np.ndarray], labels: pd.Index,
                   missing_labels: pd.Index, allow_empty: bool = False,
-                  solver: str = "cg") -> dict[str, Any]:
+                  solver: str = "cg", rows: dict[str, Any] | None = None) -> dict[str, Any]:
+        # (memory: no row-length array of zeros or ones stands for an absent offset or
+        # weight; ``rows`` hands over y, x and the design builder's [z, X] buffer around x,
+        # so that when rows are dropped the sample is re-based on the rows left and the
+        # full-length arrays are freed)
+        work = None
+        if rows is not None:
+            y, x, work = rows.pop("y"), rows.pop("x"), rows.pop("work")
         n = y.size
         if (y < 0).any():
             i = int(np.flatnonzero(y < 0)[0])
             raise ValueError(f"the outcome must be non-negative; row {labels[i]!r} has {y[i]}")
-        offset = np.zeros(n) if off is None else off.copy()
+        offset = None if off is None else off.copy()
         if expo is not None:
             if (expo <= 0).any():
                 i = int(np.flatnonzero(expo <= 0)[0])
                 raise ValueError(f"exposure must be positive; row {labels[i]!r} has {expo[i]}")
-            offset = offset + np.log(expo)
+            offset = np.log(expo) if offset is None else offset + np.log(expo)
         if pw is not None and (pw <= 0).any():
             i = int(np.flatnonzero(pw <= 0)[0])
             raise ValueError(f"weights must be positive; row {labels[i]!r} has {pw[i]}")
         if n == 0:
             raise ValueError("no observations left after removing rows with missing values")
-        factorized = [pd.factorize(f) for f in fe_raw]
-        fe_codes = [c for c, _ in factorized]
-        fe_levels = [lv for _, lv in factorized]
-        del factorized
+        fe_codes, fe_levels = [], []
+        for f in fe_raw:  # codes in the smallest integer type (one factor at a time)
+            codes, levels = pd.factorize(f)
+            fe_codes.append(codes.astype(code_dtype(len(levels)), copy=False))
+            fe_levels.append(levels)
+            del codes
         fe_raw.clear()  # (the raw labels are no longer needed: free them during the fit)
         active = np.ones(n, dtype=bool)
+        kept = None  # rows (of the n given) still in the sample; None: all of them
         all_zero: dict[str, list[Any]] = {name: [] for name in fe_names}
         n_zero = n_sep = 0
         separating: list[str] = []
@@ -263,6 +279,19 @@ class _CountModel:
         while True:
             n_zero, n_sep = _drop_rules_impl(y, x, names, fe_codes, fe_levels, fe_names,
                                              active, all_zero, separating, n_zero, n_sep)
+            if not active.all():  # re-base on the rows left (one copy; the old ones go)
+                y, x, work, fe_codes, offset, pw, clusters = _compact(
+                    active, y, x, fe_codes, offset, pw, clusters)
+                for f, codes in enumerate(fe_codes):  # levels left: dense codes, no re-coding
+                    present = np.bincount(codes, minlength=len(fe_levels[f])) > 0
+                    if not present.all():
+                        fe_codes[f] = (np.cumsum(present) - 1).astype(codes.dtype)[codes]
+                        fe_levels[f] = fe_levels[f][present]
+                if kept is None:
+                    kept = active
+                else:
+                    kept[kept] = active
+                active = np.ones(y.size, dtype=bool)
             every = bool(active.all())  # (no copies of the full sample)
             ya, xa = (y, x) if every else (y[active], x[active])
             fe = FixedEffects.from_codes(fe_codes if every else [c[active] for c in fe_codes])
@@ -273,13 +302,14 @@ class _CountModel:
                                  f"{', '.join(collinear) or 'none given'})")
             xa = xa if len(keep_cols) == xa.shape[1] else xa[:, keep_cols]
             kept_names = [names[j] for j in keep_cols]
-            pwa = None if pw is None else pw[active]
+            pwa = None if pw is None else pw if every else pw[active]
+            offa = None if offset is None else offset if every else offset[active]
             try:
-                res = fit_irls(ya, xa, fe, family=self._family, offset=offset[active],
+                res = fit_irls(ya, xa, fe, family=self._family, offset=offa,
                                prior_weights=pwa, dispersion=self._dispersion_setting(),
                                tol=self.tol, maxiter=self.maxiter,
                                stop_on_separation=not checked_ir, check_collinear=True,
-                               solver=solver)
+                               solver=solver, work=work if xa is x else None)
             except CollinearColumns as exc:
                 collinear.extend(nm for nm, bad in zip(kept_names, exc.mask, strict=True) if bad)
                 continue
@@ -296,6 +326,7 @@ class _CountModel:
                 n_sep += int(sep.sum())
                 separating.append("(regressors and fixed effects jointly)")
                 checked_ir = False  # the reduced sample may need the check again
+        fe.release()  # (the stacked level indices: rebuilt if the fixed effects are asked for)
         if not res.converged:
             warnings.warn(f"{self._family} fit did not converge in {res.n_iter} iterations",
                           RuntimeWarning, stacklevel=4)
@@ -312,14 +343,14 @@ class _CountModel:
         df_model = k + fe.rank()
         family = self._family
         disp = None if family == "poisson" else res.dispersion
-        pwa1 = np.ones(nobs) if pwa is None else pwa
         scale = 1.0
         if self.scale == "pearson":
+            pwa1 = np.ones(nobs) if pwa is None else pwa
             scale = pearson_scale(ya, res.mu, _variance(res.mu, family, disp or 0.0), pwa1,
                                   nobs - df_model)
         elif self.scale is not None:
             scale = float(self.scale)
-        clus = [c[active] for c in clusters]
+        clus = clusters
         df_cov = df_model
         if self.cov == "cluster" and fe.n_factors:
             nested = [f for f in range(fe.n_factors) if any(_nested(fe.codes[f], c) for c in clus)]
@@ -337,7 +368,7 @@ class _CountModel:
             f"cluster ({len(clus)}-way)")
         if self.scale == "pearson":
             cov_label += ", Pearson-scaled"
-        dropped_rows = labels[~active]
+        dropped_rows = labels[:0] if kept is None else labels[~kept]
         if len(missing_labels):
             dropped_rows = missing_labels.append(dropped_rows)
         fe_args = (res.fe_values, fe, list(fe_levels), fe_codes, active.copy())
@@ -360,47 +391,14 @@ class _CountModel:
             "collinear": tuple(nm for nm in names if nm in collinear),
             "df_model": df_model,
             "fixed_effects": tuple(fe_names),
-            "fitted": pd.Series(res.mu, index=labels[active], name="mu"),
+            "fitted": pd.Series(res.mu, index=labels if kept is None else
+                                _rows_of(labels, kept), name="mu", copy=False),
             "_fe_maps": fe_args,
-            "_extras": {"irls": res, "fe": fe, "active": active.copy(), "x": xa,
-                        "offset": offset[active], "clusters": clus, "df_cov": df_cov},
+            "_extras": {"irls": res, "fe": fe,
+                        "active": active.copy() if kept is None else kept, "x": xa,
+                        "offset": 0.0 if offa is None else offa, "clusters": clus,
+                        "df_cov": df_cov},
         }
-
-
-def _drop_rules_impl(y: np.ndarray, x: np.ndarray, names: list[str],
-                     fe_codes: list[np.ndarray], fe_levels: list[Any], fe_names: list[str],
-                     active: np.ndarray, all_zero: dict[str, list[Any]], separating: list[str],
-                     n_zero: int, n_sep: int) -> tuple[int, int]:
-    """Apply the all-zero-group and single-regressor separation rules until stable."""
-    while True:
-        if not (y[active] > 0).any():
-            raise ValueError("the outcome is zero in every observation (after removing "
-                             "all-zero fixed-effect groups); the model is not estimable")
-        changed = False
-        for codes, levels, name in zip(fe_codes, fe_levels, fe_names, strict=True):
-            sums = np.bincount(codes[active], weights=y[active], minlength=len(levels))
-            present = np.bincount(codes[active], minlength=len(levels)) > 0
-            bad = present & (sums == 0)
-            if bad.any():
-                rows = active & bad[codes]
-                n_zero += int(rows.sum())
-                all_zero[name].extend(levels[bad].tolist())
-                active &= ~rows
-                changed = True
-        pos = active & (y > 0)
-        zero = active & (y == 0)
-        for j in range(x.shape[1]):  # loop over regressors, not observations
-            xj = x[:, j]
-            if np.any(xj[pos] != 0):
-                continue
-            nz = zero & (xj != 0)
-            if nz.any() and (np.all(xj[nz] > 0) or np.all(xj[nz] < 0)):
-                n_sep += int(nz.sum())
-                active &= ~nz
-                separating.append(names[j])
-                changed = True
-        if not changed:
-            return n_zero, n_sep
 
 
 def _replace(spec: _CountModel, **changes: Any) -> _CountModel:

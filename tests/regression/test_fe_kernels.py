@@ -46,32 +46,89 @@ def test_passes_match_numpy(seed, n, sizes, k):
 
 @pytest.mark.properties
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), n=st.integers(1, 200), step=st.sampled_from([1.0, 0.5]))
-def test_poisson_passes_match_numpy(seed, n, step):
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 200), step=st.sampled_from([1.0, 0.5]),
+       weighted=st.booleans(), offset=st.booleans())
+def test_poisson_passes_match_numpy(seed, n, step, weighted, offset):
     rng = np.random.default_rng(seed)
     y = rng.poisson(2.0, n).astype(float)
     eta, eta_new, off = rng.normal(size=(3, n))
     pw = rng.uniform(0.5, 2.0, n)
+    if not weighted:  # an empty array stands for unit weights, without a row of ones
+        pw, pw_k = np.ones(n), np.empty(0)
+    else:
+        pw_k = pw
+    if not offset:
+        off, off_k = np.zeros(n), np.empty(0)
+    else:
+        off_k = off
     lyf = special.gammaln(y + 1)
-    e_out, m_out = np.empty(n), np.empty(n)
-    ll, dmax = kern.poisson_step(eta, eta_new, step, y, pw, float(pw @ lyf), e_out, m_out)
+    assert kern.sum_log_factorial(y, pw_k) == pytest.approx(float(pw @ lyf), rel=1e-12)
+    ll, dmax = kern.poisson_loglik_step(eta, eta_new, step, y, pw_k, float(pw @ lyf))
     e_ref = eta + step * (eta_new - eta)
     m_ref = np.exp(e_ref)
-    np.testing.assert_allclose(e_out, e_ref, rtol=1e-15)
-    np.testing.assert_allclose(m_out, m_ref, rtol=1e-15)
     ll_ref = float(np.dot(pw, special.xlogy(y, m_ref) - m_ref - lyf))
     assert ll == pytest.approx(ll_ref, rel=1e-12, abs=1e-12)
     assert dmax == pytest.approx(np.abs(e_ref - eta).max(), rel=1e-15)
+    moved = kern.take_step(eta.copy(), eta_new, step)
+    np.testing.assert_array_equal(moved, e_ref)
     mu = np.exp(eta)
+    disp = float(rng.choice([0.0, 0.7]))  # Poisson, NB2
     cols = np.zeros((n, 3))
-    w = kern.poisson_working(y, eta, mu, off, pw, cols, np.empty(n))
-    np.testing.assert_allclose(w, pw * mu, rtol=1e-15)
+    w = kern.count_working(y, eta, off_k, pw_k, disp, cols, np.empty(n))
+    np.testing.assert_allclose(w, pw * mu / (1 + disp * mu), rtol=1e-14)
     np.testing.assert_allclose(cols[:, 0], eta - off + (y - mu) / mu, rtol=1e-12, atol=1e-12)
+    mu_out, score, w_out, cols2 = np.empty(n), np.empty(n), np.empty(n), np.zeros((n, 3))
+    kern.count_final(y, eta, off_k, pw_k, disp, cols2, mu_out, score, w_out)
+    np.testing.assert_allclose(mu_out, mu, rtol=1e-15)
+    np.testing.assert_allclose(kern.exp_into(eta, np.empty(n)), mu, rtol=1e-15)
+    np.testing.assert_allclose(score, pw * (y - mu) / (1 + disp * mu), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(w_out, w, rtol=1e-15)
+    np.testing.assert_array_equal(cols2[:, 0], cols[:, 0])
+    theta = 1.3
+    nb_ll, nb_d = kern.nb2_loglik_step(eta, eta_new, step, y, pw_k, float(pw @ lyf), theta)
+    nb_ref = float(np.dot(pw, theta * (np.log(theta) - np.log(theta + m_ref))
+                          + special.xlogy(y, m_ref) - y * np.log(theta + m_ref) - lyf))
+    assert nb_ll == pytest.approx(nb_ref, rel=1e-12, abs=1e-10) and nb_d == dmax
+    exc, msq = kern.nb2_excess(y, mu, pw_k)
+    assert exc == pytest.approx(float(pw @ ((y - mu) ** 2 - y)), rel=1e-12, abs=1e-10)
+    assert msq == pytest.approx(float(pw @ (mu * mu)), rel=1e-12)
     tilde = rng.normal(size=(n, 3))
     beta = rng.normal(size=2)
-    np.testing.assert_allclose(kern.linear_predictor(off, cols, tilde, beta, np.empty(n)),
+    np.testing.assert_allclose(kern.linear_predictor(off_k, cols, tilde, beta, np.empty(n)),
                                off + cols[:, 0] - (tilde[:, 0] - tilde[:, 1:] @ beta),
                                rtol=1e-12, atol=1e-12)
+    cols[:, 1:] = rng.normal(size=(n, 2))
+    np.testing.assert_allclose(kern.fixed_part(eta, off_k, cols, beta, np.empty(n)),
+                               eta - off - cols[:, 1:] @ beta, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.properties
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(0, 200), g1=st.integers(1, 30),
+       g2=st.integers(1, 30))
+def test_bipartite_components_match_scipy(seed, n, g1, g2):
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, g1, n).astype(np.int8 if g1 < 100 else np.int32)
+    b = rng.integers(0, g2, n).astype(np.int16)
+    adj = sp.csr_matrix((np.ones(n), (a.astype(np.int64), b.astype(np.int64) + g1)),
+                        shape=(g1 + g2, g1 + g2))
+    assert kern.bipartite_components(a, b, g1, g2) == connected_components(adj, directed=False)[0]
+
+
+def test_factor_codes_use_the_smallest_integer_type():
+    from sahelmodel.regression._demean import code_dtype
+
+    fe = FixedEffects.from_codes([np.arange(300) % 100, np.arange(300), np.zeros(300, int)])
+    assert [c.dtype for c in fe.codes] == [np.int8, np.int16, np.int8]
+    assert fe.sizes == (100, 300, 1)
+    assert code_dtype(128) == np.int8 and code_dtype(129) == np.int16
+    assert code_dtype(2**31) == np.int32 and code_dtype(2**31 + 1) == np.int64
+    # products of codes (pair keys) do not overflow the small types
+    fe2 = FixedEffects.from_codes([np.arange(40_000) % 200, np.arange(40_000) // 200])
+    assert fe2.rank() == 200 + 200 - 1
 
 
 def test_warm_started_projection_matches_reference():
@@ -112,4 +169,13 @@ def test_nb2_grouped_terms_match_per_row_formulas(seed, n, theta, integer):
     assert g == pytest.approx(g_ref, abs=1e-9 * scale)
     assert h == pytest.approx(h_ref, rel=1e-7, abs=1e-9 * scale / theta)
     ll_ref = float(np.dot(pw, loglik_obs(y, mu, "nb2", 1 / theta, lyf)))
-    assert terms.loglik(mu, 1 / theta, lyf) == pytest.approx(ll_ref, rel=1e-11, abs=1e-8)
+    assert terms.loglik(mu, 1 / theta, float(pw @ lyf)) == pytest.approx(ll_ref, rel=1e-11,
+                                                                         abs=1e-8)
+    # an empty weight array stands for unit weights
+    unit = _NB2Terms(y, np.empty(0))
+    g1, h1 = unit.score_and_slope(theta, mu)
+    g1_ref, h1_ref = _nb2_theta_score_and_slope(theta, y, mu, np.ones(n))
+    assert g1 == pytest.approx(g1_ref, abs=1e-9 * n * (1 + 1 / theta))
+    assert h1 == pytest.approx(h1_ref, rel=1e-7, abs=1e-9 * n * (1 + 1 / theta) / theta)
+    assert unit.loglik(mu, 1 / theta, float(lyf.sum())) == pytest.approx(
+        float(loglik_obs(y, mu, "nb2", 1 / theta, lyf).sum()), rel=1e-11, abs=1e-8)
