@@ -25,6 +25,9 @@
   against ``intensify`` (Rust likelihood, L-BFGS-B; ``intensify``: decays estimated, one per
   pair; ``intensify_fixed_decay``: decay fixed at the truth) and tick's ``HawkesExpKern`` with
   its decay fixed at the truth. A peer that cannot be imported is reported unavailable.
+
+Growth: ``hawkes_loglik`` is also timed at 1e5, 3e5 and 1e6 events (full; 5e3 to 5e4 quick)
+to fit the exponent of time ∝ N^a.
 """
 
 from __future__ import annotations
@@ -232,7 +235,8 @@ CASES = [
          peers={"python": _python, "numpy": _numpy, "tick": _tick_loglik,
                 "tick_new_decay": _tick_loglik_new_decay, "intensify": _intensify_loglik,
                 "intensify_fixed_decay": _intensify_loglik_fixed},
-         repeats={"quick": 3, "full": 3}),
+         repeats={"quick": 3, "full": 3}, size_n=float,
+         growth={"quick": [5_000, 15_000, 50_000], "full": [100_000, 300_000, 1_000_000]}),
     Case(name="hawkes_loglik_fixed_decay", sizes={"quick": [20_000], "full": [1_000_000]},
          setup=_fixed_setup, run=_ours_fixed,
          peers={"tick": _tick_loglik, "intensify_fixed_decay": _intensify_loglik_fixed,

@@ -139,7 +139,7 @@ CASES = [
         sizes={"quick": [(60, 10)], "full": [(2000, 50), (10_000, 100), (100_000, 100)]},
         setup=_panel,
         run=lambda df: fepois(FORMULA, df),
-        peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week, d)"),
+        peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week, d, vcov = 'iid')"),
                "pyfixest": _pyfixest(FORMULA), "statsmodels": _statsmodels_pois},
         repeats={"quick": 3, "full": 3},
         timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
@@ -154,7 +154,8 @@ CASES = [
         sizes={"quick": [(60, 10)], "full": [(10_000, 100), (100_000, 100)]},
         setup=_panel,
         run=lambda df: fepois(FORMULA_3FE, df),
-        peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week + region_year, d)"),
+        peers={"fixest": _fixest("fepois(y ~ x1 + x2 | dyad + week + region_year, d,"
+                                 " vcov = 'iid')"),
                "pyfixest": _pyfixest(FORMULA_3FE)},
         repeats={"quick": 3, "full": 3},
         timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
@@ -167,7 +168,7 @@ CASES = [
         sizes={"quick": [(30, 10)], "full": [(2000, 50), (10_000, 100)]},
         setup=lambda size: _panel(size, nb=True),
         run=lambda df: fenegbin(FORMULA, df),
-        peers={"fixest": _fixest("fenegbin(y ~ x1 + x2 | dyad + week, d)"),
+        peers={"fixest": _fixest("fenegbin(y ~ x1 + x2 | dyad + week, d, vcov = 'iid')"),
                "statsmodels": _statsmodels_nb, "pyfixest": _no_pyfixest_nb},
         repeats={"quick": 3, "full": 3},
         timeout=600.0,  # (R's first call at 1e7 rows writes and reads a 1e7-row CSV)
