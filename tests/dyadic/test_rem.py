@@ -261,6 +261,30 @@ def test_count_simulator_recovered_by_full_risk_set_fit():
     assert res.converged and np.all(np.abs(z) < 3.5), z
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_count_simulator_rates_are_the_estimators_statistics(seed):
+    # exact: after the stream, the simulator's incrementally updated rate of every ordered pair
+    # is exp(beta' x) with x the statistics the estimator computes from the same events
+    # (two-paths, shared targets, captures, all directions; degrees past the initial
+    # neighbour-list capacity of 8)
+    from sahelmodel.dyadic._rem_core import MODE_RANK, stats_at
+    from sahelmodel.dyadic._rem_simulate_counts import simulate_counts_stream
+
+    n = 12
+    beta = np.array([0.05, 0.03, 0.02, -0.02, 0.0, 0.1, 0.01])
+    t, s, r, c, lo, done, _, rate = simulate_counts_stream(n, beta, 1.0, 3000, 0.1, seed)
+    arrays = (t, s.astype(np.int64), r.astype(np.int64), c.astype(np.int64),
+              lo.astype(np.int64))
+    assert done == 3000
+    *_, state = stream_pass(*arrays, n, 0.0, np.full(n, -np.inf), MODE_RANK, 0, 1, beta,
+                            np.zeros(t.size, dtype=np.bool_))
+    ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+    x = stats_at(state, 0.0, t[-1] + 1.0, ii, jj)
+    assert x[:, 2].max() > 10 and x[:, 3].max() > 10  # the closure counts are exercised
+    np.testing.assert_allclose(rate[ii, jj], np.exp(x @ beta), rtol=1e-10)
+    assert np.all(np.diag(rate) == 0.0)
+
+
 def test_count_simulator_errors():
     from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
 
