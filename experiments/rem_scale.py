@@ -73,6 +73,7 @@ def _cut(stream: Any, n: int) -> Any:
 
 def _summary(r: Any, truth: np.ndarray, cpu: float, wall: float) -> dict[str, Any]:
     return {"params": r.params.to_dict(), "std_errors": r.std_errors.to_dict(),
+            "cov": r.cov.to_numpy().tolist(),
             "distance_in_own_se_from_truth": dict(zip(
                 r.params.index, np.abs(r.params.to_numpy() - truth) / r.std_errors.to_numpy(),
                 strict=True)),
@@ -90,18 +91,20 @@ def _difference(sub: Any, whole: Any) -> dict[str, Any]:
     each coefficient's difference in units of its own standard error
     :math:`\sqrt{se_{sub}^2 - se_{all}^2}` is about standard normal, and
     :math:`d^\top (V_{sub} - V_{all})^{-1} d` is about :math:`\chi^2_k`. When the whole
-    stream is the subset itself (the case-control fit of the same events) the variances are
-    not nested, and :math:`V_{sub} + V_{all}` is used instead (an upper bound).
+    stream is the subset itself (the case-control fit of the same events), the full risk-set
+    fit is the efficient one and the case-control fit adds the noise of sampling the controls,
+    so :math:`\operatorname{Var}(\hat\theta_{cc} - \hat\theta_{full}) \approx V_{cc} -
+    V_{full}`.
     """
     from scipy import stats
 
     d = (whole.params - sub.params).to_numpy()
     v_sub, v_all = sub.cov.to_numpy(), whole.cov.to_numpy()
     nested = whole.nobs > sub.nobs
-    v = v_sub - v_all if nested else v_sub + v_all
+    v = v_sub - v_all if nested else v_all - v_sub
     se = np.sqrt(np.diag(v))
     chi2 = float(d @ np.linalg.solve(v, d))
-    return {"variance": "se_sub^2 - se_all^2" if nested else "se_sub^2 + se_all^2",
+    return {"variance": "V_subset_full - V_all" if nested else "V_case_control - V_full",
             "difference": dict(zip(sub.params.index, d, strict=True)),
             "se_of_difference": dict(zip(sub.params.index, se, strict=True)),
             "z": dict(zip(sub.params.index, d / se, strict=True)),
