@@ -16,7 +16,7 @@ With ``--refits K`` the first stream is also refitted with K further control see
 of those estimates is the part of the case-control variance due to sampling the controls.
 
 Run ``python experiments/rem_calibration.py OUT_DIR N_EVENTS N_STREAMS [--full] [--refits K]
-[--actors N]``; it writes ``rem_calibration_{N_EVENTS}.json`` after every stream.
+[--actors N]``; it writes ``rem_calibration_{N_ACTORS}x{N_EVENTS}.json`` after every stream.
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ def main(out_dir: str | Path, n_events: int, n_streams: int, full: bool = False,
                            (se_c[:, q] ** 2 - se_f[:, q] ** 2).mean(), 0.0)))}
                 for q, name in enumerate(STATS)}
         record["load_average_now"] = os.getloadavg()
-        (out / f"rem_calibration_{n_events}.json").write_text(json.dumps(record, indent=2))
+        name = f"rem_calibration_{n_actors}x{n_events}.json"
+        (out / name).write_text(json.dumps(record, indent=2))
     return record
 
 

@@ -285,6 +285,28 @@ def test_count_simulator_rates_are_the_estimators_statistics(seed):
     assert np.all(np.diag(rate) == 0.0)
 
 
+@pytest.mark.slow
+def test_case_control_intervals_cover_on_count_streams():
+    # the configuration of experiments/rem_scale.py (count statistics, COUNT_EFFECTS, 5% of
+    # events with a capture) at 200 actors x 20,000 events: 30 streams x 6 coefficients of
+    # 95% Wald intervals from the sampled-risk-set information (binomial sd of the pooled share
+    # about 0.016), and no coefficient's z off centre by more than 3 / sqrt(30)
+    from sahelmodel.dyadic.rem_simulate import COUNT_EFFECTS, simulate_rem_counts
+
+    truth = np.array([COUNT_EFFECTS[s] for s in COUNT_STATS])
+    z = []
+    for seed in range(30):
+        stream = simulate_rem_counts(n_actors=200, n_events=20_000, rng=7000 + seed)
+        res = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf, n_controls=10,
+                                   rng=seed).fit(stream)
+        assert res.converged
+        z.append((res.params.to_numpy() - truth) / res.std_errors.to_numpy())
+    z = np.array(z)
+    share = np.mean(np.abs(z) < 1.959964)
+    assert 0.90 <= share <= 0.99, share
+    assert np.all(np.abs(z.mean(axis=0)) < 3 / np.sqrt(30)), z.mean(axis=0)
+
+
 def test_count_simulator_errors():
     from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
 
