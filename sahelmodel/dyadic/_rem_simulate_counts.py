@@ -57,7 +57,10 @@ def simulate_counts_stream(n_actors, beta, baseline, n_events, p_capture, seed):
     ``beta`` has the 7 coefficients of ``STAT_NAMES``; ``beta[4]`` (recency) must be 0.
     Actor arrays are int32. ``n_done < n_events`` when the total rate exceeded 1e250 (the
     process exploded: one dyad's self-excitation took over); ``max_share`` is the largest
-    share :math:`\lambda_{ij} / \Lambda` of the drawn dyad at any event.
+    share :math:`\lambda_{ij} / \Lambda` of the drawn dyad at any event; ``rate`` is the
+    ``n × n`` array of the rates :math:`\exp(\beta^\top x_{ij})` (per unit ``baseline``) after
+    the last event, kept by the incremental updates (a check that they are the statistics of
+    :func:`._rem_core.stats_at`).
     """
     np.random.seed(seed)
     n = n_actors
@@ -84,7 +87,7 @@ def simulate_counts_stream(n_actors, beta, baseline, n_events, p_capture, seed):
                 row[i] = rate[i].sum()
         total = row.sum()
         if not (total < 1e250):
-            return times[:e], snd[:e], rcv[:e], cpt[:e], lsr[:e], e, max_share
+            return times[:e], snd[:e], rcv[:e], cpt[:e], lsr[:e], e, max_share, rate
         t += -math.log(1.0 - np.random.random()) / (baseline * total)
         u = np.random.random() * total
         s = 0
@@ -137,4 +140,4 @@ def simulate_counts_stream(n_actors, beta, baseline, n_events, p_capture, seed):
                 for i in range(n):
                     if i != c:
                         _bump(rate, row, i, c, f[6])
-    return times, snd, rcv, cpt, lsr, n_events, max_share
+    return times, snd, rcv, cpt, lsr, n_events, max_share, rate

@@ -87,7 +87,7 @@ def simulate_rem_counts(*, n_actors: int = 1000, n_events: int = 100_000,
         raise ValueError("need at least 2 actors and 1 event")
     beta = np.array([float(eff.get(name, 0.0)) for name in STAT_NAMES])
     seed = int(as_generator(rng).integers(1, 2**31 - 1))
-    t, s, r, c, lo, done, _ = simulate_counts_stream(int(n_actors), beta, float(baseline),
+    t, s, r, c, lo, done, _, _ = simulate_counts_stream(int(n_actors), beta, float(baseline),
                                                      int(n_events), float(p_capture), seed)
     if done < n_events:
         raise FloatingPointError(f"the simulated rates exploded after {done} of {n_events} "

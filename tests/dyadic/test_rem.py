@@ -261,6 +261,52 @@ def test_count_simulator_recovered_by_full_risk_set_fit():
     assert res.converged and np.all(np.abs(z) < 3.5), z
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_count_simulator_rates_are_the_estimators_statistics(seed):
+    # exact: after the stream, the simulator's incrementally updated rate of every ordered pair
+    # is exp(beta' x) with x the statistics the estimator computes from the same events
+    # (two-paths, shared targets, captures, all directions; degrees past the initial
+    # neighbour-list capacity of 8)
+    from sahelmodel.dyadic._rem_core import MODE_RANK, stats_at
+    from sahelmodel.dyadic._rem_simulate_counts import simulate_counts_stream
+
+    n = 12
+    beta = np.array([0.05, 0.03, 0.02, -0.02, 0.0, 0.1, 0.01])
+    t, s, r, c, lo, done, _, rate = simulate_counts_stream(n, beta, 1.0, 3000, 0.1, seed)
+    arrays = (t, s.astype(np.int64), r.astype(np.int64), c.astype(np.int64),
+              lo.astype(np.int64))
+    assert done == 3000
+    *_, state = stream_pass(*arrays, n, 0.0, np.full(n, -np.inf), MODE_RANK, 0, 1, beta,
+                            np.zeros(t.size, dtype=np.bool_))
+    ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+    x = stats_at(state, 0.0, t[-1] + 1.0, ii, jj)
+    assert x[:, 2].max() > 10 and x[:, 3].max() > 10  # the closure counts are exercised
+    np.testing.assert_allclose(rate[ii, jj], np.exp(x @ beta), rtol=1e-10)
+    assert np.all(np.diag(rate) == 0.0)
+
+
+@pytest.mark.slow
+def test_case_control_intervals_cover_on_count_streams():
+    # the configuration of experiments/rem_scale.py (count statistics, COUNT_EFFECTS, 5% of
+    # events with a capture) at 200 actors x 20,000 events: 30 streams x 6 coefficients of
+    # 95% Wald intervals from the sampled-risk-set information (binomial sd of the pooled share
+    # about 0.016), and no coefficient's z off centre by more than 3 / sqrt(30)
+    from sahelmodel.dyadic.rem_simulate import COUNT_EFFECTS, simulate_rem_counts
+
+    truth = np.array([COUNT_EFFECTS[s] for s in COUNT_STATS])
+    z = []
+    for seed in range(30):
+        stream = simulate_rem_counts(n_actors=200, n_events=20_000, rng=7000 + seed)
+        res = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf, n_controls=10,
+                                   rng=seed).fit(stream)
+        assert res.converged
+        z.append((res.params.to_numpy() - truth) / res.std_errors.to_numpy())
+    z = np.array(z)
+    share = np.mean(np.abs(z) < 1.959964)
+    assert 0.90 <= share <= 0.99, share
+    assert np.all(np.abs(z.mean(axis=0)) < 3 / np.sqrt(30)), z.mean(axis=0)
+
+
 def test_count_simulator_errors():
     from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
 
