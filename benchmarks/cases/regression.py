@@ -11,8 +11,9 @@ without any clash are removed first, as the fixed-effect estimators do).
 
 ``cohort_event_study``: the Sun-Abraham (interaction-weighted) Poisson event study on a weekly
 dyad panel (369 dyads × 210 weeks = 77,490 rows, 100 cohorts, window -4..8) against fixest's
-``sunab`` where fixest's dense cohort × period design fits in 2 GB (the quick size; equality
-with ``sunab`` is checked in ``tests/reference/regression/test_sunab_reference.py``).
+``sunab`` where fixest's dense cohort × period design fits in 2 GB (the quick size and, in
+the full run, 150 dyads × 120 weeks with 30 cohorts; equality with ``sunab`` is checked in
+``tests/reference/regression/test_sunab_reference.py``).
 
 Full sizes: ``fepois_2fe`` at 1e5, 1e6 and 1e7 rows, ``fepois_3fe`` at 1e6 and 1e7,
 ``fenegbin_2fe`` at 1e5 and 1e6; pyfixest runs up to 1e6 rows (at 1e7 its fit alone would take
@@ -178,7 +179,7 @@ CASES = [
     ),
     Case(
         name="cohort_event_study",
-        sizes={"quick": [(60, 40, 10)], "full": [(369, 210, 100)]},
+        sizes={"quick": [(60, 40, 10)], "full": [(150, 120, 30), (369, 210, 100)]},
         setup=_cohort_setup,
         run=_cohort_run,
         peers={"fixest": _fixest("fepois(y ~ sunab(cohort, period) | dyad + period, d, "
