@@ -309,8 +309,6 @@ class ProfileMixin:
         return self._cache[key]
 
     def _find_profile_interval(self, k: int | str, level: float) -> tuple[float, float]:
-
-
         crit = float(stats.chi2.ppf(level, 1))
         t_hat = self._t_hat(k)
         lo_b, hi_b = self._search_bounds()[0 if k == "rho" else k]
@@ -318,8 +316,10 @@ class ProfileMixin:
             hi_b = hi_b + max(0.0, t_hat - float(np.max(self.theta[self.layout.blocks["alpha"]])))
             c = self._rho_gradient()
             se = float(np.sqrt(max(c @ self._cov_fixed_bounds @ c, 0.0)))
-        else:
-            se = float(np.sqrt(self.cov_theta[k, k]))
+        else:  # a non-positive variance (the fit has warned about its information) gives
+            # no Wald scale: the profile search then steps out from the estimate's bounds
+            var = float(self.cov_theta[k, k])
+            se = float(np.sqrt(var)) if var > 0 else np.nan
         positive = k == "rho" or bool(self.layout.positive[k])
         if not np.isfinite(t_hat):  # a branching ratio of exactly zero
             t_hat = lo_b
