@@ -110,12 +110,13 @@ def _size_value(size: Any, position: int) -> float:
 
 def plot(records: pd.DataFrame, out_dir: Path) -> None:
     """Draw the two panels from the benchmark records."""
-    fig, axes = new_figure(1, 2, width=11.0, height=4.6)
-    ax_ratio, ax_size = axes[0]
     with_peer = records.dropna(subset=["ratio"])
-    if len(with_peer):
-        order = with_peer.groupby(["name", "peer"], sort=True).tail(1)
-        labels = [f"{n}\nvs {p}" for n, p in zip(order["name"], order["peer"], strict=True)]
+    order = with_peer.groupby(["name", "peer"], sort=True).tail(1)
+    # one line per bar, and the figure grows with the number of bars so labels never overlap
+    fig, axes = new_figure(1, 2, width=12.0, height=max(4.6, 1.4 + 0.2 * len(order)))
+    ax_ratio, ax_size = axes[0]
+    if len(order):
+        labels = [f"{n} vs {p}" for n, p in zip(order["name"], order["peer"], strict=True)]
         y = np.arange(len(order))
         ax_ratio.barh(y, order["ratio"], color=np.where(order["ratio"] >= 1, "seagreen",
                                                         "indianred"))
