@@ -316,6 +316,16 @@ def exp_into(eta: np.ndarray, mu: np.ndarray) -> np.ndarray:
 
 
 @numba.jit(**_JIT)
+def _nb2_row(yi: float, m: float, theta: float, lt: float) -> float:
+    """One row's NB2 log-likelihood without its log y! term (``lt`` is log theta)."""
+    ltm = np.log(theta + m)
+    v = theta * (lt - ltm)
+    if yi != 0.0:
+        v += yi * (np.log(m) - ltm) if m > 0.0 else -np.inf
+    return v
+
+
+@numba.jit(**_JIT)
 def nb2_loglik_step(eta: np.ndarray, eta_new: np.ndarray, step: float, y: np.ndarray,
                     pw: np.ndarray, lyf_sum: float, theta: float) -> tuple[float, float]:
     r"""The :math:`\mu`-dependent NB2 log-likelihood at a damped step, storing nothing.
@@ -332,12 +342,7 @@ def nb2_loglik_step(eta: np.ndarray, eta_new: np.ndarray, step: float, y: np.nda
         d = abs(e - eta[i])
         if d > dmax:
             dmax = d
-        m = np.exp(min(e, 700.0))
-        yi = y[i]
-        ltm = np.log(theta + m)
-        v = theta * (lt - ltm)
-        if yi != 0.0:
-            v += yi * (np.log(m) - ltm) if m > 0.0 else -np.inf
+        v = _nb2_row(y[i], np.exp(min(e, 700.0)), theta, lt)
         out += (pw[i] if has_pw else 1.0) * v
     return out - lyf_sum, dmax
 
@@ -458,13 +463,7 @@ def nb2_loglik_mu(y: np.ndarray, mu: np.ndarray, pw: np.ndarray, lyf_sum: float,
     has_pw = pw.size > 0
     out = 0.0
     for i in range(y.size):
-        m = mu[i]
-        yi = y[i]
-        ltm = np.log(theta + m)
-        v = theta * (lt - ltm)
-        if yi != 0.0:
-            v += yi * (np.log(m) - ltm) if m > 0.0 else -np.inf
-        out += (pw[i] if has_pw else 1.0) * v
+        out += (pw[i] if has_pw else 1.0) * _nb2_row(y[i], mu[i], theta, lt)
     return out - lyf_sum
 
 
