@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-__all__ = ["PROFILE_MARGIN", "constrained_fit", "decay_grid", "disagreement", "newton_refit",
-           "search", "start_table"]
+__all__ = ["PROFILE_MARGIN", "constrained_fit", "decay_grid", "disagreement", "search",
+           "start_table"]
 
 PROFILE_MARGIN = 10.0  # log-likelihood units: grid peaks further below the best are not started
 POINTS_PER_DECADE = 2
@@ -95,67 +95,6 @@ def constrained_fit(fun, theta_start: np.ndarray, fixed: np.ndarray, bounds: np.
                   res.jac)
     converged = bool(res.success) or float(np.max(np.abs(pg), initial=0.0)) <= 1e-6
     return float(fun(out)[0]), out, converged, int(res.nit), str(res.message)
-
-
-def newton_refit(fun, theta_start: np.ndarray, fixed: np.ndarray, bounds: np.ndarray, *,
-                 tol: float = 1e-10, max_iter: int = 60):
-    r"""Maximise ``fun`` over the entries not in ``fixed`` by Newton steps on ``fun.hessian``.
-
-    The fast path of profile refits for specifications with an analytic Hessian (one shared
-    decay, :meth:`~sahelmodel.hawkes._problem.Layout.hessian`). Each step solves
-    :math:`(-H_{FF} + \delta\,\mathrm{diag}|H_{FF}|)\,s = g_F` over the free set :math:`F`
-    (entries at a bound whose gradient points out of the box are held), clipped to the box and
-    accepted on an Armijo gain; the damping :math:`\delta` grows tenfold after a rejected or
-    indefinite step and shrinks after a gain, so far from the maximum the steps turn towards
-    the gradient. Converged when the Newton decrement :math:`g_F^	op s` (about twice the
-    log-likelihood still to gain) is below ``tol * max(1, |loglik|)``.
-
-    Returns ``(loglik, theta, True)``, or ``None`` when it did not converge within
-    ``max_iter`` steps (the caller falls back to :func:`constrained_fit`).
-    """
-    lo, hi = bounds[:, 0], bounds[:, 1]
-    hold = np.asarray(fixed, dtype=bool)
-    th = np.clip(np.array(theta_start, dtype=float), lo, hi)
-    th[hold] = np.asarray(theta_start, dtype=float)[hold]
-    with np.errstate(all="ignore"):
-        ll, g = fun(th)
-    if not np.isfinite(ll) or g is None:
-        return None
-    damp = 1e-8
-    for _ in range(max_iter):
-        with np.errstate(all="ignore"):
-            h = fun.hessian(th)
-        free = ~hold & ~((th <= lo) & (g < 0)) & ~((th >= hi) & (g > 0))
-        if not free.any():
-            return float(ll), th, True
-        gf = g[free]
-        a = -h[np.ix_(free, free)]
-        if not np.all(np.isfinite(a)):
-            return None
-        scale = np.maximum(np.abs(np.diag(a)), 1e-12)
-        for _ls in range(40):
-            try:
-                c = np.linalg.cholesky(a + damp * np.diag(scale))
-            except np.linalg.LinAlgError:
-                damp = max(10.0 * damp, 1e-6)
-                continue
-            step = np.linalg.solve(c.T, np.linalg.solve(c, gf))
-            dec = float(gf @ step)
-            if dec <= tol * max(1.0, abs(ll)):
-                return float(ll), th, True
-            trial = th.copy()
-            trial[free] = np.clip(th[free] + step, lo[free], hi[free])
-            with np.errstate(all="ignore"):
-                ll_t, g_t = fun(trial)
-            if (np.isfinite(ll_t) and g_t is not None
-                    and ll_t >= ll + 1e-4 * float(g @ (trial - th))):
-                th, ll, g = trial, ll_t, g_t
-                damp = max(0.1 * damp, 1e-10)
-                break
-            damp *= 10.0
-        else:
-            return None
-    return None
 
 
 def newton_profile(data, layout, bounds: np.ndarray, theta0: np.ndarray):

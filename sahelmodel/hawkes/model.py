@@ -464,18 +464,13 @@ def profile_fit(fun, theta_start: np.ndarray, index: int, value: float, bounds: 
     theta : numpy.ndarray
         The maximiser (with ``theta[index] = value``).
     converged : bool
-        Whether the Newton steps met their tolerance, or L-BFGS-B reported success (or
-        stopped at a stationary point).
+        Whether L-BFGS-B reported success (or stopped at a stationary point).
     """
-    from sahelmodel.hawkes._search import constrained_fit, newton_refit
+    from sahelmodel.hawkes._search import constrained_fit
 
     base = np.array(theta_start, dtype=float)
     base[index] = value
     fixed = np.zeros(base.size, dtype=bool)
     fixed[index] = True
-    if hasattr(fun, "hessian"):  # analytic Hessian: Newton steps, L-BFGS-B if they stall
-        out = newton_refit(fun, base, fixed, bounds, tol=tol)
-        if out is not None:
-            return out
     ll, theta, converged, _, _ = constrained_fit(fun, base, fixed, bounds, n, tol=tol)
     return ll, theta, converged

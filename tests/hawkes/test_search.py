@@ -157,32 +157,3 @@ def test_newton_profile_point_is_the_fixed_decay_maximum(baseline):
         mine[layout.blocks["alpha"]] = np.log(alpha).ravel()
         assert fun(mine)[0] == pytest.approx(ll, abs=1e-8)  # the value is the objective's
         assert ll >= ref - 1e-6 and ll <= ref + 1e-2  # the maximum, not a point below it
-
-
-def test_newton_profile_refit_matches_lbfgsb():
-    # the Newton fast path of profile refits against the general L-BFGS-B refit, its twin,
-    # on a healthy 2-dimensional marked fit (baseline, excitation, decay and multiplier fixed)
-    from sahelmodel.hawkes._search import newton_refit
-
-    et = simulate_hawkes([0.3, 0.2], [[0.3, 0.1], [0.2, 0.2]], 1.0, 800.0, marks=0.2,
-                         mark_multiplier=2.0, rng=8)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = Hawkes().fit(et)
-    assert not res.degenerate
-    fun = res._objective()
-    assert hasattr(fun, "hessian")
-    bounds = _bounds(res.layout)
-    for k, shift in [(0, 0.3), (3, -0.8), (6, 0.5), (7, -0.6), (2, 1.0)]:
-        base = res.theta.copy()
-        base[k] += shift
-        fixed = np.arange(base.size) == k
-        newton = newton_refit(fun, base, fixed, bounds)
-        assert newton is not None and newton[2]
-        ll_ref, th_ref, ok, _, _ = constrained_fit(fun, base, fixed, bounds, res.nobs)
-        assert ok and newton[1][k] == base[k]
-        assert newton[0] >= ll_ref - 1e-6
-        assert newton[0] == pytest.approx(ll_ref, abs=1e-5)
-        if np.all((th_ref > bounds[:, 0] + 1.0) & (th_ref < bounds[:, 1] - 1.0)):
-            np.testing.assert_allclose(newton[1], th_ref, atol=2e-3)  # (at a bound the
-            # decay leaves the excitation flat: only the maximum is compared)
