@@ -28,17 +28,15 @@ kind="bartlett")``, then ``conf_int(method="bootstrap")``: the likelihood-ratio 
 multiplied by the bootstrap's mean statistic over its degrees of freedom), and their coverage
 is shown under the default's.
 
-Paper configuration, last run (at ba8c5b9, 200 replications, 191 s on 2 workers): every fit
+Paper configuration, last run (at 65c2249, 200 replications, 227 s on 2 workers): every fit
 converged at the best maximum found; 5 of 200 degenerate; on the other 195 the medians are
-5.85, 0.181 and 0.108. Default intervals: baseline 178 of 195 (0.913, Monte Carlo s.e. 0.020),
-branching ratio 182 (0.933), decay 180 (0.923). Bartlett-corrected (50 refits per replication,
-median factor 1.115): 179 (0.918), 182 (0.933) and 181 (0.928). The baseline stays below 0.92.
-(The run at b674402, before profile refits took Newton steps, gave 179, 179 and 180 by default
-and 180, 180 and 181 Bartlett-corrected, the latter from ``hawkes_fig05_calibration.py`` on the
-same seeds, record in ``records/hawkes_fig05_calibration.txt``: the interval end points moved
-by one replication each way.) Counting the 5 degenerate fits with their own intervals instead
-changed the default's coverage to 183, 184 and 184 of 200 (0.915-0.920) at b674402: leaving
-them out does not flatter it.
+5.85, 0.181 and 0.108. Default intervals: baseline 179 of 195 (0.918, Monte Carlo s.e. 0.020),
+branching ratio 179 (0.918), decay 180 (0.923). Bartlett-corrected (50 refits per replication,
+median factor 1.115): 180 (0.923, s.e. 0.019), 180 (0.923) and 181 (0.928), equal to
+``hawkes_fig05_calibration.py`` on the same seeds (record in
+``records/hawkes_fig05_calibration.txt``). Counting the 5 degenerate fits with their own
+intervals instead changes the default's coverage to 183, 184 and 184 of 200 (0.915-0.920):
+leaving them out does not flatter it.
 
 Why the intervals miss. The data are the model: the simulator and the likelihood both start
 from an empty history at 0 and the compensator is exact to the end of the window; the score
