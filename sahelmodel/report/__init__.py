@@ -1,30 +1,7 @@
 """Report helpers: figures saved with their numbers, comparison tables, provenance records."""
 
-from sahelmodel.report.figures import (
-    new_figure,
-    plot_estimates_against_truth,
-    plot_exponential_qq,
-    save_figure,
-    save_numbers,
-)
-from sahelmodel.report.provenance import (
-    file_sha256,
-    git_commit,
-    provenance_record,
-    write_provenance,
-)
-from sahelmodel.report.tables import compare_results, monte_carlo_summary
+import lazy_loader as _lazy
 
-__all__ = [
-    "compare_results",
-    "file_sha256",
-    "git_commit",
-    "monte_carlo_summary",
-    "new_figure",
-    "plot_estimates_against_truth",
-    "plot_exponential_qq",
-    "provenance_record",
-    "save_figure",
-    "save_numbers",
-    "write_provenance",
-]
+# Declared in __init__.pyi, imported on first use: the run store and the provenance helpers do
+# not load matplotlib.
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)
