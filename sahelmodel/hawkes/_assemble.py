@@ -18,7 +18,7 @@ import pandas as pd
 
 from sahelmodel.hawkes.results import HawkesResults, diag_warning
 
-__all__ = ["build_results", "degenerate_causes", "summary_notes"]
+__all__ = ["at_bound", "build_results", "degenerate_causes", "summary_notes"]
 
 
 def _hessian(fun, theta: np.ndarray) -> np.ndarray:
@@ -44,31 +44,43 @@ def _hessian(fun, theta: np.ndarray) -> np.ndarray:
     return 0.5 * (h + h.T)
 
 
-def degenerate_causes(res: HawkesResults) -> tuple[str, ...]:
-    """Why a fit is degenerate, in words (empty when it is not)."""
-    names = np.asarray(res.layout.names)
+def at_bound(layout, theta: np.ndarray) -> tuple[str, ...]:
+    """Names of the positive parameters at the edge of the search region."""
+    from sahelmodel.hawkes.model import _LOG_BOUNDS
+
+    return tuple(n for n, v, pos in zip(layout.names, theta, layout.positive, strict=True)
+                 if pos and (v <= _LOG_BOUNDS[0] + 1e-6 or v >= _LOG_BOUNDS[1] - 1e-6))
+
+
+def degenerate_causes(layout, data, theta: np.ndarray, bound: tuple[str, ...], rho: float
+                      ) -> tuple[str, ...]:
+    """Why a fit is degenerate, in words (empty when it is not).
+
+    ``bound`` names the parameters at the edge of the search region (:func:`at_bound`) and
+    ``rho`` is the branching ratio at ``theta``.
+    """
+    names = np.asarray(layout.names)
     causes = []
-    decay = names[res.layout.blocks["decay"]]
-    stuck = [n for n in decay if n in res.at_bound]
+    decay = names[layout.blocks["decay"]]
+    stuck = [n for n in decay if n in bound]
     if stuck:
         causes.append(f"decay at the edge of the search region ({', '.join(stuck)})")
-    if res.layout.design is None:  # a piece with events of its own and no baseline left
-        data = res.data
+    if layout.design is None:  # a piece with events of its own and no baseline left
         counts = np.bincount(data.dims * data.n_pieces + data.piece,
                              minlength=data.n_dims * data.n_pieces)
-        mu_names = names[res.layout.blocks["mu"]]
-        mu_theta = res.theta[res.layout.blocks["mu"]]
+        mu_names = names[layout.blocks["mu"]]
+        mu_theta = theta[layout.blocks["mu"]]
         low_mu = [n for n, th, c in zip(mu_names, mu_theta, counts, strict=True)
-                  if n in res.at_bound and th < 0 and c > 0]
+                  if n in bound and th < 0 and c > 0]
         if low_mu:
             causes.append(f"baseline at the lower edge of the search region "
                           f"({', '.join(low_mu)}) where there are events: the excitation "
                           "explains every one of them")
-    rho = res.branching_ratio
     if not rho < 1.0:
         causes.append(f"branching ratio {rho:.3g} >= 1 (non-stationary: no stationary process)")
-    window = float(res.data.end - res.data.start)
-    beta = res.natural.beta if res.natural.mix is None else res.natural.mix[0]
+    window = float(data.end - data.start)
+    nat = layout.unpack(theta)
+    beta = nat.beta if nat.mix is None else nat.mix[0]
     slow = float(np.min(beta))
     if slow * window < 1.0 and not stuck:
         causes.append(f"excitation absorbed by the baseline: mean lag 1/decay = {1 / slow:.3g} "
@@ -81,13 +93,11 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
                   decay_profile: pd.Series | None = None) -> HawkesResults:
     """Assemble :class:`HawkesResults`: observed information, covariances, checks, warnings."""
     from sahelmodel.hawkes._search import disagreement
-    from sahelmodel.hawkes.model import _LOG_BOUNDS
 
     ll, _ = fun(theta)
     names = layout.names
-    at_bound = tuple(n for n, v, pos in zip(names, theta, layout.positive, strict=True)
-                     if pos and (v <= _LOG_BOUNDS[0] + 1e-6 or v >= _LOG_BOUNDS[1] - 1e-6))
-    free = np.array([n not in at_bound for n in names])
+    bound = at_bound(layout, theta)
+    free = np.array([n not in bound for n in names])
     info = -_hessian(fun, theta)
     cov_theta = np.full_like(info, np.nan)  # parameters at a bound have no Wald variance
     sub = info[np.ix_(free, free)]
@@ -107,20 +117,20 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
         cov=pd.DataFrame(cov_nat, index=list(names), columns=list(names)),
         model=model, event_times=event_times, loglik=float(ll), nobs=int(data.times.size),
         converged=converged, n_iter=n_iter, message=message, theta=theta,
-        cov_theta=cov_theta, cov_ok=cov_ok, at_bound=at_bound, data=data, layout=layout,
+        cov_theta=cov_theta, cov_ok=cov_ok, at_bound=bound, data=data, layout=layout,
         search=search, decay_profile=decay_profile)
     if search is not None and "theta" in search:  # other maxima: kept for the profile intervals
         res._cache["maxima"] = [np.asarray(t, dtype=float) for t in search["theta"]]
         object.__setattr__(res, "search", search.drop(columns="theta"))
-    causes = degenerate_causes(res)
+    causes = degenerate_causes(layout, data, theta, bound, res.branching_ratio)
     object.__setattr__(res, "degenerate_causes", causes)
     warn = diag_warning()
     if not cov_ok:
         warnings.warn("the observed information is not positive definite; standard errors "
-                      "are unreliable" + (f" (at the bound: {', '.join(at_bound)})"
-                                          if at_bound else ""), warn, stacklevel=3)
-    if at_bound:
-        warnings.warn("parameters at the edge of the search region (" + ", ".join(at_bound)
+                      "are unreliable" + (f" (at the bound: {', '.join(bound)})"
+                                          if bound else ""), warn, stacklevel=3)
+    if bound:
+        warnings.warn("parameters at the edge of the search region (" + ", ".join(bound)
                       + "): no standard errors (NaN); held fixed in derived intervals", warn,
                       stacklevel=3)
     if causes:

@@ -287,32 +287,20 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
     d, c1 = data.n_dims, data.n_cats + 1
     mu, alpha, beta = par.mu, par.alpha, par.beta
     wcat = _weights(par.kappa)
-    fused = (backend == "numba" and sums is None and data.times.size > 0
-             and bool(np.all(beta == beta.flat[0])))
-    if fused:
-        s0 = s1 = None
-    else:
-        s0, s1 = sums if sums is not None else decayed_sums(data, beta, want_s1=want_grad,
-                                                           backend=backend)
+    shared = bool(np.all(beta == beta.flat[0]))
+    if backend == "numba" and sums is None and data.times.size > 0 and shared:
+        return _fused_loglik_and_grad(data, par, wcat, want_grad)
+    s0, s1 = sums if sums is not None else decayed_sums(data, beta, want_s1=want_grad,
+                                                       backend=backend)
     n = data.times.size
     piece = data.piece
     lengths = np.diff(data.edges)
     # compensator parts
-    rem = None if fused else data.end - data.times
+    rem = data.end - data.times
     src_col = data.columns
     g0 = np.zeros((d, d * c1))  # sum_j 1[col_j] (1 - exp(-beta_{d k_j} (T - t_j)))
     g1 = np.zeros((d, d * c1))  # sum_j 1[col_j] (T - t_j) exp(-beta (T - t_j))
-    shared = bool(np.all(beta == beta.flat[0]))
-    if fused:
-        from sahelmodel.hawkes._numba import fused_shared
-
-        b = float(beta.flat[0])
-        coef = (alpha * b)[:, :, None] * wcat[None, None, :]
-        lam, loglam, gmu_f, a_sum, b_sum, f0, f1 = fused_shared(
-            data, b, coef.reshape(d, d * c1), mu, want_grad)
-        g0[:] = f0[None, :]
-        g1[:] = f1[None, :]
-    elif n and shared:  # one pass serves every target
+    if n and shared:  # one pass serves every target
         b = float(beta.flat[0])
         m1 = -np.expm1(-b * rem)
         g0[:] = np.bincount(src_col, weights=m1, minlength=d * c1)[None, :]
@@ -338,18 +326,6 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
                                 kappa=-np.einsum("dk,dkc->c", alpha, g0)[1:])
         return -comp, grad, np.zeros(0)
     di = data.dims
-    if fused:
-        if not np.isfinite(loglam):
-            return -np.inf, None, lam
-        ll = float(loglam - comp)
-        if not want_grad:
-            return ll, None, lam
-        a3 = a_sum.reshape(d, d, c1)
-        galpha = b * (a3 @ wcat) - g0 @ wcat
-        gbeta = alpha * (b_sum.reshape(d, d, c1) @ wcat) - alpha * (g1 @ wcat)
-        gk = b * np.einsum("dk,dkc->c", alpha, a3) - np.einsum("dk,dkc->c", alpha, g0)
-        grad = HawkesParams(mu=gmu_f - lengths[None, :], alpha=galpha, beta=gbeta, kappa=gk[1:])
-        return ll, grad, lam
     s0r = s0.reshape(n, d, c1)
     sw0 = s0 if c1 == 1 else s0r @ wcat  # (n, D) kappa-weighted sums per source dimension
     ab = alpha * beta
@@ -379,3 +355,36 @@ def loglik_and_grad(data: HawkesArrays, par: HawkesParams, *, want_grad: bool = 
               - np.einsum("dk,dkc->c", alpha, g0))
     grad = HawkesParams(mu=gmu, alpha=galpha, beta=gbeta, kappa=gk[1:])
     return ll, grad, lam
+
+
+def _fused_loglik_and_grad(data: HawkesArrays, par: HawkesParams, wcat: np.ndarray,
+                           want_grad: bool):
+    """:func:`loglik_and_grad` for one shared decay: one compiled pass does the sums.
+
+    The compensator's parts do not depend on the target, so they are kept per source column
+    (``f0``, ``f1``) instead of repeated for every target.
+    """
+    from sahelmodel.hawkes._numba import fused_shared
+
+    d, c1 = data.n_dims, data.n_cats + 1
+    mu, alpha = par.mu, par.alpha
+    b = float(par.beta.flat[0])
+    coef = (alpha * b)[:, :, None] * wcat[None, None, :]
+    lam, loglam, gmu_f, a_sum, b_sum, f0, f1 = fused_shared(
+        data, b, coef.reshape(d, d * c1), mu, want_grad)
+    lengths = np.diff(data.edges)
+    f0 = f0.reshape(d, c1)
+    w0 = f0 @ wcat  # (D,) per source: sum_j w_j (1 - exp(-beta (T - t_j)))
+    comp = float(np.sum(mu * lengths[None, :]) + np.sum(alpha * w0[None, :]))
+    if not np.isfinite(loglam):
+        return -np.inf, None, lam
+    ll = float(loglam - comp)
+    if not want_grad:
+        return ll, None, lam
+    a3 = a_sum.reshape(d, d, c1)
+    w1 = f1.reshape(d, c1) @ wcat
+    galpha = b * (a3 @ wcat) - w0[None, :]
+    gbeta = alpha * (b_sum.reshape(d, d, c1) @ wcat) - alpha * w1[None, :]
+    gk = (b * np.einsum("dk,dkc->c", alpha, a3[:, :, 1:]) - alpha.sum(axis=0) @ f0[:, 1:]
+          if c1 > 1 else np.zeros(0))
+    return ll, HawkesParams(mu=gmu_f - lengths[None, :], alpha=galpha, beta=gbeta, kappa=gk), lam

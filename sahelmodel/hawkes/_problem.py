@@ -12,6 +12,7 @@ covariates of baseline piece :math:`p` with a leading 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -103,12 +104,13 @@ class Layout:
             add("kappa", ["kappa"] if c == 1 else [f"kappa[{n}]" for n in cat_names])
         return cls(d, p, c, decay, relations, tuple(names), blocks, design, n_components)
 
-    @property
+    @cached_property  # read on every likelihood evaluation
     def positive(self) -> np.ndarray:
-        """Which entries of ``theta`` are logarithms of positive parameters."""
+        """Which entries of ``theta`` are logarithms of positive parameters (read-only)."""
         mask = np.ones(self.size, dtype=bool)
         if self.design is not None:
             mask[self.blocks["mu"]] = False
+        mask.setflags(write=False)
         return mask
 
     def natural_values(self, theta: np.ndarray) -> np.ndarray:

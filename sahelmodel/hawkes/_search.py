@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-__all__ = ["PROFILE_MARGIN", "constrained_fit", "decay_grid", "disagreement", "search",
-           "start_table"]
+__all__ = ["PROFILE_MARGIN", "SearchTable", "constrained_fit", "decay_grid", "disagreement",
+           "profile_series", "search", "start_table"]
 
 PROFILE_MARGIN = 10.0  # log-likelihood units: grid peaks further below the best are not started
 POINTS_PER_DECADE = 2
@@ -176,12 +176,13 @@ def search(fun, theta0: np.ndarray, decay_idx: np.ndarray, grid: np.ndarray, bou
     -------
     best : tuple
         ``(theta, n_iter, converged, message)`` of the highest maximum found.
-    table : pandas.DataFrame
+    table : SearchTable
         One row per start: ``start_decay``, ``profile_loglik`` (the grid value),
-        ``loglik``, ``decay`` (first decay at the end), ``converged``, ``n_iter``; the row of
-        the reported maximum has ``best = True``.
-    profile : pandas.Series
-        The grid profile (``-inf`` where it cannot be evaluated).
+        ``loglik``, ``decay`` (first decay at the end), ``converged``, ``n_iter``, ``theta``;
+        the row of the reported maximum has ``best = True`` (``table.frame()``).
+    profile : tuple of numpy.ndarray
+        The grid and its profile (``-inf`` where it cannot be evaluated): see
+        :func:`profile_series`.
     """
     offsets = theta0[decay_idx] - np.max(theta0[decay_idx])
     fixed = np.zeros(theta0.size, dtype=bool)
@@ -224,14 +225,36 @@ def search(fun, theta0: np.ndarray, decay_idx: np.ndarray, grid: np.ndarray, bou
                      "loglik": ll, "decay": float(np.exp(theta[decay_idx[0]])),
                      "converged": bool(converged), "n_iter": int(n_iter),
                      "theta": tuple(theta)})
-    table = pd.DataFrame(rows)
-    lls = np.where(np.isfinite(table["loglik"].to_numpy()), table["loglik"].to_numpy(), -np.inf)
+    lls = np.array([row["loglik"] for row in rows])
+    lls = np.where(np.isfinite(lls), lls, -np.inf)
     # starts within _SAME_LOGLIK of the highest reached the same maximum: the one started
     # from the highest profile peak is kept (on a flat likelihood the others only wander)
     j = int(np.flatnonzero(lls >= lls.max() - _SAME_LOGLIK)[0])
-    table["best"] = np.arange(len(table)) == j
-    return fits[j], table, pd.Series(prof, index=pd.Index(grid, name="decay"),
-                                     name="profile_loglik")
+    return fits[j], SearchTable(rows, j), (grid, prof)
+
+
+class SearchTable:
+    """Where each start of a search ended, made into a table only when asked (:meth:`frame`).
+
+    A bootstrap refit needs only the best maximum; the fit's results show the table.
+    """
+
+    def __init__(self, rows: list[dict], best: int):
+        self.rows, self.best = rows, best
+
+    def frame(self) -> pd.DataFrame:
+        """One row per start (see :func:`search`); the reported maximum has ``best = True``."""
+        table = pd.DataFrame(self.rows)
+        table["best"] = np.arange(len(table)) == self.best
+        return table
+
+
+def profile_series(profile: tuple[np.ndarray, np.ndarray] | None) -> pd.Series | None:
+    """The grid profile of :func:`search` as a series indexed by decay."""
+    if profile is None:
+        return None
+    grid, prof = profile
+    return pd.Series(prof, index=pd.Index(grid, name="decay"), name="profile_loglik")
 
 
 def disagreement(table: pd.DataFrame) -> tuple[int, float]:
@@ -263,8 +286,6 @@ def start_table(fun, starts: list[np.ndarray], decay_idx: np.ndarray, full_fit):
                      "decay": float(np.exp(fit[0][decay_idx[0]])),
                      "converged": bool(fit[2]), "n_iter": int(fit[1]),
                      "theta": tuple(fit[0])})
-    table = pd.DataFrame(rows)
-    lls = table["loglik"].to_numpy()
+    lls = np.array([row["loglik"] for row in rows])
     j = int(np.argmax(np.where(np.isfinite(lls), lls, -np.inf)))
-    table["best"] = np.arange(len(table)) == j
-    return fits[j], table
+    return fits[j], SearchTable(rows, j)

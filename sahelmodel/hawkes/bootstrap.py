@@ -126,28 +126,34 @@ def refit_simulated(rng: np.random.Generator, *, inputs: dict[str, Any],
     the refit's likelihood-ratio statistic ``2 (l*(theta*) - l*(theta))`` (floored at 0: the
     refit's maximum is at least the value at ``theta``; NaN when it cannot be evaluated).
     """
-    from sahelmodel.hawkes.model import Hawkes, HawkesFitError
+    from sahelmodel.hawkes._assemble import at_bound, degenerate_causes
+    from sahelmodel.hawkes.model import Hawkes, HawkesFitError, _blas_single_thread
+    from sahelmodel.hawkes.results import spectral_radius
     from sahelmodel.hawkes.simulate import SimulationOverflowError
 
     try:
         et = simulate_inputs(inputs, rng)
-        with warnings.catch_warnings():  # trouble of a refit is recorded in its flags
-            warnings.simplefilter("ignore")
-            fit = Hawkes(**spec).fit(et)
-            rho = float(fit.branching_ratio)
+        # the search alone: a refit needs its maximum and flags, not standard errors
+        with warnings.catch_warnings(), _blas_single_thread():
+            warnings.simplefilter("ignore")  # trouble of a refit is recorded in its flags
+            est = Hawkes(**spec)._estimate(et)
+            rho = spectral_radius(est.layout, est.data, est.theta)
+            degenerate = bool(degenerate_causes(est.layout, est.data, est.theta,
+                                                at_bound(est.layout, est.theta), rho))
+            loglik = float(est.fun(est.theta)[0])
     except (HawkesFitError, SimulationOverflowError, ValueError, ArithmeticError,
             np.linalg.LinAlgError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
-    out = {"error": "", "theta": fit.theta.tolist(), "branching_ratio": rho,
-           "converged": bool(fit.converged), "degenerate": bool(fit.degenerate),
+    out = {"error": "", "theta": est.theta.tolist(), "branching_ratio": rho,
+           "converged": bool(est.converged), "degenerate": degenerate,
            "n_events": int(et.n_events)}
     if theta is not None:
         dev = np.nan
-        if len(theta) == fit.theta.size:
+        if len(theta) == est.theta.size:
             with np.errstate(all="ignore"):
-                at_truth = float(fit._objective()(np.asarray(theta, dtype=float))[0])
+                at_truth = float(est.fun(np.asarray(theta, dtype=float))[0])
             if np.isfinite(at_truth):
-                dev = max(2.0 * (float(fit.loglik) - at_truth), 0.0)
+                dev = max(2.0 * (loglik - at_truth), 0.0)
         out["deviance"] = dev
     return out
 

@@ -27,7 +27,7 @@ import contextlib
 import dataclasses
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -364,6 +364,25 @@ class Hawkes:
             multiplier and the excitation is identified: fit with ``marks=False``), or a
             likelihood that is not finite at the starting values.
         """
+        with _blas_single_thread():
+            return self._fit(event_times)
+
+    def _fit(self, event_times: EventTimes):
+        from sahelmodel.hawkes._assemble import build_results
+        from sahelmodel.hawkes._search import profile_series
+
+        est = self._estimate(event_times)
+        if not est.converged:
+            warnings.warn(f"Hawkes {self.method.upper()} did not converge at the best maximum "
+                          f"found: {est.message}", HawkesWarning, stacklevel=3)
+        return build_results(self, event_times, est.data, est.layout, est.fun, est.theta,
+                             est.n_iter, est.converged, est.message, search=est.table.frame(),
+                             decay_profile=profile_series(est.profile))
+
+    def _estimate(self, event_times: EventTimes) -> _Estimate:
+        """The search for the maximum, without the results around it (bootstrap refits)."""
+        from sahelmodel.hawkes._search import decay_grid, newton_profile, search, start_table
+
         self._check()
         if not isinstance(event_times, EventTimes):
             raise TypeError(f"fit expects an EventTimes, got {type(event_times).__name__}; "
@@ -374,13 +393,6 @@ class Hawkes:
             raise HawkesFitError(f"the observation window has zero length (start = end = "
                                  f"{float(event_times.start):g}); a Hawkes process needs "
                                  "start < end")
-        with _blas_single_thread():
-            return self._fit(event_times)
-
-    def _fit(self, event_times: EventTimes):
-        from sahelmodel.hawkes._assemble import build_results
-        from sahelmodel.hawkes._search import decay_grid, newton_profile, search, start_table
-
         data, layout = self._arrays(event_times)
         fun = self._objective(data, layout)
         theta0 = self._start(data, layout)
@@ -414,11 +426,21 @@ class Hawkes:
                 grid_fit=(newton_profile(data, layout, bounds, theta0)
                           if self.timing == "continuous" and self._backend() == "numba"
                           else None))
-        if not converged:
-            warnings.warn(f"Hawkes {self.method.upper()} did not converge at the best maximum "
-                          f"found: {message}", HawkesWarning, stacklevel=3)
-        return build_results(self, event_times, data, layout, fun, theta, n_iter, converged,
-                             message, search=table, decay_profile=profile)
+        return _Estimate(data, layout, fun, theta, n_iter, converged, message, table, profile)
+
+
+class _Estimate(NamedTuple):
+    """Where the search ended: the arrays, the objective and the best maximum found."""
+
+    data: HawkesArrays
+    layout: Layout
+    fun: Any
+    theta: np.ndarray
+    n_iter: int
+    converged: bool
+    message: str
+    table: Any  # _search.SearchTable
+    profile: tuple[np.ndarray, np.ndarray] | None  # (decays, profile log-likelihood)
 
 
 def _bounds(layout: Layout) -> np.ndarray:

@@ -85,6 +85,13 @@ def _mean_multiplier(data: HawkesArrays, kappa: np.ndarray) -> np.ndarray:
     return np.where(counts > 0, tot / np.maximum(counts, 1), 1.0)
 
 
+def spectral_radius(layout, data: HawkesArrays, theta: np.ndarray) -> float:
+    """Branching ratio at ``theta``: spectral radius of the excitation matrix, marks averaged."""
+    par = layout.unpack(theta)
+    a = par.alpha * _mean_multiplier(data, par.kappa)[None, :]
+    return float(np.max(np.abs(np.linalg.eigvals(a))))
+
+
 @dataclass(frozen=True, eq=False)
 class HawkesResults(ProfileMixin, WaldInference):
     """A fitted Hawkes process (see the module docstring for the inference).
@@ -166,9 +173,7 @@ class HawkesResults(ProfileMixin, WaldInference):
         return pd.DataFrame(self.natural.alpha, index=names, columns=names)
 
     def _rho(self, theta: np.ndarray) -> float:
-        par = self.layout.unpack(theta)
-        a = par.alpha * _mean_multiplier(self.data, par.kappa)[None, :]
-        return float(np.max(np.abs(np.linalg.eigvals(a))))
+        return spectral_radius(self.layout, self.data, theta)
 
     def _log_rho(self, theta: np.ndarray) -> float:
         with np.errstate(divide="ignore"):

@@ -24,7 +24,7 @@ def fit():
 
 @pytest.fixture(scope="module")
 def boot(fit):
-    return fit.bootstrap(30, seed=11)
+    return fit.bootstrap(12, seed=11)
 
 
 def test_replication_i_is_the_refit_of_child_i_of_the_seed(fit, boot):
@@ -34,7 +34,7 @@ def test_replication_i_is_the_refit_of_child_i_of_the_seed(fit, boot):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         again = Hawkes().fit(et)
-    assert boot.n_failed == 0 and len(boot.draws) == 30
+    assert boot.n_failed == 0 and len(boot.draws) == 12
     np.testing.assert_allclose(boot.draws.iloc[i][list(fit.params.index)],
                                again.params.to_numpy(), rtol=1e-12)
     assert boot.draws.iloc[i]["branching_ratio"] == pytest.approx(again.branching_ratio)
@@ -151,7 +151,7 @@ def test_bartlett_intervals_are_profiles_at_the_rescaled_threshold(fit, boot):
     with pytest.raises(ValueError, match="profile-likelihood"):
         boot.conf_int(kind="bartlett")
     res = Hawkes().fit(simulate_hawkes(0.5, 0.4, 1.0, 600.0, rng=4))  # an equal, fresh fit
-    res._cache["bootstrap"] = (boot, "bartlett")  # (as res.bootstrap(30, seed=11, kind=...))
+    res._cache["bootstrap"] = (boot, "bartlett")  # (as res.bootstrap(12, seed=11, kind=...))
     pd.testing.assert_frame_equal(res.conf_int(0.9, method="bootstrap", terms=["decay"]),
                                   res.conf_int(corrected, method="profile", terms=["decay"]))
     assert res.branching_ratio_interval(0.9, method="bootstrap") == pytest.approx(
