@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import textwrap
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sahelmodel.hawkes.results import HawkesResults, diag_warning
+
+if TYPE_CHECKING:
+    from sahelmodel.hawkes._search import SearchTable
 
 __all__ = ["at_bound", "build_results", "degenerate_causes", "summary_notes"]
 
@@ -89,7 +93,7 @@ def degenerate_causes(layout, data, theta: np.ndarray, bound: tuple[str, ...], r
 
 
 def build_results(model, event_times, data, layout, fun, theta, n_iter, converged, message, *,
-                  search: pd.DataFrame | None = None,
+                  search: SearchTable | None = None,
                   decay_profile: pd.Series | None = None) -> HawkesResults:
     """Assemble :class:`HawkesResults`: observed information, covariances, checks, warnings."""
     from sahelmodel.hawkes._search import disagreement
@@ -118,10 +122,9 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
         model=model, event_times=event_times, loglik=float(ll), nobs=int(data.times.size),
         converged=converged, n_iter=n_iter, message=message, theta=theta,
         cov_theta=cov_theta, cov_ok=cov_ok, at_bound=bound, data=data, layout=layout,
-        search=search, decay_profile=decay_profile)
-    if search is not None and "theta" in search:  # other maxima: kept for the profile intervals
-        res._cache["maxima"] = [np.asarray(t, dtype=float) for t in search["theta"]]
-        object.__setattr__(res, "search", search.drop(columns="theta"))
+        search=None if search is None else search.frame(), decay_profile=decay_profile)
+    if search is not None:  # other maxima: kept for the profile intervals
+        res._cache["maxima"] = search.maxima()
     causes = degenerate_causes(layout, data, theta, bound, res.branching_ratio)
     object.__setattr__(res, "degenerate_causes", causes)
     warn = diag_warning()
@@ -136,7 +139,7 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
     if causes:
         warnings.warn("degenerate Hawkes fit: " + "; ".join(causes), warn, stacklevel=3)
     if search is not None:
-        n_max, gap = disagreement(search)
+        n_max, gap = disagreement(res.search)
         if n_max > 1 and gap < 2.0:
             warnings.warn(f"the starts of the search reached {n_max} different maxima; the "
                           f"runner-up is only {gap:.3g} log-likelihood units below the best "

@@ -243,10 +243,18 @@ class SearchTable:
         self.rows, self.best = rows, best
 
     def frame(self) -> pd.DataFrame:
-        """One row per start (see :func:`search`); the reported maximum has ``best = True``."""
-        table = pd.DataFrame(self.rows)
-        table["best"] = np.arange(len(table)) == self.best
-        return table
+        """One row per start (see :func:`search`), without ``theta``.
+
+        The row of the reported maximum has ``best = True``.
+        """
+        cols = [c for c in self.rows[0] if c != "theta"]
+        table = {c: [row[c] for row in self.rows] for c in cols}
+        table["best"] = [i == self.best for i in range(len(self.rows))]
+        return pd.DataFrame(table)
+
+    def maxima(self) -> list[np.ndarray]:
+        """Where each start ended, on the optimisation scale."""
+        return [np.asarray(row["theta"], dtype=float) for row in self.rows]
 
 
 def profile_series(profile: tuple[np.ndarray, np.ndarray] | None) -> pd.Series | None:

@@ -376,7 +376,7 @@ class Hawkes:
             warnings.warn(f"Hawkes {self.method.upper()} did not converge at the best maximum "
                           f"found: {est.message}", HawkesWarning, stacklevel=3)
         return build_results(self, event_times, est.data, est.layout, est.fun, est.theta,
-                             est.n_iter, est.converged, est.message, search=est.table.frame(),
+                             est.n_iter, est.converged, est.message, search=est.table,
                              decay_profile=profile_series(est.profile))
 
     def _estimate(self, event_times: EventTimes) -> _Estimate:
