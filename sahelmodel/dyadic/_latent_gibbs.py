@@ -163,44 +163,46 @@ def _draw_gaussian(prec, lin):
 
 
 @numba.njit(cache=True)
+def _update_factor(resid, own, other, prec_own, prec_cross, rho, n_t, q):
+    r"""Draw each row of ``own`` from its Gaussian full conditional given ``other``.
+
+    For the senders' positions (``own = u``, ``other = v``, ``resid`` the residual sums
+    :math:`R_{ij} = \sum_t (z_{ijt} - \beta^\top x_{ijt} - a_i - b_j)`) row :math:`k` gets
+    precision ``prec_own`` :math:`+ T \sum_{l \ne k} o_l o_l^\top / q` and linear term
+    :math:`-`\ ``prec_cross`` :math:`o_k + \sum_{l \ne k} o_l (R_{kl} - \rho(R_{lk} -
+    T w_l^\top o_k)) / q` with :math:`o` = ``other``, :math:`w` = ``own`` and
+    :math:`q = (1 - \rho^2)\sigma^2`; the receivers' positions are the same update with
+    ``resid`` transposed and the roles of ``u`` and ``v`` swapped.
+    """
+    n, rank = own.shape
+    for k in range(n):
+        prec = prec_own.copy()
+        lin = -(prec_cross @ other[k])
+        for m in range(n):
+            if m == k:
+                continue
+            uv_lk = 0.0
+            for r in range(rank):
+                uv_lk += own[m, r] * other[k, r]
+            target = (resid[k, m] - rho * (resid[m, k] - n_t * uv_lk)) / q
+            for r in range(rank):
+                lin[r] += other[m, r] * target
+                for s in range(rank):
+                    prec[r, s] += n_t * other[m, r] * other[m, s] / q
+        own[k] = _draw_gaussian(prec, lin)
+
+
+@numba.njit(cache=True)
 def _update_uv(resid_sum, u, v, rho, n_t, s_uv, s2):
-    n, rank = u.shape
+    rank = u.shape[1]
     q = (1.0 - rho * rho) * s2
     big = np.linalg.inv(s_uv)  # prior precision of (u_i, v_i)
     puu = np.ascontiguousarray(big[:rank, :rank])
     puv = np.ascontiguousarray(big[:rank, rank:])
     puv_t = np.ascontiguousarray(big[rank:, :rank])
     pvv = np.ascontiguousarray(big[rank:, rank:])
-    for i in range(n):
-        prec = puu.copy()
-        lin = -(puv @ v[i])
-        for j in range(n):
-            if j == i:
-                continue
-            uv_ji = 0.0
-            for r in range(rank):
-                uv_ji += u[j, r] * v[i, r]
-            target = (resid_sum[i, j] - rho * (resid_sum[j, i] - n_t * uv_ji)) / q
-            for r in range(rank):
-                lin[r] += v[j, r] * target
-                for s in range(rank):
-                    prec[r, s] += n_t * v[j, r] * v[j, s] / q
-        u[i] = _draw_gaussian(prec, lin)
-    for j in range(n):
-        prec = pvv.copy()
-        lin = -(puv_t @ u[j])
-        for i in range(n):
-            if i == j:
-                continue
-            uv_ji = 0.0
-            for r in range(rank):
-                uv_ji += u[j, r] * v[i, r]
-            target = (resid_sum[i, j] - rho * (resid_sum[j, i] - n_t * uv_ji)) / q
-            for r in range(rank):
-                lin[r] += u[i, r] * target
-                for s in range(rank):
-                    prec[r, s] += n_t * u[i, r] * u[i, s] / q
-        v[j] = _draw_gaussian(prec, lin)
+    _update_factor(resid_sum, u, v, puu, puv, rho, n_t, q)
+    _update_factor(np.ascontiguousarray(resid_sum.T), v, u, pvv, puv_t, rho, n_t, q)
 
 
 @numba.njit(cache=True)
