@@ -49,6 +49,7 @@ import math
 import numba
 import numpy as np
 
+from sahelmodel.dyadic._latent_asis import asis_ab, shift_moves
 from sahelmodel.dyadic._latent_count import (
     pair_sums,
     update_rho_given_z,
@@ -287,7 +288,7 @@ def _resid_sum(z, x, beta, a, b):
 
 @numba.njit(cache=True)
 def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var, ab_df,
-              ab_scale, count, px):
+              ab_scale, count, px, asis=False, shift=False):
     r"""Run one chain; return the kept draws and the Rao-Blackwellised missing-cell probabilities.
 
     Parameters are plain arrays: ``y`` (T, n, n) with 0/1 (probit) or counts (``count``
@@ -369,7 +370,8 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
                 uvm[i, j] = m
         q = (1.0 - rho * rho) * s2
         inv_ab = np.linalg.inv(s_ab)
-        prec = (a_mat - rho * b_mat) / q + prior_prec
+        data_prec = (a_mat - rho * b_mat) / q
+        prec = data_prec + prior_prec
         for i in range(n):
             prec[p + i, p + i] += inv_ab[0, 0]
             prec[p + n + i, p + n + i] += inv_ab[1, 1]
@@ -389,9 +391,13 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
             scat[1, 0] += a[i] * b[i]
             scat[1, 1] += b[i] * b[i]
         s_ab = _iw_draw(scat, ab_df + n)
+        if asis:  # interweave: redraw Sigma_ab in the non-centred parameterisation
+            s_ab, _ = asis_ab(a, b, s_ab, beta, data_prec, lin, ab_df, ab_scale)
         if rank > 0:
             rs = _resid_sum(z, x, beta, a, b)
             _update_uv(rs, u, v, rho, n_t, s_uv, s2)
+            if shift:  # translate between the additive and the multiplicative effects
+                shift_moves(a, b, u, v, s_ab, s_uv)
             scat_uv = eta0 * np.eye(2 * rank)
             for i in range(n):
                 for r in range(rank):
