@@ -39,7 +39,9 @@ probit scale that data augmentation alone crosses slowly; (3) :math:`(\beta, a, 
 from their Gaussian full conditional (the dyadic correlation enters the precision as
 :math:`(A - \rho B)/(1-\rho^2)` with :math:`A = \sum d_{ij} d_{ij}^\top`,
 :math:`B = \sum d_{ij} d_{ji}^\top` fixed by the design); (4) :math:`\Sigma_{ab}`; (5) each
-:math:`u_i` then each :math:`v_j` from its Gaussian full conditional; (6) :math:`\Sigma_{uv}`.
+:math:`u_i` then each :math:`v_j` from its Gaussian full conditional; (5b) with ``shift``,
+exact translations between the additive effects and the positions that keep every cell's
+mean (:mod:`sahelmodel.dyadic._latent_shift`); (6) :math:`\Sigma_{uv}`.
 """
 
 from __future__ import annotations
@@ -49,7 +51,6 @@ import math
 import numba
 import numpy as np
 
-from sahelmodel.dyadic._latent_asis import asis_ab, shift_moves
 from sahelmodel.dyadic._latent_count import (
     pair_sums,
     update_rho_given_z,
@@ -57,6 +58,7 @@ from sahelmodel.dyadic._latent_count import (
     update_z_count,
 )
 from sahelmodel.dyadic._latent_pairs import draw_pairs, update_rho
+from sahelmodel.dyadic._latent_shift import shift_moves
 
 __all__ = ["design_moments", "run_chain"]
 
@@ -288,7 +290,7 @@ def _resid_sum(z, x, beta, a, b):
 
 @numba.njit(cache=True)
 def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var, ab_df,
-              ab_scale, count, px, asis=False, shift=False):
+              ab_scale, count, px, shift):
     r"""Run one chain; return the kept draws and the Rao-Blackwellised missing-cell probabilities.
 
     Parameters are plain arrays: ``y`` (T, n, n) with 0/1 (probit) or counts (``count``
@@ -370,8 +372,7 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
                 uvm[i, j] = m
         q = (1.0 - rho * rho) * s2
         inv_ab = np.linalg.inv(s_ab)
-        data_prec = (a_mat - rho * b_mat) / q
-        prec = data_prec + prior_prec
+        prec = (a_mat - rho * b_mat) / q + prior_prec
         for i in range(n):
             prec[p + i, p + i] += inv_ab[0, 0]
             prec[p + n + i, p + n + i] += inv_ab[1, 1]
@@ -391,8 +392,6 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
             scat[1, 0] += a[i] * b[i]
             scat[1, 1] += b[i] * b[i]
         s_ab = _iw_draw(scat, ab_df + n)
-        if asis:  # interweave: redraw Sigma_ab in the non-centred parameterisation
-            s_ab, _ = asis_ab(a, b, s_ab, beta, data_prec, lin, ab_df, ab_scale)
         if rank > 0:
             rs = _resid_sum(z, x, beta, a, b)
             _update_uv(rs, u, v, rho, n_t, s_uv, s2)

@@ -92,10 +92,12 @@ class LatentFactorModel:
         faster mixing of the dyad-covariate coefficients (1.5-2 times the bulk ESS per
         CPU-second on a 40-actor, 20-period problem; 0.7-1.2 times for the other parameters,
         from two data sets). ``False`` gives the plain data-augmentation Gibbs sampler.
-    asis : bool, default False
-        Follow each draw of :math:`\Sigma_{ab}` given the additive effects by a draw in the
-        non-centred parameterisation (ancillarity-sufficiency interweaving, Yu and Meng 2011;
-        :mod:`sahelmodel.dyadic._latent_asis`): same posterior.
+    shift : bool, default False
+        Add the exact translations between the additive and multiplicative effects of
+        :mod:`sahelmodel.dyadic._latent_shift` to each sweep (both families): same
+        posterior, and the sender/receiver variances and the row means of the latent
+        positions, which the plain sampler crosses slowly, mix 2-10 times faster per
+        CPU-second on a 40-actor, 20-period problem. ``False`` leaves them out.
     rhat_threshold : float
         Largest R-hat of the reported parameters for ``converged``.
     ess_per_chain : float
@@ -137,7 +139,6 @@ class LatentFactorModel:
     prior_beta_var: float = 100.0
     prior_ab_df: float | None = 4.0
     px: bool = True
-    asis: bool = False
     shift: bool = False
     rhat_threshold: float = 1.01
     ess_per_chain: float = 100.0
@@ -223,7 +224,7 @@ class LatentFactorModel:
         chains = [run_chain(y, x, a_mat, b_mat, int(self.rank), int(self.n_burn),
                             int(self.n_draws), int(self.thin), int(s), float(self.prior_beta_var),
                             ab_df, ab_scale, count, bool(self.px) and not count,
-                            bool(self.asis), bool(self.shift))
+                            bool(self.shift))
                   for s in seeds]
         names = ["intercept", *self.covariates]
         draws = {
