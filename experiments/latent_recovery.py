@@ -5,8 +5,9 @@ simulate_latent_network`): 40 actors, 20 training periods plus one held-out peri
 multiplicative effects with entries of sd 0.7, sender/receiver covariance
 [[0.5, 0.2], [0.2, 0.5]], coefficients (intercept -1, dyad covariate 0.5, sender covariate 0.3)
 and dyadic correlation rho = 0.5. Each replication fits the model (2 chains, 200 burn-in and
-600 kept sweeps, with the PX-DA scale move; the prior on the sender/receiver covariance is
-set by ``prior_ab_df``, 4 by default, ``None`` for amen's) and records whether each 95%
+600 kept sweeps, with the PX-DA scale move and the translations between additive and
+multiplicative effects; the prior on the sender/receiver covariance is set by
+``prior_ab_df``, 4 by default, ``None`` for amen's) and records whether each 95%
 credible interval covers the true value, the posterior SDs, the posterior mean of the sender
 variance beside the realised mean square of the true sender effects, R-hat and bulk ESS of
 every parameter and the ROC-AUC on the held-out period of the posterior predictive
