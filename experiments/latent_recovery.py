@@ -5,8 +5,9 @@ simulate_latent_network`): 40 actors, 20 training periods plus one held-out peri
 multiplicative effects with entries of sd 0.7, sender/receiver covariance
 [[0.5, 0.2], [0.2, 0.5]], coefficients (intercept -1, dyad covariate 0.5, sender covariate 0.3)
 and dyadic correlation rho = 0.5. Each replication fits the model (2 chains, 200 burn-in and
-600 kept sweeps, with the PX-DA scale move; the prior on the sender/receiver covariance is
-set by ``prior_ab_df``, 4 by default, ``None`` for amen's) and records whether each 95%
+600 kept sweeps, with the PX-DA scale move and the translations between additive and
+multiplicative effects; the prior on the sender/receiver covariance is set by
+``prior_ab_df``, 4 by default, ``None`` for amen's) and records whether each 95%
 credible interval covers the true value, the posterior SDs, the posterior mean of the sender
 variance beside the realised mean square of the true sender effects, R-hat and bulk ESS of
 every parameter and the ROC-AUC on the held-out period of the posterior predictive
@@ -20,9 +21,9 @@ Run ``python experiments/latent_recovery.py OUT_DIR [n_reps] [n_glm_reps] [a:b c
 writes ``latent_recovery_reps.csv``, ``latent_recovery_glm.csv`` and ``latent_recovery.json``
 (with slices ``a:b`` and ``c:d`` of the two arms, files tagged ``TAG`` for running in several
 processes; ``python experiments/latent_recovery.py summarise OUT_DIR`` merges them). ``python
-experiments/latent_recovery.py ess OUT_DIR [n_seeds]`` measures bulk ESS per CPU-second of every
-parameter for the plain data-augmentation Gibbs sampler and for the sampler with the PX-DA scale
-move on the same data (``latent_px_ess.csv``).
+experiments/latent_recovery.py ess OUT_DIR [n_seeds] [px|shift] [n_draws]`` measures bulk ESS per
+CPU-second of every parameter without and with the PX-DA scale move (``px``, the default) or the
+translations (``shift``) on the same data (``latent_px_ess.csv``, ``latent_shift_ess.csv``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "n_draws": 600,
     "prior_ab_df": 4.0,
     "px": True,
+    "shift": True,
 }
 
 
@@ -87,7 +89,7 @@ def one_replication(cfg: dict[str, Any], seed: int, *, sd_uv: float = 0.7,
     model = LatentFactorModel(outcome="y", covariates=["x_dyad", "x_sender"], rank=cfg["rank"],
                               n_chains=cfg["n_chains"], n_burn=cfg["n_burn"],
                               n_draws=cfg["n_draws"], prior_ab_df=cfg["prior_ab_df"],
-                              px=cfg["px"], rng=rng)
+                              px=cfg["px"], shift=cfg["shift"], rng=rng)
     t0 = time.process_time()
     res = model.fit(train)
     cpu = time.process_time() - t0
@@ -156,40 +158,57 @@ def summarise(rep: pd.DataFrame, glm: pd.DataFrame, cfg: dict[str, Any]) -> dict
 
 
 def ess_per_cpu(out_dir: str | Path, n_seeds: int = 3, rng: int = 20261206,
-                config: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Bulk ESS per CPU-second of every parameter, plain Gibbs against the PX-DA move.
+                config: dict[str, Any] | None = None, move: str = "px") -> pd.DataFrame:
+    """Bulk ESS per CPU-second of every parameter, without against with one move.
 
-    Both samplers fit the same data (the study's first ``n_seeds`` replications) with the
-    study's chain settings; writes ``latent_px_ess.csv`` (one row per seed, sampler and
-    parameter).
+    ``move`` is ``"px"`` (the PX-DA scale move) or ``"shift"`` (the translations between
+    additive and multiplicative effects; the other move stays at the study's setting). Both
+    samplers fit the same data (the study's first ``n_seeds`` replications) with the study's
+    chain settings (``config`` overrides them); writes ``latent_{move}_ess.csv`` (one row per
+    seed, sampler and parameter). Every sampler is compiled on a small fit first, so the CPU
+    times are sampling only. Besides the reported parameters, the rows hold
+    ``ubar_vbar``, the inner product of the mean sender and receiver positions, the
+    direction the translations move.
     """
+    from sahelmodel.dyadic._latent_mcmc import ess_bulk
     from sahelmodel.dyadic.latent import LatentFactorModel
     from sahelmodel.dyadic.latent_simulate import simulate_latent_network
 
     cfg = {**DEFAULTS, **(config or {})}
     seeds = np.random.SeedSequence(rng).generate_state(n_seeds)
     rows = []
+    small, _ = simulate_latent_network(n_actors=6, n_periods=2, rank=2, rng=0)
+    for on in (False, True):  # compile first
+        LatentFactorModel(outcome="y", covariates=["x_dyad"], rank=2, n_chains=1, n_burn=5,
+                          n_draws=5, **{**{k: cfg[k] for k in ("px", "shift")}, move: on}
+                          ).fit(small)
     for seed in seeds:
         frame, _ = simulate_latent_network(
             n_actors=cfg["n_actors"], n_periods=cfg["n_periods"], rank=cfg["rank"],
             rho=cfg["rho"], rng=np.random.default_rng(int(seed)))
-        for px in (False, True):
+        for on in (False, True):
+            moves = {**{k: cfg[k] for k in ("px", "shift")}, move: on}
             model = LatentFactorModel(outcome="y", covariates=["x_dyad", "x_sender"],
                                       rank=cfg["rank"], n_chains=cfg["n_chains"],
                                       n_burn=cfg["n_burn"], n_draws=cfg["n_draws"],
-                                      prior_ab_df=cfg["prior_ab_df"], px=px, rng=int(seed))
+                                      prior_ab_df=cfg["prior_ab_df"], rng=int(seed), **moves)
             t0 = time.process_time()
             res = model.fit(frame)
             cpu = time.process_time() - t0
-            for name in res.ess.index:
-                rows.append({"seed": int(seed), "px": px, "parameter": name, "cpu_s": cpu,
-                             "ess": float(res.ess[name]), "rhat": float(res.rhat[name]),
-                             "ess_per_cpu_s": float(res.ess[name]) / cpu,
-                             "mean": float(res.params[name]),
-                             "sd": float(res.std_errors[name])})
+            d = res.draws
+            uv = np.einsum("cdr,cdr->cd", d["u"].mean(axis=2), d["v"].mean(axis=2))
+            ess = {**res.ess, "ubar_vbar": ess_bulk(uv)}
+            for name, e in ess.items():
+                known = name in res.params.index
+                rows.append({"seed": int(seed), move: on, "parameter": name, "cpu_s": cpu,
+                             "ess": float(e),
+                             "rhat": float(res.rhat[name]) if known else np.nan,
+                             "ess_per_cpu_s": float(e) / cpu,
+                             "mean": float(res.params[name]) if known else np.nan,
+                             "sd": float(res.std_errors[name]) if known else np.nan})
             out = Path(out_dir)
             out.mkdir(parents=True, exist_ok=True)
-            pd.DataFrame(rows).to_csv(out / "latent_px_ess.csv", index=False)
+            pd.DataFrame(rows).to_csv(out / f"latent_{move}_ess.csv", index=False)
     return pd.DataFrame(rows)
 
 
@@ -231,9 +250,13 @@ if __name__ == "__main__":
         (where / "latent_recovery.json").write_text(json.dumps(result, indent=2, default=str))
         print(json.dumps(result, indent=2, default=str))
         sys.exit(0)
-    if args and args[0] == "ess":  # ESS per CPU-second, plain Gibbs against PX-DA
-        table = ess_per_cpu(args[1], int(args[2]) if len(args) > 2 else 3)
-        print(table.pivot_table(index="parameter", columns="px", values="ess_per_cpu_s"))
+    if args and args[0] == "ess":  # ESS per CPU-second, without against with a move
+        which = args[3] if len(args) > 3 else "px"
+        over = {"n_draws": int(args[4])} if len(args) > 4 else {}
+        table = ess_per_cpu(args[1], int(args[2]) if len(args) > 2 else 3, config=over,
+                            move=which)
+        print(table.pivot_table(index="parameter", columns=["seed", which],
+                                values="ess_per_cpu_s"))
         sys.exit(0)
     conf: dict[str, Any] = {}
     if len(args) > 1:

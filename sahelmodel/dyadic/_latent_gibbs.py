@@ -39,7 +39,9 @@ probit scale that data augmentation alone crosses slowly; (3) :math:`(\beta, a, 
 from their Gaussian full conditional (the dyadic correlation enters the precision as
 :math:`(A - \rho B)/(1-\rho^2)` with :math:`A = \sum d_{ij} d_{ij}^\top`,
 :math:`B = \sum d_{ij} d_{ji}^\top` fixed by the design); (4) :math:`\Sigma_{ab}`; (5) each
-:math:`u_i` then each :math:`v_j` from its Gaussian full conditional; (6) :math:`\Sigma_{uv}`.
+:math:`u_i` then each :math:`v_j` from its Gaussian full conditional; (5b) with ``shift``,
+exact translations between the additive effects and the positions that keep every cell's
+mean (:mod:`sahelmodel.dyadic._latent_shift`); (6) :math:`\Sigma_{uv}`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from sahelmodel.dyadic._latent_count import (
     update_z_count,
 )
 from sahelmodel.dyadic._latent_pairs import draw_pairs, update_rho
+from sahelmodel.dyadic._latent_shift import shift_moves
 
 __all__ = ["design_moments", "run_chain"]
 
@@ -163,44 +166,46 @@ def _draw_gaussian(prec, lin):
 
 
 @numba.njit(cache=True)
+def _update_factor(resid, own, other, prec_own, prec_cross, rho, n_t, q):
+    r"""Draw each row of ``own`` from its Gaussian full conditional given ``other``.
+
+    For the senders' positions (``own = u``, ``other = v``, ``resid`` the residual sums
+    :math:`R_{ij} = \sum_t (z_{ijt} - \beta^\top x_{ijt} - a_i - b_j)`) row :math:`k` gets
+    precision ``prec_own`` :math:`+ T \sum_{l \ne k} o_l o_l^\top / q` and linear term
+    :math:`-`\ ``prec_cross`` :math:`o_k + \sum_{l \ne k} o_l (R_{kl} - \rho(R_{lk} -
+    T w_l^\top o_k)) / q` with :math:`o` = ``other``, :math:`w` = ``own`` and
+    :math:`q = (1 - \rho^2)\sigma^2`; the receivers' positions are the same update with
+    ``resid`` transposed and the roles of ``u`` and ``v`` swapped.
+    """
+    n, rank = own.shape
+    for k in range(n):
+        prec = prec_own.copy()
+        lin = -(prec_cross @ other[k])
+        for m in range(n):
+            if m == k:
+                continue
+            uv_lk = 0.0
+            for r in range(rank):
+                uv_lk += own[m, r] * other[k, r]
+            target = (resid[k, m] - rho * (resid[m, k] - n_t * uv_lk)) / q
+            for r in range(rank):
+                lin[r] += other[m, r] * target
+                for s in range(rank):
+                    prec[r, s] += n_t * other[m, r] * other[m, s] / q
+        own[k] = _draw_gaussian(prec, lin)
+
+
+@numba.njit(cache=True)
 def _update_uv(resid_sum, u, v, rho, n_t, s_uv, s2):
-    n, rank = u.shape
+    rank = u.shape[1]
     q = (1.0 - rho * rho) * s2
     big = np.linalg.inv(s_uv)  # prior precision of (u_i, v_i)
     puu = np.ascontiguousarray(big[:rank, :rank])
     puv = np.ascontiguousarray(big[:rank, rank:])
     puv_t = np.ascontiguousarray(big[rank:, :rank])
     pvv = np.ascontiguousarray(big[rank:, rank:])
-    for i in range(n):
-        prec = puu.copy()
-        lin = -(puv @ v[i])
-        for j in range(n):
-            if j == i:
-                continue
-            uv_ji = 0.0
-            for r in range(rank):
-                uv_ji += u[j, r] * v[i, r]
-            target = (resid_sum[i, j] - rho * (resid_sum[j, i] - n_t * uv_ji)) / q
-            for r in range(rank):
-                lin[r] += v[j, r] * target
-                for s in range(rank):
-                    prec[r, s] += n_t * v[j, r] * v[j, s] / q
-        u[i] = _draw_gaussian(prec, lin)
-    for j in range(n):
-        prec = pvv.copy()
-        lin = -(puv_t @ u[j])
-        for i in range(n):
-            if i == j:
-                continue
-            uv_ji = 0.0
-            for r in range(rank):
-                uv_ji += u[j, r] * v[i, r]
-            target = (resid_sum[i, j] - rho * (resid_sum[j, i] - n_t * uv_ji)) / q
-            for r in range(rank):
-                lin[r] += u[i, r] * target
-                for s in range(rank):
-                    prec[r, s] += n_t * u[i, r] * u[i, s] / q
-        v[j] = _draw_gaussian(prec, lin)
+    _update_factor(resid_sum, u, v, puu, puv, rho, n_t, q)
+    _update_factor(np.ascontiguousarray(resid_sum.T), v, u, pvv, puv_t, rho, n_t, q)
 
 
 @numba.njit(cache=True)
@@ -285,7 +290,7 @@ def _resid_sum(z, x, beta, a, b):
 
 @numba.njit(cache=True)
 def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_var, ab_df,
-              ab_scale, count, px):
+              ab_scale, count, px, shift):
     r"""Run one chain; return the kept draws and the Rao-Blackwellised missing-cell probabilities.
 
     Parameters are plain arrays: ``y`` (T, n, n) with 0/1 (probit) or counts (``count``
@@ -390,6 +395,8 @@ def run_chain(y, x, a_mat, b_mat, rank, n_burn, n_keep, thin, seed, prior_beta_v
         if rank > 0:
             rs = _resid_sum(z, x, beta, a, b)
             _update_uv(rs, u, v, rho, n_t, s_uv, s2)
+            if shift:  # translate between the additive and the multiplicative effects
+                shift_moves(a, b, u, v, s_ab, s_uv)
             scat_uv = eta0 * np.eye(2 * rank)
             for i in range(n):
                 for r in range(rank):

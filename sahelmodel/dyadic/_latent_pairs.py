@@ -174,6 +174,41 @@ def _bvn_density(h, k, r):
 
 
 @numba.njit(cache=True)
+def _complete_pairs(y, mu, rho):
+    r"""Sign product, bounds and orthant probability of every pair with both cells observed.
+
+    Returns arrays ``sg, c1, c2, p`` over the pairs (t, i < j) in loop order: ``sg`` is
+    :math:`s_{ij}s_{ji}`, ``c1, c2`` the bounds of :func:`_bound` and ``p`` the probability
+    :math:`\bar\Phi_2(c_1, c_2; s_{ij}s_{ji}\rho)` of the pair's outcomes.
+    """
+    n_t, n, _ = y.shape
+    ww_p, xx_p = _nodes(rho)
+    ww_n, xx_n = _nodes(-rho)
+    size = n_t * n * (n - 1) // 2
+    sg = np.empty(size)
+    c1 = np.empty(size)
+    c2 = np.empty(size)
+    p = np.empty(size)
+    m = 0
+    for t in range(n_t):
+        for i in range(n):
+            for j in range(i + 1, n):
+                y1 = y[t, i, j]
+                y2 = y[t, j, i]
+                if y1 != y1 or y2 != y2:
+                    continue
+                s1, c1[m] = _bound(y1, mu[t, i, j])
+                s2, c2[m] = _bound(y2, mu[t, j, i])
+                sg[m] = s1 * s2
+                if sg[m] > 0:
+                    p[m] = _bvnu(c1[m], c2[m], rho, ww_p, xx_p)
+                else:
+                    p[m] = _bvnu(c1[m], c2[m], -rho, ww_n, xx_n)
+                m += 1
+    return sg[:m], c1[:m], c2[:m], p[:m]
+
+
+@numba.njit(cache=True)
 def pair_loglik_ratio(y, mu, rho, prop):
     """Collapsed log-likelihood ratio of ``prop`` against ``rho`` summed over pairs.
 
@@ -183,32 +218,17 @@ def pair_loglik_ratio(y, mu, rho, prop):
     quadrature over [rho, prop]; exact to about 1e-10 relative for steps below 0.1. Pairs with
     a missing cell are constant in rho and left out.
     """
-    n_t, n, _ = y.shape
-    ww_p, xx_p = _nodes(rho)
-    ww_n, xx_n = _nodes(-rho)
+    sg, c1, c2, p = _complete_pairs(y, mu, rho)
     half = 0.5 * (prop - rho)
     mid = 0.5 * (prop + rho)
     g = math.sqrt(0.6)
     total = 0.0
-    for t in range(n_t):
-        for i in range(n):
-            for j in range(i + 1, n):
-                y1 = y[t, i, j]
-                y2 = y[t, j, i]
-                if y1 != y1 or y2 != y2:
-                    continue
-                s1, c1 = _bound(y1, mu[t, i, j])
-                s2, c2 = _bound(y2, mu[t, j, i])
-                sg = s1 * s2
-                if sg > 0:
-                    p = _bvnu(c1, c2, rho, ww_p, xx_p)
-                else:
-                    p = _bvnu(c1, c2, -rho, ww_n, xx_n)
-                d = half * (5.0 * _bvn_density(c1, c2, sg * (mid - g * half))
-                            + 8.0 * _bvn_density(c1, c2, sg * mid)
-                            + 5.0 * _bvn_density(c1, c2, sg * (mid + g * half))) / 9.0
-                p_new = p + sg * d
-                total += math.log(max(p_new, 1e-300)) - math.log(max(p, 1e-300))
+    for q in range(p.size):
+        d = half * (5.0 * _bvn_density(c1[q], c2[q], sg[q] * (mid - g * half))
+                    + 8.0 * _bvn_density(c1[q], c2[q], sg[q] * mid)
+                    + 5.0 * _bvn_density(c1[q], c2[q], sg[q] * (mid + g * half))) / 9.0
+        p_new = p[q] + sg[q] * d
+        total += math.log(max(p_new, 1e-300)) - math.log(max(p[q], 1e-300))
     return total
 
 
@@ -218,24 +238,10 @@ def pair_loglik(y, mu, rho):
 
     Pairs with a missing cell are constant in rho and left out.
     """
-    n_t, n, _ = y.shape
-    ww_p, xx_p = _nodes(rho)
-    ww_n, xx_n = _nodes(-rho)
+    p = _complete_pairs(y, mu, rho)[3]
     total = 0.0
-    for t in range(n_t):
-        for i in range(n):
-            for j in range(i + 1, n):
-                y1 = y[t, i, j]
-                y2 = y[t, j, i]
-                if y1 != y1 or y2 != y2:
-                    continue
-                s1, c1 = _bound(y1, mu[t, i, j])
-                s2, c2 = _bound(y2, mu[t, j, i])
-                if s1 * s2 > 0:
-                    p = _bvnu(c1, c2, rho, ww_p, xx_p)
-                else:
-                    p = _bvnu(c1, c2, -rho, ww_n, xx_n)
-                total += math.log(max(p, 1e-300))
+    for q in range(p.size):
+        total += math.log(max(p[q], 1e-300))
     return total
 
 
