@@ -243,9 +243,14 @@ class LatentFactorModel:
         draws["s2"] = np.stack([c[9] for c in chains])
         missing_prob = np.mean([c[8] for c in chains], axis=0)
         missing_prob[~np.isnan(y)] = np.nan  # only cells missing in fitting carry one
+        # the missing cells that had a row: the sampler imputed them from these covariates
+        order = np.argsort(key[~obs], kind="stable")
+        imputed_keys = key[~obs][order]
+        imputed_design = x[ti[~obs], si[~obs], ri[~obs]][order]
         return LatentFactorResults(model=self, actors=actors, periods=periods,
                                    param_names=names, draws=draws, nobs=int(obs.sum()),
-                                   missing_prob=missing_prob)
+                                   missing_prob=missing_prob, imputed_keys=imputed_keys,
+                                   imputed_design=imputed_design)
 
 
 @dataclass(frozen=True)
@@ -259,6 +264,11 @@ class LatentFactorResults:
     draws: dict[str, np.ndarray] = field(repr=False)
     nobs: int
     missing_prob: np.ndarray = field(repr=False)
+    #: Grid keys ``(t * n + i) * n + j`` (sorted) of the cells passed with a NaN outcome,
+    #: and the design rows the sampler imputed them with.
+    imputed_keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64),
+                                     repr=False)
+    imputed_design: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
 
     def _param_draws(self) -> np.ndarray:
         """Draws of the reported parameters, shape (chains, draws, k)."""
@@ -396,10 +406,11 @@ class LatentFactorResults:
         :math:`u_i \sim N(0, \Sigma_{uu})` for a sender, :math:`b_j, v_j` likewise for a
         receiver.
 
-        A cell inside the fitted grid (known actors, a fitted period) that was missing in
-        fitting gets the sampler's Rao-Blackwellised probability instead, the posterior mean
-        of :math:`P(y_{ijt} = 1 \mid y_{jit}, \mu, \rho)`: when the reverse cell
-        :math:`(j, i, t)` was observed, the dyadic correlation carries its outcome over,
+        A cell that was passed to :meth:`LatentFactorModel.fit` with a missing (NaN) outcome
+        and is asked for with the same covariates gets the sampler's Rao-Blackwellised
+        probability instead, the posterior mean of :math:`P(y_{ijt} = 1 \mid y_{jit}, \mu,
+        \rho)`: when the reverse cell :math:`(j, i, t)` was observed, the dyadic
+        correlation carries its outcome over,
 
         .. math::
 
@@ -407,7 +418,11 @@ class LatentFactorResults:
             / \Phi(\mu_{jit}).
 
         For ``poisson`` it is the average over kept sweeps of :math:`P(y_{ijt} \ge 1 \mid
-        z_{ijt})` with :math:`z_{ijt}` imputed given the reverse cell.
+        z_{ijt})` with :math:`z_{ijt}` imputed given the reverse cell. A grid cell that had no
+        row in fitting (an absent actor, or a held-out cell left out of the frame) was
+        imputed from an all-zero design, blind to its covariates, so it gets the posterior
+        mean of :math:`\Phi(\eta_{ijt})` from its own covariates, as does a cell whose
+        covariates differ from those it was fitted with.
 
         Parameters
         ----------
@@ -476,9 +491,24 @@ class LatentFactorResults:
             ti = pd.Index(self.periods).get_indexer(cells[m.period])
             inside = (ti >= 0) & (si >= 0) & (ri >= 0) & (si != ri)
             rb = np.full(p.shape, np.nan)
-            rb[inside] = self.missing_prob[ti[inside], si[inside], ri[inside]]
+            rb[inside] = self._imputed_prob(x[inside], ti[inside], si[inside], ri[inside])
             p = np.where(np.isnan(rb), p, rb)
         return p
+
+    def _imputed_prob(self, x: np.ndarray, ti: np.ndarray, si: np.ndarray,
+                      ri: np.ndarray) -> np.ndarray:
+        """The sampler's probability of grid cells imputed from the same design, else NaN."""
+        out = np.full(ti.size, np.nan)
+        keys = self.imputed_keys
+        if keys.size == 0 or ti.size == 0:
+            return out
+        n = self.actors.size
+        key = (ti.astype(np.int64) * n + si) * n + ri
+        pos = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+        same = keys[pos] == key
+        same &= np.isclose(self.imputed_design[pos], x, rtol=1e-10, atol=1e-12).all(axis=1)
+        out[same] = self.missing_prob[ti[same], si[same], ri[same]]
+        return out
 
 
 @dataclass(frozen=True)
@@ -487,9 +517,12 @@ class LatentFactorForecaster:
 
     ``fit(data, rows)`` takes a dyad-period data object with a ``frame`` (columns ``sender``,
     ``receiver``, ``period_index``, ``y`` and the covariates; hidden outcomes NaN) and a
-    ``directed`` flag, fits :class:`LatentFactorModel` to ``frame.iloc[rows]`` (cells outside
-    ``rows`` are missing and imputed), and returns an object whose
-    ``predict_proba(data, rows)`` gives the posterior predictive probability of each row.
+    ``directed`` flag, fits :class:`LatentFactorModel` to ``frame.iloc[rows]`` together with
+    the hidden rows (outcome NaN) of the periods those rows cover, which the sampler imputes
+    from their own covariates (so a held-out cell of a cross-validation fold borrows its
+    reverse cell's outcome through the dyadic correlation; the other cells of the grid are
+    missing and imputed too), and returns an object whose ``predict_proba(data, rows)``
+    gives the posterior predictive probability of each row.
     Undirected data are fitted on one orientation of each cell (sender < receiver) and a
     row's probability is the mean of its two orientations'.
 
@@ -534,8 +567,13 @@ class LatentFactorForecaster:
                                  n_draws=self.n_draws, rng=self.rng)
 
     def fit(self, data: Any, rows: np.ndarray) -> FittedLatentForecaster:
-        """Fit on ``data.frame.iloc[rows]``."""
-        frame = data.frame.iloc[np.asarray(rows, dtype=np.int64)]
+        """Fit on ``data.frame.iloc[rows]`` and the hidden rows of the periods they cover."""
+        full = data.frame
+        keep = np.zeros(len(full), dtype=bool)
+        keep[np.asarray(rows, dtype=np.int64)] = True
+        period = full["period_index"].to_numpy()
+        keep |= full["y"].isna().to_numpy() & np.isin(period, np.unique(period[keep]))
+        frame = full.loc[keep]
         directed = bool(getattr(data, "directed", True))
         if not directed:
             frame = frame[(frame["sender"].astype(str) < frame["receiver"].astype(str))
