@@ -87,9 +87,12 @@ class FrameModel:
     name : str
         Label in comparison tables.
     hidden_rows : bool, default False
-        Pass the held-out rows too, with their outcome NaN (for models that impute missing
-        cells, such as a latent-factor model fitted on the full grid); otherwise only the
-        training rows are passed.
+        Pass the held-out rows of the periods the training rows cover too, with their
+        outcome NaN (for models that impute missing cells from their covariates, such as
+        the latent-factor model, whose sampler then lets a held-out cell borrow its reverse
+        cell's outcome); otherwise only the training rows are passed (the latent-factor
+        model then forecasts a held-out cell from its covariates alone). Rows of periods
+        with no training row (a rolling origin's future) are never passed.
 
     Examples
     --------
@@ -117,7 +120,8 @@ class FrameModel:
         if self.hidden_rows:
             keep = np.zeros(len(frame), dtype=bool)
             keep[np.asarray(rows, dtype=np.int64)] = True
-            keep |= frame["y"].isna().to_numpy()
+            period = frame["period_index"].to_numpy()
+            keep |= frame["y"].isna().to_numpy() & np.isin(period, np.unique(period[keep]))
             sub = frame.loc[keep]
         else:
             sub = frame.iloc[np.asarray(rows, dtype=np.int64)]

@@ -88,3 +88,28 @@ def test_random_cross_validation_is_close_to_the_oracle():
     # cells were forecast from their covariates, both models 0.753 / 0.578
     assert (scores.roc_auc > oracle - 0.05).all(), (scores, oracle)
     assert (scores.average_precision > oracle_ap - 0.12).all(), (scores, oracle_ap)
+
+
+def test_frame_model_passes_hidden_rows_of_training_periods_only():
+    class Record:
+        def fit(self, frame):
+            self.frame = frame
+            return None
+
+    e = pd.DataFrame({"sender": list("abcab"), "receiver": list("bcacc"),
+                      "period": [1, 1, 2, 3, 3]})
+    data = dyad_data(e)
+    f = data.frame
+    per = f.period_index.to_numpy()
+    train = np.flatnonzero(per <= 1)
+    future = data.hide(np.flatnonzero(per > 1))  # a rolling origin: later periods hidden
+    # a fold inside the training periods, with the later periods hidden as well
+    fold = data.hide(np.flatnonzero((per > 1) | (f.cell.to_numpy() % 2 == 0)))
+    spec = Record()
+    FrameModel(spec, name="r", hidden_rows=True).fit(future, train)
+    assert len(spec.frame) == train.size and spec.frame.y.notna().all()
+    kept = np.flatnonzero(fold.frame.y.notna().to_numpy())
+    assert kept.size > 0 and (per[kept] <= 1).all()
+    FrameModel(spec, name="r", hidden_rows=True).fit(fold, kept)
+    assert sorted(spec.frame.index) == sorted(f.index[per <= 1].tolist())
+    assert spec.frame.y.isna().sum() == (len(spec.frame) - kept.size) > 0
