@@ -513,7 +513,7 @@ class LatentFactorResults:
 
 @dataclass(frozen=True)
 class LatentFactorForecaster:
-    """The latent-factor model behind the forecast protocol of :mod:`sahelmodel.dyadic`.
+    r"""The latent-factor model behind the forecast protocol of :mod:`sahelmodel.dyadic`.
 
     ``fit(data, rows)`` takes a dyad-period data object with a ``frame`` (columns ``sender``,
     ``receiver``, ``period_index``, ``y`` and the covariates; hidden outcomes NaN) and a
@@ -523,8 +523,14 @@ class LatentFactorForecaster:
     reverse cell's outcome through the dyadic correlation; the other cells of the grid are
     missing and imputed too), and returns an object whose ``predict_proba(data, rows)``
     gives the posterior predictive probability of each row.
-    Undirected data are fitted on one orientation of each cell (sender < receiver) and a
-    row's probability is the mean of its two orientations'.
+    Undirected data are fitted on both rows of each cell, which carry the same outcome: the
+    dyadic correlation :math:`\rho` then goes to 1, so the pair counts once in the
+    likelihood (:math:`P(z_{ijt} > 0, z_{jit} > 0) \to \Phi(\min(\mu_{ijt}, \mu_{jit}))`),
+    and every actor's sender and receiver effects are learnt from all of its cells; a
+    row's probability is the mean of its two orientations'. (Fitting one orientation,
+    sender < receiver, would leave the sender effect of an actor late in the order and
+    the receiver effect of one early in it to the prior, and the reversed orientation's
+    probability uncalibrated.)
 
     Examples
     --------
@@ -575,9 +581,6 @@ class LatentFactorForecaster:
         keep |= full["y"].isna().to_numpy() & np.isin(period, np.unique(period[keep]))
         frame = full.loc[keep]
         directed = bool(getattr(data, "directed", True))
-        if not directed:
-            frame = frame[(frame["sender"].astype(str) < frame["receiver"].astype(str))
-                          .to_numpy()]
         return FittedLatentForecaster(results=self._model().fit(frame), directed=directed)
 
 
