@@ -527,10 +527,8 @@ class LatentFactorForecaster:
     dyadic correlation :math:`\rho` then goes to 1, so the pair counts once in the
     likelihood (:math:`P(z_{ijt} > 0, z_{jit} > 0) \to \Phi(\min(\mu_{ijt}, \mu_{jit}))`),
     and every actor's sender and receiver effects are learnt from all of its cells; a
-    row's probability is the mean of its two orientations'. (Fitting one orientation,
-    sender < receiver, would leave the sender effect of an actor late in the order and
-    the receiver effect of one early in it to the prior, and the reversed orientation's
-    probability uncalibrated.)
+    row's probability is the mean of its two orientations'. (On one orientation, the
+    reversed one's effects would be left to the prior and its probability uncalibrated.)
 
     Examples
     --------
