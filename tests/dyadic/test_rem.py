@@ -285,6 +285,38 @@ def test_count_simulator_rates_are_the_estimators_statistics(seed):
     assert np.all(np.diag(rate) == 0.0)
 
 
+@pytest.mark.parametrize("seed", [11, 12])
+def test_case_control_agrees_with_full_risk_set_on_the_same_stream(seed):
+    # what sampling the risk set changes, on one stream (150 actors x 4,000 events, the
+    # configuration of experiments/rem_scale.py): the full fit is efficient, so the difference
+    # of a case-control fit (m = 10) from it has variance about se_cc^2 - se_full^2, about
+    # se_full^2 / m. Over 20 draws of the controls: that SD is 0.2-0.5 se_full (1/sqrt(10) =
+    # 0.32 at beta = 0), the squared differences in its units average about 1 (120 values,
+    # sd of the mean about 0.13 if independent: bounds 0.6-1.5), no coefficient's mean
+    # difference is off by more than 1 of its SD (4.5 / sqrt(20)), and at least 97% of the
+    # differences are below one se_full (about 3.2 SD: 99.8% in theory)
+    from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
+
+    stream = simulate_rem_counts(n_actors=150, n_events=4000, rng=seed)
+    full = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf,
+                                n_controls=None).fit(stream)
+    se_f = full.std_errors.to_numpy()
+    z, dist = [], []
+    for k in range(20):
+        cc = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf, n_controls=10,
+                                  rng=k).fit(stream)
+        assert cc.converged
+        d = (cc.params - full.params).to_numpy()
+        sd = np.sqrt(cc.std_errors.to_numpy() ** 2 - se_f**2)
+        assert np.all((sd / se_f > 0.2) & (sd / se_f < 0.5)), sd / se_f
+        z.append(d / sd)
+        dist.append(np.abs(d) / se_f)
+    z, dist = np.array(z), np.array(dist)
+    assert 0.6 < np.mean(z**2) < 1.5, np.mean(z**2, axis=0)
+    assert np.all(np.abs(z.mean(axis=0)) < 1.0), z.mean(axis=0)
+    assert np.mean(dist < 1.0) >= 0.97, dist.max(axis=0)
+
+
 @pytest.mark.slow
 def test_case_control_intervals_cover_on_count_streams():
     # the configuration of experiments/rem_scale.py (count statistics, COUNT_EFFECTS, 5% of
