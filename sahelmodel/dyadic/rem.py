@@ -48,10 +48,10 @@ from sahelmodel.dyadic._rem_core import (
     MODE_SAMPLE,
     STAT_NAMES,
     conditional_logit_cols,
-    full_counts_pass,
     stats_at,
     stream_pass,
 )
+from sahelmodel.dyadic._rem_full_counts import full_counts_pass
 from sahelmodel.events import EventTable
 
 __all__ = ["STAT_NAMES", "EventStream", "RelationalEventModel", "RelationalEventResults",

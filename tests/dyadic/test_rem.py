@@ -11,9 +11,9 @@ from sahelmodel.dyadic._rem_core import (
     MODE_FULL,
     MODE_SAMPLE,
     conditional_logit,
-    full_counts_pass,
     stream_pass,
 )
+from sahelmodel.dyadic._rem_full_counts import full_counts_pass
 from sahelmodel.dyadic._rem_reference import reference_statistics
 from sahelmodel.dyadic.rem import RelationalEventModel, event_stream
 from sahelmodel.dyadic.rem_simulate import DEFAULT_EFFECTS, simulate_rem
@@ -108,15 +108,19 @@ def test_conditional_logit_derivatives_match_finite_differences():
 
 
 @pytest.mark.parametrize("active", [False, True])
-def test_incremental_full_risk_set_equals_brute_force(active):
+@pytest.mark.parametrize("n, n_events", [(8, 120), (12, 3000)])
+def test_incremental_full_risk_set_equals_brute_force(active, n, n_events):
+    # the longer stream takes degrees past the neighbour lists' first capacity (8), raises
+    # counts into the hundreds and passes several recomputations of the sums (every 64 n^2
+    # dyad updates)
     rng = np.random.default_rng(5)
-    n = 8
-    arrays = _random_stream(rng, n, 120, ties=True)
+    arrays = _random_stream(rng, n, n_events, ties=True)
     entry = (np.sort(rng.uniform(0, 30, n)) if active else np.full(n, -np.inf))
-    beta = np.array([0.2, 0.1, 0.05, -0.1, 0.0, 0.3, 0.1])
+    beta = np.array([0.02, 0.01, 0.005, -0.01, 0.0, 0.03, 0.01]) * (10 if n_events < 1000
+                                                                   else 0.5)
     ll, grad, hess = full_counts_pass(*arrays, n, entry, beta)
     out, h_ref, _, _ = stream_pass(*arrays, n, 0.0, entry, MODE_FULL, 0, 1, beta,
-                                   np.zeros(120, dtype=np.bool_))
+                                   np.zeros(n_events, dtype=np.bool_))
     keep = [0, 1, 2, 3, 5, 6]  # the brute force also reports the (unused) recency statistic
     assert ll == pytest.approx(out[0, 0], rel=1e-12)
     np.testing.assert_allclose(grad[keep], out[1, keep], rtol=1e-9, atol=1e-9)
