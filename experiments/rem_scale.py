@@ -132,6 +132,15 @@ def _norm_within(bound: np.ndarray) -> np.ndarray:
     return 2.0 * stats.norm.cdf(bound) - 1.0
 
 
+def _estimates(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], np.ndarray,
+                                                              np.ndarray, np.ndarray,
+                                                              np.ndarray]:
+    """Statistic names, then estimates and standard errors of fit summaries ``a`` and ``b``."""
+    names = list(a["params"])
+    return (names, *(np.array([fit[key][k] for k in names]) for fit in (a, b)
+                     for key in ("params", "std_errors")))
+
+
 def check_same_subset(full: dict[str, Any], cc: dict[str, Any], m: int,
                       joint: dict[str, Any] | None = None) -> dict[str, Any]:
     r"""Case-control against the full risk set on the same events (what sampling changes).
@@ -148,11 +157,7 @@ def check_same_subset(full: dict[str, Any], cc: dict[str, Any], m: int,
     the check under that normal approximation, and the joint :math:`\chi^2_k` test of
     ``joint`` (from :math:`V_{cc} - V_{full}`) where the run stored the covariance matrices.
     """
-    names = list(full["params"])
-    b_f = np.array([full["params"][k] for k in names])
-    b_c = np.array([cc["params"][k] for k in names])
-    se_f = np.array([full["std_errors"][k] for k in names])
-    se_c = np.array([cc["std_errors"][k] for k in names])
+    names, b_f, se_f, b_c, se_c = _estimates(full, cc)
     d = b_c - b_f
     sd = np.sqrt(np.maximum(se_c**2 - se_f**2, 0.0))
     dist = np.abs(d) / se_f
@@ -190,11 +195,7 @@ def check_whole_vs_subset(sub_full: dict[str, Any], whole: dict[str, Any],
     coefficient (passed when the joint :math:`\chi^2_k` test of ``joint``, computed from the
     covariance matrices, does not reject at 5%).
     """
-    names = list(sub_full["params"])
-    b_s = np.array([sub_full["params"][k] for k in names])
-    b_w = np.array([whole["params"][k] for k in names])
-    se_s = np.array([sub_full["std_errors"][k] for k in names])
-    se_w = np.array([whole["std_errors"][k] for k in names])
+    names, b_s, se_s, b_w, se_w = _estimates(sub_full, whole)
     d = b_w - b_s
     dist = np.abs(d) / se_s
     sd = np.sqrt(np.maximum(se_s**2 - se_w**2, 0.0))
@@ -233,6 +234,10 @@ def add_checks(record: dict[str, Any], m: int = 10) -> dict[str, Any]:
         checks["case_control_all_vs_full_subset"] = check_whole_vs_subset(
             record["full_subset"], record["case_control_all"],
             record["case_control_all"].get("difference_from_full_subset"))
+    if "full_subset" in record and "full_all" in record:
+        checks["full_all_vs_full_subset"] = check_whole_vs_subset(
+            record["full_subset"], record["full_all"],
+            record["full_all"].get("difference_from_full_subset"))
     if "full_all" in record and "case_control_all" in record:
         checks["case_control_vs_full_same_all"] = check_same_subset(
             record["full_all"], record["case_control_all"], m,
@@ -291,7 +296,7 @@ def recheck(paths: list[str | Path]) -> dict[str, Any]:
 
 def main(out_dir: str | Path = "results", n_events: int = 1_000_000, n_subset: int = 50_000,
          n_actors: int = 1000, rng: int = 20240324, only_all: bool = False,
-         write: str = "rem_scale.json") -> dict[str, Any]:
+         full_all: bool = True, write: str = "rem_scale.json") -> dict[str, Any]:
     from sahelmodel.dyadic.rem import RelationalEventModel
     from sahelmodel.dyadic.rem_simulate import COUNT_EFFECTS, simulate_rem_counts
 
@@ -321,9 +326,12 @@ def main(out_dir: str | Path = "results", n_events: int = 1_000_000, n_subset: i
     sub = _cut(stream, n_subset)
     stages = [("full_subset", lambda: full.fit(sub)),
               ("case_control_subset", lambda: cc.fit(sub)),
+              ("full_all", lambda: full.fit(stream)),
               ("case_control_all", lambda: cc.fit(stream))]
     if only_all:
         stages = [st for st in stages if st[0] == "case_control_all"]
+    if not full_all:
+        stages = [st for st in stages if st[0] != "full_all"]
     for name, fit in stages:  # the record is written after every stage
         fits[name] = _timed(fit)
         record[f"peak_rss_mb_after_{name}"] = _peak_mb()
@@ -336,6 +344,9 @@ def main(out_dir: str | Path = "results", n_events: int = 1_000_000, n_subset: i
                     (r2.params - ref.params).abs() / ref.std_errors).to_dict()
                 if done != "full_subset":
                     record[done]["difference_from_full_subset"] = _difference(ref, r2)
+        if "full_all" in fits and "case_control_all" in fits:
+            record["case_control_all"]["difference_from_full_all"] = _difference(
+                fits["full_all"][0], fits["case_control_all"][0])
         record["load_average_now"] = os.getloadavg()
         (out / write).write_text(json.dumps(record, indent=2, default=float))
     if "full_subset" in fits and "case_control_all" in fits:

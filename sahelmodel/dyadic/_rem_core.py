@@ -32,8 +32,8 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["N_STATS", "STAT_NAMES", "conditional_logit", "conditional_logit_cols", "stats_at",
-           "stream_pass"]
+__all__ = ["N_STATS", "STAT_NAMES", "conditional_logit", "conditional_logit_cols", "group_end",
+           "stats_at", "stream_pass"]
 
 STAT_NAMES = ("inertia", "reciprocity", "triadic_closure", "shared_enemies", "recency",
               "capture_from_target", "target_captured")
@@ -74,6 +74,15 @@ def _dot(beta, x):
     for q in range(x.shape[0]):
         s += beta[q] * x[q]
     return s
+
+
+@numba.njit(cache=True)
+def group_end(times, g):
+    """One past the last event at the time of event ``g`` (events sorted by time)."""
+    h = g
+    while h < times.shape[0] and times[h] == times[g]:
+        h += 1
+    return h
 
 
 @numba.njit(cache=True)
@@ -128,9 +137,7 @@ def stream_pass(times, senders, receivers, capturers, losers, n_actors, decay, e
     g = 0
     while g < n_ev:
         t = times[g]
-        h = g
-        while h < n_ev and times[h] == t:
-            h += 1
+        h = group_end(times, g)
         # actors entering the risk set up to t, and actors of this group
         while next_entry < n_actors and entry[order[next_entry]] <= t:
             a = order[next_entry]

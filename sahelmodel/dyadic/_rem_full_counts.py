@@ -40,6 +40,9 @@ import math
 import numba
 import numpy as np
 
+from sahelmodel.dyadic._rem_core import group_end
+from sahelmodel.dyadic._rem_simulate_counts import _grow
+
 __all__ = ["full_counts_pass"]
 
 _K = 6  # inertia, reciprocity, triadic closure, shared enemies, capture from target, c_j
@@ -126,17 +129,6 @@ def _refresh(b, present, n_present, d, cap_any, acc):
 
 
 @numba.njit(cache=True)
-def _grow(nbr, deg, a, b):
-    if deg[a] == nbr.shape[1]:
-        bigger = np.zeros((nbr.shape[0], 2 * nbr.shape[1]), dtype=np.int32)
-        bigger[:, : nbr.shape[1]] = nbr
-        nbr = bigger
-    nbr[a, deg[a]] = b
-    deg[a] += 1
-    return nbr
-
-
-@numba.njit(cache=True)
 def _enter(a, present, is_present, n_present, d, cap_any, acc):
     if is_present[a]:
         return n_present
@@ -197,9 +189,7 @@ def _pass(times, senders, receivers, capturers, losers, n_actors, entry, beta, d
     g = 0
     while g < n_ev:
         t = times[g]
-        h = g
-        while h < n_ev and times[h] == t:
-            h += 1
+        h = group_end(times, g)
         while next_entry < n and entry[order[next_entry]] <= t:
             n_present = _enter(order[next_entry], present, is_present, n_present, d, cap_any,
                                acc)
