@@ -33,7 +33,7 @@ import numba
 import numpy as np
 
 __all__ = ["N_STATS", "STAT_NAMES", "conditional_logit", "conditional_logit_cols", "group_end",
-           "stats_at", "stream_pass"]
+           "push_neighbour", "record_event", "rescale", "stats_at", "stream_pass"]
 
 STAT_NAMES = ("inertia", "reciprocity", "triadic_closure", "shared_enemies", "recency",
               "capture_from_target", "target_captured")
@@ -74,6 +74,51 @@ def _dot(beta, x):
     for q in range(x.shape[0]):
         s += beta[q] * x[q]
     return s
+
+
+@numba.njit(cache=True)
+def rescale(decay, t, t_ref, w, cap, cap_any):
+    r"""Move the weights' common scale to ``t`` once it passes :math:`e^{300}`; the new ``t_ref``.
+
+    Decayed weights are stored as :math:`w \, e^{\lambda (t - t_{ref})}`, so a statistic at
+    ``t`` is the stored value times ``exp(-decay * (t - t_ref))``.
+    """
+    if decay * (t - t_ref) > 300.0:
+        shrink = math.exp(-decay * (t - t_ref))
+        w *= shrink
+        cap *= shrink
+        cap_any *= shrink
+        return t
+    return t_ref
+
+
+@numba.njit(cache=True)
+def push_neighbour(nbr, deg, a, b):
+    """Append ``b`` to row ``a`` of the neighbour lists; returns them, doubled in width if full."""
+    if deg[a] == nbr.shape[1]:
+        bigger = np.zeros((nbr.shape[0], 2 * nbr.shape[1]), dtype=nbr.dtype)
+        bigger[:, : nbr.shape[1]] = nbr
+        nbr = bigger
+    nbr[a, deg[a]] = b
+    deg[a] += 1
+    return nbr
+
+
+@numba.njit(cache=True)
+def record_event(s, r, cp, lo, t, inc, w, last, cap, cap_any, out_nbr, out_deg):
+    """Add event ``s -> r`` at ``t`` (capture ``cp -> lo`` or -1) with stored weight ``inc``.
+
+    Returns the out-neighbour array, doubled in width when ``s`` outgrows it.
+    """
+    if w[s, r] == 0.0:
+        out_nbr = push_neighbour(out_nbr, out_deg, s, r)
+    w[s, r] += inc
+    last[s, r] = t
+    if cp >= 0:
+        cap_any[cp] += inc
+        if lo >= 0:
+            cap[cp, lo] += inc
+    return out_nbr
 
 
 @numba.njit(cache=True)
@@ -152,12 +197,7 @@ def stream_pass(times, senders, receivers, capturers, losers, n_actors, decay, e
                     is_present[a] = True
                     present[n_present] = a
                     n_present += 1
-        if decay * (t - t_ref) > 300.0:
-            shrink = math.exp(-decay * (t - t_ref))
-            w *= shrink
-            cap *= shrink
-            cap_any *= shrink
-            t_ref = t
+        t_ref = rescale(decay, t, t_ref, w, cap, cap_any)
         scale = math.exp(-decay * (t - t_ref))
         n_dyads = n_present * (n_present - 1)
         for e in range(g, h):
@@ -252,22 +292,8 @@ def stream_pass(times, senders, receivers, capturers, losers, n_actors, decay, e
         # update the state with the events of this time
         inc = 1.0 / scale
         for e in range(g, h):
-            s, r = senders[e], receivers[e]
-            if w[s, r] == 0.0:
-                if out_deg[s] == out_nbr.shape[1]:
-                    bigger = np.zeros((n_actors, 2 * out_nbr.shape[1]), dtype=np.int64)
-                    bigger[:, : out_nbr.shape[1]] = out_nbr
-                    out_nbr = bigger
-                out_nbr[s, out_deg[s]] = r
-                out_deg[s] += 1
-            w[s, r] += inc
-            last[s, r] = t
-            cp = capturers[e]
-            if cp >= 0:
-                cap_any[cp] += inc
-                lo = losers[e]
-                if lo >= 0:
-                    cap[cp, lo] += inc
+            out_nbr = record_event(senders[e], receivers[e], capturers[e], losers[e], t, inc,
+                                   w, last, cap, cap_any, out_nbr, out_deg)
         g = h
     return case, ctrl, sizes, (w, last, cap, cap_any, out_nbr, out_deg, t_ref, is_present)
 

@@ -40,10 +40,9 @@ import math
 import numba
 import numpy as np
 
-from sahelmodel.dyadic._rem_core import group_end
-from sahelmodel.dyadic._rem_simulate_counts import _grow
+from sahelmodel.dyadic._rem_core import group_end, push_neighbour
 
-__all__ = ["full_counts_pass"]
+__all__ = ["full_counts_pass", "raise_counts"]
 
 _K = 6  # inertia, reciprocity, triadic closure, shared enemies, capture from target, c_j
 _GLOBAL = (0, 1, 2, 3, 5, 6)  # their positions in _rem_core.STAT_NAMES (4 is recency)
@@ -129,6 +128,43 @@ def _refresh(b, present, n_present, d, cap_any, acc):
 
 
 @numba.njit(cache=True)
+def raise_counts(s, r, w, out_nbr, out_deg, in_nbr, in_deg, ci, cj, ck):
+    """Add event ``s -> r`` to the counts ``w`` and the neighbour lists; list what it raises.
+
+    The dyads whose statistics rise by one go to ``(ci[q], cj[q])`` with the statistic in
+    ``ck[q]`` (0 inertia, 1 reciprocity, 2 two-paths, 3 shared targets; captures are the
+    caller's), in a fixed order, for ``q < m``; the buffers need ``4 n`` entries. Returns the
+    neighbour lists (widened when full) and ``m``. The count simulator and the full risk-set
+    pass both follow the stream through this one rule.
+    """
+    a = w[s, r]
+    w[s, r] = a + 1.0
+    if a == 0.0:
+        out_nbr = push_neighbour(out_nbr, out_deg, s, r)
+        in_nbr = push_neighbour(in_nbr, in_deg, r, s)
+    ci[0], cj[0], ck[0] = s, r, 0
+    ci[1], cj[1], ck[1] = r, s, 1
+    m = 2
+    for q in range(out_deg[r]):  # two-paths s -> r -> j
+        j = out_nbr[r, q]
+        if j != s and w[r, j] > a:
+            ci[m], cj[m], ck[m] = s, j, 2
+            m += 1
+    for q in range(in_deg[s]):  # two-paths i -> s -> r
+        i = in_nbr[s, q]
+        if i != r and w[i, s] > a:
+            ci[m], cj[m], ck[m] = i, r, 2
+            m += 1
+    for q in range(in_deg[r]):  # shared target r of s and j
+        j = in_nbr[r, q]
+        if j != s and w[j, r] > a:
+            ci[m], cj[m], ck[m] = s, j, 3
+            ci[m + 1], cj[m + 1], ck[m + 1] = j, s, 3
+            m += 2
+    return out_nbr, in_nbr, m
+
+
+@numba.njit(cache=True)
 def _enter(a, present, is_present, n_present, d, cap_any, acc):
     if is_present[a]:
         return n_present
@@ -182,6 +218,9 @@ def _pass(times, senders, receivers, capturers, losers, n_actors, entry, beta, d
     next_entry = 0
     acc = np.zeros(1 + _K + _K * (_K + 1) // 2)
     x = np.zeros(_K)
+    ci = np.empty(4 * n, dtype=np.int64)
+    cj = np.empty(4 * n, dtype=np.int64)
+    ck = np.empty(4 * n, dtype=np.int64)
     ll = 0.0
     grad = np.zeros(_K)
     hess = np.zeros((_K, _K))
@@ -221,30 +260,14 @@ def _pass(times, senders, receivers, capturers, losers, n_actors, entry, beta, d
         # the events of this time change the counts (each by one, in order)
         for e in range(g, h):
             s, r = senders[e], receivers[e]
-            n_bumps += out_deg[r] + in_deg[s] + 2 * in_deg[r] + 2
+            n_bumps += out_deg[r] + in_deg[s] + 2 * in_deg[r] + 2  # at most
             if capturers[e] >= 0:
                 n_bumps += n
-            a_old = w[s, r]
-            w[s, r] = a_old + 1.0
-            if a_old == 0.0:
-                out_nbr = _grow(out_nbr, out_deg, s, r)
-                in_nbr = _grow(in_nbr, in_deg, r, s)
-            _bump(s, r, 0, f, is_present[s] and is_present[r], d, cap_any, acc, x)
-            _bump(r, s, 1, f, is_present[s] and is_present[r], d, cap_any, acc, x)
-            for q in range(out_deg[r]):  # two-paths s -> r -> j
-                j = out_nbr[r, q]
-                if j != s and w[r, j] > a_old:
-                    _bump(s, j, 2, f, is_present[s] and is_present[j], d, cap_any, acc, x)
-            for q in range(in_deg[s]):  # two-paths i -> s -> r
-                i = in_nbr[s, q]
-                if i != r and w[i, s] > a_old:
-                    _bump(i, r, 2, f, is_present[i] and is_present[r], d, cap_any, acc, x)
-            for q in range(in_deg[r]):  # shared target r of s and j
-                j = in_nbr[r, q]
-                if j != s and w[j, r] > a_old:
-                    inside = is_present[s] and is_present[j]
-                    _bump(s, j, 3, f, inside, d, cap_any, acc, x)
-                    _bump(j, s, 3, f, inside, d, cap_any, acc, x)
+            out_nbr, in_nbr, m = raise_counts(s, r, w, out_nbr, out_deg, in_nbr, in_deg, ci, cj,
+                                              ck)
+            for q in range(m):
+                i, j = ci[q], cj[q]
+                _bump(i, j, ck[q], f, is_present[i] and is_present[j], d, cap_any, acc, x)
             cp = capturers[e]
             if cp >= 0:
                 lo = losers[e]
