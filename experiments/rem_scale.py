@@ -8,14 +8,16 @@ closure 0.005, shared enemies -0.01, capture from the target 0.1, target capture
 count; 5% of events carry a capture). The simulator keeps only the integer stream (about 40 MB
 for a million events), so the peak memory is that of the fit.
 
-The model has the same six statistics (``half_life=inf``). Three fits:
+The model has the same six statistics (``half_life=inf``). Four fits, each with its CPU
+time, wall time and the process's peak resident memory after it:
 
-1. case-control (m = 10 controls per event) on all 1,000,000 events: CPU time, wall time and
-   the process's peak resident memory;
+1. case-control (m = 10 controls per event) on all 1,000,000 events;
 2. the full risk set (all 999,000 ordered pairs at every event) on the first 50,000 events
    (their statistics computed from the same history: the stream from its start), by
-   incremental updates of the risk-set sums;
-3. case-control on the same 50,000 events.
+   incremental updates of the risk-set sums (:mod:`sahelmodel.dyadic._rem_full_counts`);
+3. case-control on the same 50,000 events;
+4. the full risk set on all 1,000,000 events, run before (1) so that the peak memory after it
+   is that of the full fits (``full_all=False`` leaves it out).
 
 Two comparisons are recorded under ``checks`` (:func:`add_checks`):
 
@@ -25,14 +27,16 @@ Two comparisons are recorded under ``checks`` (:func:`add_checks`):
     se_{full}^2`, about :math:`se_{full}^2 / m` (:math:`m = 10`): the difference's standard
     deviation is about :math:`0.32\, se_{full}`, and every coefficient within one
     :math:`se_{full}` is the check (probability about 0.99 for six coefficients).
-(b) ``case_control_all_vs_full_subset``: fit 1 against fit 2 (the must-show's wording). The
-    subset is the start of the whole stream, so (as for nested efficient estimators)
-    :math:`\operatorname{Var}(\hat\beta_1 - \hat\beta_2) \approx se_2^2 - se_1^2`, barely
-    below :math:`se_2^2` since :math:`se_1 \approx 0.05\, se_2`: a correct estimator keeps a
-    single coefficient within one :math:`se_2` of the subset fit with probability about 0.68
-    and all six with probability about 0.10. The record gives the distances in :math:`se_2`
-    with that expected count, and the differences in their own standard error
-    :math:`\sqrt{se_2^2 - se_1^2}` with the joint :math:`\chi^2_6` test.
+(b) ``case_control_all_vs_full_subset``: fit 1 against fit 2 (the must-show's wording);
+    ``full_all_vs_full_subset``, fit 4 against fit 2, is the same comparison for the full
+    estimator. The subset is the start of the whole stream, so (as for nested efficient
+    estimators) :math:`\operatorname{Var}(\hat\beta_1 - \hat\beta_2) \approx se_2^2 -
+    se_1^2`, barely below :math:`se_2^2` since :math:`se_1 \approx 0.05\, se_2`: a correct
+    estimator keeps a single coefficient within one :math:`se_2` of the subset fit with
+    probability about 0.68 and all six with probability about 0.10. The record gives the
+    distances in :math:`se_2` with that expected count, and the differences in their own
+    standard error :math:`\sqrt{se_2^2 - se_1^2}` with the joint :math:`\chi^2_6` test.
+(c) ``case_control_vs_full_same_all``: fit 1 against fit 4, (a) on all 1,000,000 events.
 
 Each fit's distance from the true coefficients in units of its own standard error, and whether
 its 95% interval covers them, is recorded too. ``--seeds K`` repeats the comparison over K
@@ -246,6 +250,28 @@ def add_checks(record: dict[str, Any], m: int = 10) -> dict[str, Any]:
     return record
 
 
+def _pool(checks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pool one kind of check over streams (see :func:`recheck`)."""
+    from scipy.stats import chi2
+
+    z = np.concatenate([list(c["z_difference_over_its_sd"].values()) for c in checks])
+    out: dict[str, Any] = {"n_streams": len(checks), "n": int(z.size),
+                           "sum_z2_of_difference_over_its_sd": float(np.sum(z**2)),
+                           "p_value_of_sum_z2": float(chi2.sf(np.sum(z**2), z.size)),
+                           "joint_p_values": [c.get("joint_p_value") for c in checks]}
+    if "n_within_1_se_full" in checks[0]:  # same events
+        out["n_within_1_se_full"] = sum(c["n_within_1_se_full"] for c in checks)
+        out["max_distance_in_se_full"] = max(c["max_distance_in_se_full"] for c in checks)
+        out["per_stream_max"] = [c["max_distance_in_se_full"] for c in checks]
+    else:  # whole stream against its start
+        out["n_within_1_se_subset"] = sum(c["n_within_1_se_subset"] for c in checks)
+        out["expected_n_within_1_se_subset"] = float(sum(c["expected_n_within_1_se_subset"]
+                                                         for c in checks))
+        out["n_within_1_96_sd_of_difference"] = sum(c["n_within_1_96_sd_of_difference"]
+                                                    for c in checks)
+    return out
+
+
 def recheck(paths: list[str | Path]) -> dict[str, Any]:
     r"""Recompute the checks of stored ``rem_scale`` records in place, without refitting.
 
@@ -255,42 +281,18 @@ def recheck(paths: list[str | Path]) -> dict[str, Any]:
     differences is about :math:`\chi^2` with one degree of freedom per coefficient, the
     coefficients treated as independent).
     """
-    from scipy.stats import chi2
-
-    pooled: dict[str, list[Any]] = {"file": [], "same_max": [], "same_n_within": [], "same_z": [],
-                                    "whole_n_within": [], "whole_expected": [],
-                                    "whole_z_within_1_96": [], "whole_p": []}
+    records = []
     for path in paths:
         p = Path(path)
         record = add_checks(json.loads(p.read_text()))
         p.write_text(json.dumps(record, indent=2, default=float))
-        a = record["checks"]["case_control_vs_full_same_subset"]
-        b = record["checks"]["case_control_all_vs_full_subset"]
-        pooled["file"].append(p.name)
-        pooled["same_max"].append(a["max_distance_in_se_full"])
-        pooled["same_n_within"].append(a["n_within_1_se_full"])
-        pooled["same_z"].extend(a["z_difference_over_its_sd"].values())
-        pooled["whole_n_within"].append(b["n_within_1_se_subset"])
-        pooled["whole_expected"].append(b["expected_n_within_1_se_subset"])
-        pooled["whole_z_within_1_96"].append(b["n_within_1_96_sd_of_difference"])
-        pooled["whole_p"].append(b.get("joint_p_value"))
-    summary: dict[str, Any] = {
-        "files": pooled["file"],
-        "case_control_vs_full_same_subset": {
-            "n_within_1_se_full": int(sum(pooled["same_n_within"])),
-            "n": 6 * len(paths), "max_distance_in_se_full": max(pooled["same_max"]),
-            "per_file_max": pooled["same_max"],
-            "sum_z2_of_difference_over_its_sd": float(np.sum(np.square(pooled["same_z"]))),
-            "df": len(pooled["same_z"]),
-            "p_value_of_sum_z2": float(chi2.sf(np.sum(np.square(pooled["same_z"])),
-                                               len(pooled["same_z"])))},
-        "case_control_all_vs_full_subset": {
-            "n_within_1_se_subset": int(sum(pooled["whole_n_within"])),
-            "expected_n_within_1_se_subset": float(sum(pooled["whole_expected"])),
-            "n": 6 * len(paths),
-            "n_within_1_96_sd_of_difference": int(sum(pooled["whole_z_within_1_96"])),
-            "joint_p_values": pooled["whole_p"]},
-    }
+        records.append(record)
+    summary: dict[str, Any] = {"files": [Path(p).name for p in paths]}
+    for kind in ("case_control_vs_full_same_subset", "case_control_all_vs_full_subset",
+                 "full_all_vs_full_subset", "case_control_vs_full_same_all"):
+        found = [r["checks"][kind] for r in records if kind in r["checks"]]
+        if found:
+            summary[kind] = _pool(found)
     return summary
 
 
@@ -378,8 +380,10 @@ def over_seeds(out_dir: str | Path, n_seeds: int, n_events: int = 1_000_000,
               "truth_in_95_interval_share": {
                   fit: float(np.mean([list(r[fit]["truth_in_95_interval"].values())
                                       for r in runs]))
-                  for fit in ("full_subset", "case_control_subset", "case_control_all")},
+                  for fit in ("full_subset", "case_control_subset", "case_control_all",
+                              "full_all") if all(fit in r for r in runs)},
               "load_average_end": os.getloadavg()}
+    pooled["checks"] = recheck([out / f"rem_scale_seed{k}.json" for k in range(n_seeds)])
     (out / "rem_scale_seeds.json").write_text(json.dumps(pooled, indent=2, default=float))
     return pooled
 
