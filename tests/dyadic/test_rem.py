@@ -321,6 +321,33 @@ def test_case_control_agrees_with_full_risk_set_on_the_same_stream(seed):
     assert np.mean(dist < 1.0) >= 0.97, dist.max(axis=0)
 
 
+def test_full_risk_set_newton_spends_one_pass_per_iteration(monkeypatch):
+    # near the optimum the log partial likelihood (a sum over 30,000 events) moves only by
+    # rounding: such steps are kept, and a step below the tolerance ends the fit without a
+    # further pass, so the fit evaluates the full risk set once per Newton iteration (the
+    # line search used to spend 12 passes on these 4 iterations)
+    import sahelmodel.dyadic.rem as rem_module
+    from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
+
+    passes = []
+    inner = rem_module.full_counts_pass
+
+    def counted(*args):
+        passes.append(1)
+        return inner(*args)
+
+    monkeypatch.setattr(rem_module, "full_counts_pass", counted)
+    stream = simulate_rem_counts(n_actors=300, n_events=30_000, rng=1)
+    res = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf,
+                               n_controls=None).fit(stream)
+    assert res.converged and len(passes) == res.n_iter, (len(passes), res.n_iter)
+    ll, grad, _ = inner(*stream_arrays(stream), 300, np.full(300, -np.inf),
+                        res._full_beta())
+    assert ll == pytest.approx(res.loglik, rel=1e-12)
+    g = grad[res.columns]
+    assert g @ res.cov.to_numpy() @ g < 1e-10  # at the optimum to within 1e-5 standard errors
+
+
 @pytest.mark.slow
 def test_case_control_intervals_cover_on_count_streams():
     # the configuration of experiments/rem_scale.py (count statistics, COUNT_EFFECTS, 5% of
