@@ -8,26 +8,41 @@ closure 0.005, shared enemies -0.01, capture from the target 0.1, target capture
 count; 5% of events carry a capture). The simulator keeps only the integer stream (about 40 MB
 for a million events), so the peak memory is that of the fit.
 
-The model has the same six statistics (``half_life=inf``). Three fits:
+The model has the same six statistics (``half_life=inf``). Four fits, each with its CPU
+time, wall time and the process's peak resident memory after it:
 
-1. case-control (m = 10 controls per event) on all 1,000,000 events: CPU time, wall time and
-   the process's peak resident memory;
+1. case-control (m = 10 controls per event) on all 1,000,000 events;
 2. the full risk set (all 999,000 ordered pairs at every event) on the first 50,000 events
    (their statistics computed from the same history: the stream from its start), by
-   incremental updates of the risk-set sums;
-3. case-control on the same 50,000 events.
+   incremental updates of the risk-set sums (:mod:`sahelmodel.dyadic._rem_full_counts`);
+3. case-control on the same 50,000 events;
+4. the full risk set on all 1,000,000 events, run before (1) so that the peak memory after it
+   is that of the full fits (``full_all=False`` leaves it out).
 
-It reports each estimate's distance from the full risk-set fit of the subset in units of that
-fit's standard error (the must-show check is that it is below 1), each fit's distance from
-the true coefficients in units of its own standard error and whether its 95% interval covers
-them, and the difference of (1) and (2) in units of its own standard error. The subset is the
-start of the whole stream, so (as for nested efficient estimators)
-:math:`\operatorname{Var}(\hat\theta_2 - \hat\theta_1) \approx se_2^2 - se_1^2`, barely
-below :math:`se_2^2` since :math:`se_1 \approx 0.05\, se_2`: a correct estimator keeps a single
-coefficient within one :math:`se_2` of the subset fit with probability about 0.68, and all six
-with probability about 0.1, so the one-SE check is reported beside the difference's
-:math:`z` and the joint :math:`\chi^2_6` test of the six differences. ``--seeds K`` repeats
-the comparison over K independently simulated streams (``rem_scale_seeds.json``).
+Two comparisons are recorded under ``checks`` (:func:`add_checks`):
+
+(a) ``case_control_vs_full_same_subset``: fit 3 against fit 2, the same 50,000 events, which
+    isolates what sampling the risk set changes. The full fit is the efficient one, so
+    :math:`\operatorname{Var}(\hat\beta_{cc} - \hat\beta_{full}) \approx se_{cc}^2 -
+    se_{full}^2`, about :math:`se_{full}^2 / m` (:math:`m = 10`): the difference's standard
+    deviation is about :math:`0.32\, se_{full}`, and every coefficient within one
+    :math:`se_{full}` is the check (probability about 0.99 for six coefficients).
+(b) ``case_control_all_vs_full_subset``: fit 1 against fit 2 (the must-show's wording);
+    ``full_all_vs_full_subset``, fit 4 against fit 2, is the same comparison for the full
+    estimator. The subset is the start of the whole stream, so (as for nested efficient
+    estimators) :math:`\operatorname{Var}(\hat\beta_1 - \hat\beta_2) \approx se_2^2 -
+    se_1^2`, barely below :math:`se_2^2` since :math:`se_1 \approx 0.05\, se_2`: a correct
+    estimator keeps a single coefficient within one :math:`se_2` of the subset fit with
+    probability about 0.68 and all six with probability about 0.10. The record gives the
+    distances in :math:`se_2` with that expected count, and the differences in their own
+    standard error :math:`\sqrt{se_2^2 - se_1^2}` with the joint :math:`\chi^2_6` test.
+(c) ``case_control_vs_full_same_all``: fit 1 against fit 4, (a) on all 1,000,000 events.
+
+Each fit's distance from the true coefficients in units of its own standard error, and whether
+its 95% interval covers them, is recorded too. ``--seeds K`` repeats the comparison over K
+independently simulated streams (``rem_scale_seeds.json``). ``--recheck FILE ...`` recomputes
+the checks of stored records in place from their estimates and standard errors (no refit) and
+writes the pooled counts to ``OUT_DIR/rem_scale_checks.json``.
 
 Run ``python experiments/rem_scale.py OUT_DIR``; it writes ``rem_scale.json``.
 ``python experiments/rem_scale.py OUT_DIR --simulated`` compares case-control with the full
@@ -114,9 +129,176 @@ def _difference(sub: Any, whole: Any) -> dict[str, Any]:
             "joint_p_value": float(stats.chi2.sf(chi2, d.size))}
 
 
+def _norm_within(bound: np.ndarray) -> np.ndarray:
+    """P(|N(0, 1)| < bound), elementwise."""
+    from scipy import stats
+
+    return 2.0 * stats.norm.cdf(bound) - 1.0
+
+
+def _estimates(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], np.ndarray,
+                                                              np.ndarray, np.ndarray,
+                                                              np.ndarray]:
+    """Statistic names, then estimates and standard errors of fit summaries ``a`` and ``b``."""
+    names = list(a["params"])
+    return (names, *(np.array([fit[key][k] for k in names]) for fit in (a, b)
+                     for key in ("params", "std_errors")))
+
+
+def check_same_subset(full: dict[str, Any], cc: dict[str, Any], m: int,
+                      joint: dict[str, Any] | None = None) -> dict[str, Any]:
+    r"""Case-control against the full risk set on the same events (what sampling changes).
+
+    ``full`` and ``cc`` are fit summaries (``params`` and ``std_errors`` by statistic). Both
+    estimators use the same events, the full one efficiently, so
+    :math:`\operatorname{Var}(\hat\beta_{cc} - \hat\beta_{full}) \approx se_{cc}^2 -
+    se_{full}^2`, about :math:`se_{full}^2 / m` with :math:`m` controls per event (relative
+    efficiency :math:`m / (m + 1)` near :math:`\beta = 0`). The check passes when every
+    coefficient's difference is below one :math:`se_{full}`, about :math:`\sqrt{m}` standard
+    deviations of the difference, so a correct sampler fails it rarely; the record keeps the
+    theoretical standard deviation of the difference (from the two fits' standard errors and
+    from :math:`se_{full} / \sqrt{m}`), the difference in its units and the probability of
+    the check under that normal approximation, and the joint :math:`\chi^2_k` test of
+    ``joint`` (from :math:`V_{cc} - V_{full}`) where the run stored the covariance matrices.
+    """
+    names, b_f, se_f, b_c, se_c = _estimates(full, cc)
+    d = b_c - b_f
+    sd = np.sqrt(np.maximum(se_c**2 - se_f**2, 0.0))
+    dist = np.abs(d) / se_f
+    p_within = _norm_within(se_f / np.where(sd > 0, sd, np.nan))
+    out = {
+        "what": f"case-control (m = {m}) minus full risk set, same events",
+        "distance_in_se_full": dict(zip(names, dist, strict=True)),
+        "n_within_1_se_full": int(np.sum(dist < 1.0)), "n": len(names),
+        "max_distance_in_se_full": float(dist.max()),
+        "passed": bool(np.all(dist < 1.0)),
+        "sd_of_difference_sqrt_se_cc2_minus_se_full2": dict(zip(names, sd, strict=True)),
+        "sd_of_difference_in_se_full": dict(zip(names, sd / se_f, strict=True)),
+        "sd_of_difference_in_se_full_nominal_1_over_sqrt_m": float(1.0 / np.sqrt(m)),
+        "z_difference_over_its_sd": dict(zip(names, d / sd, strict=True)),
+        "probability_within_1_se_full_per_coefficient": dict(zip(names, p_within,
+                                                                 strict=True)),
+        "probability_all_within": float(np.prod(p_within)),
+    }
+    if joint is not None and "joint_p_value" in joint:
+        out.update({k: joint[k] for k in ("joint_chi2", "df", "joint_p_value")})
+    return out
+
+
+def check_whole_vs_subset(sub_full: dict[str, Any], whole: dict[str, Any],
+                          joint: dict[str, Any] | None = None) -> dict[str, Any]:
+    r"""The fit of the whole stream against the full risk-set fit of its first events.
+
+    The subset is part of the whole, so :math:`\operatorname{Var}(\hat\beta_{whole} -
+    \hat\beta_{sub}) \approx se_{sub}^2 - se_{whole}^2`, nearly :math:`se_{sub}^2` (at 1M
+    against 50k events :math:`se_{whole} \approx 0.05\, se_{sub}`). Two readings: the distance
+    in :math:`se_{sub}` (the must-show's wording), which a correct estimator keeps below 1 for
+    each coefficient with probability :math:`2\Phi(se_{sub} / \sqrt{se_{sub}^2 -
+    se_{whole}^2}) - 1`, about 0.69 (the expected count and the probability that all are within
+    are recorded), and the difference in its own standard error, about :math:`N(0, 1)` per
+    coefficient (passed when the joint :math:`\chi^2_k` test of ``joint``, computed from the
+    covariance matrices, does not reject at 5%).
+    """
+    names, b_s, se_s, b_w, se_w = _estimates(sub_full, whole)
+    d = b_w - b_s
+    dist = np.abs(d) / se_s
+    sd = np.sqrt(np.maximum(se_s**2 - se_w**2, 0.0))
+    z = d / sd
+    p_within = _norm_within(se_s / sd)
+    out: dict[str, Any] = {
+        "what": "whole-stream fit minus full risk-set fit of the first events",
+        "distance_in_se_subset": dict(zip(names, dist, strict=True)),
+        "n_within_1_se_subset": int(np.sum(dist < 1.0)), "n": len(names),
+        "max_distance_in_se_subset": float(dist.max()),
+        "within_1_se_subset_all": bool(np.all(dist < 1.0)),
+        "probability_within_1_se_subset_per_coefficient": dict(zip(names, p_within,
+                                                                   strict=True)),
+        "expected_n_within_1_se_subset": float(p_within.sum()),
+        "probability_all_within_1_se_subset": float(np.prod(p_within)),
+        "sd_of_difference_sqrt_se_sub2_minus_se_whole2": dict(zip(names, sd, strict=True)),
+        "z_difference_over_its_sd": dict(zip(names, z, strict=True)),
+        "n_within_1_96_sd_of_difference": int(np.sum(np.abs(z) < 1.959964)),
+    }
+    if joint is not None and "joint_p_value" in joint:
+        out["joint_chi2"] = joint["joint_chi2"]
+        out["df"] = joint["df"]
+        out["joint_p_value"] = joint["joint_p_value"]
+        out["passed_in_own_se"] = bool(joint["joint_p_value"] > 0.05)
+    return out
+
+
+def add_checks(record: dict[str, Any], m: int = 10) -> dict[str, Any]:
+    """Add both comparisons to a ``rem_scale`` record, from its stored fits (see below)."""
+    checks: dict[str, Any] = {}
+    if "full_subset" in record and "case_control_subset" in record:
+        checks["case_control_vs_full_same_subset"] = check_same_subset(
+            record["full_subset"], record["case_control_subset"], m,
+            record["case_control_subset"].get("difference_from_full_subset"))
+    if "full_subset" in record and "case_control_all" in record:
+        checks["case_control_all_vs_full_subset"] = check_whole_vs_subset(
+            record["full_subset"], record["case_control_all"],
+            record["case_control_all"].get("difference_from_full_subset"))
+    if "full_subset" in record and "full_all" in record:
+        checks["full_all_vs_full_subset"] = check_whole_vs_subset(
+            record["full_subset"], record["full_all"],
+            record["full_all"].get("difference_from_full_subset"))
+    if "full_all" in record and "case_control_all" in record:
+        checks["case_control_vs_full_same_all"] = check_same_subset(
+            record["full_all"], record["case_control_all"], m,
+            record["case_control_all"].get("difference_from_full_all"))
+    record["checks"] = checks
+    return record
+
+
+def _pool(checks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pool one kind of check over streams (see :func:`recheck`)."""
+    from scipy.stats import chi2
+
+    z = np.concatenate([list(c["z_difference_over_its_sd"].values()) for c in checks])
+    out: dict[str, Any] = {"n_streams": len(checks), "n": int(z.size),
+                           "sum_z2_of_difference_over_its_sd": float(np.sum(z**2)),
+                           "p_value_of_sum_z2": float(chi2.sf(np.sum(z**2), z.size)),
+                           "joint_p_values": [c.get("joint_p_value") for c in checks]}
+    if "n_within_1_se_full" in checks[0]:  # same events
+        out["n_within_1_se_full"] = sum(c["n_within_1_se_full"] for c in checks)
+        out["max_distance_in_se_full"] = max(c["max_distance_in_se_full"] for c in checks)
+        out["per_stream_max"] = [c["max_distance_in_se_full"] for c in checks]
+    else:  # whole stream against its start
+        out["n_within_1_se_subset"] = sum(c["n_within_1_se_subset"] for c in checks)
+        out["expected_n_within_1_se_subset"] = float(sum(c["expected_n_within_1_se_subset"]
+                                                         for c in checks))
+        out["n_within_1_96_sd_of_difference"] = sum(c["n_within_1_96_sd_of_difference"]
+                                                    for c in checks)
+    return out
+
+
+def recheck(paths: list[str | Path]) -> dict[str, Any]:
+    r"""Recompute the checks of stored ``rem_scale`` records in place, without refitting.
+
+    The checks need only the stored estimates and standard errors (and the joint test stored
+    with the run), so records made before the checks existed get them unchanged. Returns
+    the pooled summary over the records (the sum of squared :math:`z` of the same-subset
+    differences is about :math:`\chi^2` with one degree of freedom per coefficient, the
+    coefficients treated as independent).
+    """
+    records = []
+    for path in paths:
+        p = Path(path)
+        record = add_checks(json.loads(p.read_text()))
+        p.write_text(json.dumps(record, indent=2, default=float))
+        records.append(record)
+    summary: dict[str, Any] = {"files": [Path(p).name for p in paths]}
+    for kind in ("case_control_vs_full_same_subset", "case_control_all_vs_full_subset",
+                 "full_all_vs_full_subset", "case_control_vs_full_same_all"):
+        found = [r["checks"][kind] for r in records if kind in r["checks"]]
+        if found:
+            summary[kind] = _pool(found)
+    return summary
+
+
 def main(out_dir: str | Path = "results", n_events: int = 1_000_000, n_subset: int = 50_000,
          n_actors: int = 1000, rng: int = 20240324, only_all: bool = False,
-         write: str = "rem_scale.json") -> dict[str, Any]:
+         full_all: bool = True, write: str = "rem_scale.json") -> dict[str, Any]:
     from sahelmodel.dyadic.rem import RelationalEventModel
     from sahelmodel.dyadic.rem_simulate import COUNT_EFFECTS, simulate_rem_counts
 
@@ -146,9 +328,12 @@ def main(out_dir: str | Path = "results", n_events: int = 1_000_000, n_subset: i
     sub = _cut(stream, n_subset)
     stages = [("full_subset", lambda: full.fit(sub)),
               ("case_control_subset", lambda: cc.fit(sub)),
+              ("full_all", lambda: full.fit(stream)),
               ("case_control_all", lambda: cc.fit(stream))]
     if only_all:
         stages = [st for st in stages if st[0] == "case_control_all"]
+    if not full_all:
+        stages = [st for st in stages if st[0] != "full_all"]
     for name, fit in stages:  # the record is written after every stage
         fits[name] = _timed(fit)
         record[f"peak_rss_mb_after_{name}"] = _peak_mb()
@@ -161,6 +346,9 @@ def main(out_dir: str | Path = "results", n_events: int = 1_000_000, n_subset: i
                     (r2.params - ref.params).abs() / ref.std_errors).to_dict()
                 if done != "full_subset":
                     record[done]["difference_from_full_subset"] = _difference(ref, r2)
+        if "full_all" in fits and "case_control_all" in fits:
+            record["case_control_all"]["difference_from_full_all"] = _difference(
+                fits["full_all"][0], fits["case_control_all"][0])
         record["load_average_now"] = os.getloadavg()
         (out / write).write_text(json.dumps(record, indent=2, default=float))
     if "full_subset" in fits and "case_control_all" in fits:
@@ -168,7 +356,8 @@ def main(out_dir: str | Path = "results", n_events: int = 1_000_000, n_subset: i
         record["check_case_control_all_within_1se_of_full_subset"] = {
             "passed": bool(max(dist.values()) < 1.0), "max_distance": max(dist.values()),
             "n_within": int(sum(v < 1.0 for v in dist.values())), "n": len(dist)}
-        (out / write).write_text(json.dumps(record, indent=2, default=float))
+    add_checks(record, m=10)
+    (out / write).write_text(json.dumps(record, indent=2, default=float))
     return record
 
 
@@ -191,8 +380,10 @@ def over_seeds(out_dir: str | Path, n_seeds: int, n_events: int = 1_000_000,
               "truth_in_95_interval_share": {
                   fit: float(np.mean([list(r[fit]["truth_in_95_interval"].values())
                                       for r in runs]))
-                  for fit in ("full_subset", "case_control_subset", "case_control_all")},
+                  for fit in ("full_subset", "case_control_subset", "case_control_all",
+                              "full_all") if all(fit in r for r in runs)},
               "load_average_end": os.getloadavg()}
+    pooled["checks"] = recheck([out / f"rem_scale_seed{k}.json" for k in range(n_seeds)])
     (out / "rem_scale_seeds.json").write_text(json.dumps(pooled, indent=2, default=float))
     return pooled
 
@@ -224,7 +415,12 @@ def compare_on_simulated_stream(out_dir: str | Path = "results", n_actors: int =
 
 if __name__ == "__main__":
     target = sys.argv[1] if len(sys.argv) > 1 else "results"
-    if "--simulated" in sys.argv:
+    if "--recheck" in sys.argv:
+        files = sys.argv[sys.argv.index("--recheck") + 1:]
+        result = recheck(files)
+        Path(target, "rem_scale_checks.json").write_text(json.dumps(result, indent=2,
+                                                                   default=float))
+    elif "--simulated" in sys.argv:
         result = compare_on_simulated_stream(target)
     elif "--seeds" in sys.argv:
         result = over_seeds(target, int(sys.argv[sys.argv.index("--seeds") + 1]))

@@ -32,9 +32,8 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["N_STATS", "STAT_NAMES", "conditional_logit", "conditional_logit_cols",
-           "full_counts_pass", "stats_at",
-           "stream_pass"]
+__all__ = ["N_STATS", "STAT_NAMES", "conditional_logit", "conditional_logit_cols", "group_end",
+           "push_neighbour", "record_event", "rescale", "stats_at", "stream_pass"]
 
 STAT_NAMES = ("inertia", "reciprocity", "triadic_closure", "shared_enemies", "recency",
               "capture_from_target", "target_captured")
@@ -75,6 +74,60 @@ def _dot(beta, x):
     for q in range(x.shape[0]):
         s += beta[q] * x[q]
     return s
+
+
+@numba.njit(cache=True)
+def rescale(decay, t, t_ref, w, cap, cap_any):
+    r"""Move the weights' common scale to ``t`` once it passes :math:`e^{300}`; the new ``t_ref``.
+
+    Decayed weights are stored as :math:`w \, e^{\lambda (t - t_{ref})}`, so a statistic at
+    ``t`` is the stored value times ``exp(-decay * (t - t_ref))``.
+    """
+    if decay * (t - t_ref) > 300.0:
+        shrink = math.exp(-decay * (t - t_ref))
+        w *= shrink
+        cap *= shrink
+        cap_any *= shrink
+        return t
+    return t_ref
+
+
+@numba.njit(cache=True)
+def push_neighbour(nbr, deg, a, b):
+    """Append ``b`` to row ``a`` of the neighbour lists; returns them, doubled in width if full."""
+    if deg[a] == nbr.shape[1]:
+        bigger = np.zeros((nbr.shape[0], 2 * nbr.shape[1]), dtype=nbr.dtype)
+        bigger[:, : nbr.shape[1]] = nbr
+        nbr = bigger
+    nbr[a, deg[a]] = b
+    deg[a] += 1
+    return nbr
+
+
+@numba.njit(cache=True)
+def record_event(s, r, cp, lo, t, inc, w, last, cap, cap_any, out_nbr, out_deg):
+    """Add event ``s -> r`` at ``t`` (capture ``cp -> lo`` or -1) with stored weight ``inc``.
+
+    Returns the out-neighbour array, doubled in width when ``s`` outgrows it.
+    """
+    if w[s, r] == 0.0:
+        out_nbr = push_neighbour(out_nbr, out_deg, s, r)
+    w[s, r] += inc
+    last[s, r] = t
+    if cp >= 0:
+        cap_any[cp] += inc
+        if lo >= 0:
+            cap[cp, lo] += inc
+    return out_nbr
+
+
+@numba.njit(cache=True)
+def group_end(times, g):
+    """One past the last event at the time of event ``g`` (events sorted by time)."""
+    h = g
+    while h < times.shape[0] and times[h] == times[g]:
+        h += 1
+    return h
 
 
 @numba.njit(cache=True)
@@ -129,9 +182,7 @@ def stream_pass(times, senders, receivers, capturers, losers, n_actors, decay, e
     g = 0
     while g < n_ev:
         t = times[g]
-        h = g
-        while h < n_ev and times[h] == t:
-            h += 1
+        h = group_end(times, g)
         # actors entering the risk set up to t, and actors of this group
         while next_entry < n_actors and entry[order[next_entry]] <= t:
             a = order[next_entry]
@@ -146,12 +197,7 @@ def stream_pass(times, senders, receivers, capturers, losers, n_actors, decay, e
                     is_present[a] = True
                     present[n_present] = a
                     n_present += 1
-        if decay * (t - t_ref) > 300.0:
-            shrink = math.exp(-decay * (t - t_ref))
-            w *= shrink
-            cap *= shrink
-            cap_any *= shrink
-            t_ref = t
+        t_ref = rescale(decay, t, t_ref, w, cap, cap_any)
         scale = math.exp(-decay * (t - t_ref))
         n_dyads = n_present * (n_present - 1)
         for e in range(g, h):
@@ -246,22 +292,8 @@ def stream_pass(times, senders, receivers, capturers, losers, n_actors, decay, e
         # update the state with the events of this time
         inc = 1.0 / scale
         for e in range(g, h):
-            s, r = senders[e], receivers[e]
-            if w[s, r] == 0.0:
-                if out_deg[s] == out_nbr.shape[1]:
-                    bigger = np.zeros((n_actors, 2 * out_nbr.shape[1]), dtype=np.int64)
-                    bigger[:, : out_nbr.shape[1]] = out_nbr
-                    out_nbr = bigger
-                out_nbr[s, out_deg[s]] = r
-                out_deg[s] += 1
-            w[s, r] += inc
-            last[s, r] = t
-            cp = capturers[e]
-            if cp >= 0:
-                cap_any[cp] += inc
-                lo = losers[e]
-                if lo >= 0:
-                    cap[cp, lo] += inc
+            out_nbr = record_event(senders[e], receivers[e], capturers[e], losers[e], t, inc,
+                                   w, last, cap, cap_any, out_nbr, out_deg)
         g = h
     return case, ctrl, sizes, (w, last, cap, cap_any, out_nbr, out_deg, t_ref, is_present)
 
@@ -347,178 +379,3 @@ def conditional_logit_cols(case, ctrl, beta, cols):
 def conditional_logit(case, ctrl, beta):
     """:func:`conditional_logit_cols` over every statistic of ``case`` and ``ctrl``."""
     return conditional_logit_cols(case, ctrl, beta, np.arange(case.shape[1]))
-
-
-@numba.njit(cache=True)
-def _add_dyad(i, j, sign, beta, w, last, cap, cap_any, out_nbr, out_deg, x, acc_s, acc_g,
-              acc_h):
-    _stats(i, j, 0.0, 1.0, w, last, cap, cap_any, out_nbr, out_deg, x)
-    e = sign * math.exp(_dot(beta, x))
-    acc_s[0] += e
-    for q in range(x.shape[0]):
-        if x[q] != 0.0:
-            acc_g[q] += e * x[q]
-            for q2 in range(x.shape[0]):
-                acc_h[q, q2] += e * x[q] * x[q2]
-
-
-@numba.njit(cache=True)
-def _enter(a, present, is_present, n_present, beta, w, no_last, cap, cap_any, out_nbr, out_deg,
-           x, acc_s, acc_g, acc_h):
-    if is_present[a]:
-        return n_present
-    for q in range(n_present):
-        j = present[q]
-        _add_dyad(a, j, 1.0, beta, w, no_last, cap, cap_any, out_nbr, out_deg, x, acc_s, acc_g,
-                  acc_h)
-        _add_dyad(j, a, 1.0, beta, w, no_last, cap, cap_any, out_nbr, out_deg, x, acc_s, acc_g,
-                  acc_h)
-    is_present[a] = True
-    present[n_present] = a
-    return n_present + 1
-
-
-@numba.njit(cache=True)
-def _push(nbr, deg, a, b):
-    if deg[a] == nbr.shape[1]:
-        bigger = np.zeros((nbr.shape[0], 2 * nbr.shape[1]), dtype=np.int64)
-        bigger[:, : nbr.shape[1]] = nbr
-        nbr = bigger
-    nbr[a, deg[a]] = b
-    deg[a] += 1
-    return nbr
-
-
-@numba.njit(cache=True)
-def full_counts_pass(times, senders, receivers, capturers, losers, n_actors, entry, beta):
-    r"""Full risk-set log partial likelihood, gradient and Hessian for undecayed statistics.
-
-    With counts (no decay) and no recency term every statistic is constant between events, so
-    the risk-set sums :math:`S = \sum e^{\beta^\top x}`, :math:`G = \sum e^{\beta^\top x} x`
-    and :math:`H = \sum e^{\beta^\top x} x x^\\top` are updated after each event only for
-    the dyads whose statistics it changes (the dyad and its reverse, the two-paths and shared
-    targets through the event, the capture dyad and every dyad aimed at the capturer).
-    ``beta[4]`` (recency) must be 0. Returns ``(loglik, grad, hess)``.
-    """
-    n = n_actors
-    k_st = N_STATS
-    n_ev = times.shape[0]
-    w = np.zeros((n, n))
-    cap = np.zeros((n, n))
-    cap_any = np.zeros(n)
-    no_last = np.full((n, n), -np.inf)
-    out_nbr = np.zeros((n, 8), dtype=np.int64)
-    out_deg = np.zeros(n, dtype=np.int64)
-    in_nbr = np.zeros((n, 8), dtype=np.int64)
-    in_deg = np.zeros(n, dtype=np.int64)
-    linked = np.zeros((n, n), dtype=np.bool_)
-    mark = np.full((n, n), -1, dtype=np.int64)
-    present = np.empty(n, dtype=np.int64)
-    is_present = np.zeros(n, dtype=np.bool_)
-    n_present = 0
-    order = np.argsort(entry, kind="mergesort")
-    next_entry = 0
-    acc_s = np.zeros(1)
-    acc_g = np.zeros(k_st)
-    acc_h = np.zeros((k_st, k_st))
-    x = np.zeros(k_st)
-    ll = 0.0
-    grad = np.zeros(k_st)
-    hess = np.zeros((k_st, k_st))
-    aff_i = np.empty(64, dtype=np.int64)
-    aff_j = np.empty(64, dtype=np.int64)
-    g = 0
-    while g < n_ev:
-        t = times[g]
-        h = g
-        while h < n_ev and times[h] == t:
-            h += 1
-        # entering actors: add their dyads with every actor already present
-        while next_entry < n and entry[order[next_entry]] <= t:
-            n_present = _enter(order[next_entry], present, is_present, n_present, beta, w,
-                               no_last, cap, cap_any, out_nbr, out_deg, x, acc_s, acc_g, acc_h)
-            next_entry += 1
-        for e in range(g, h):
-            for a in (senders[e], receivers[e]):
-                n_present = _enter(a, present, is_present, n_present, beta, w, no_last, cap,
-                                   cap_any, out_nbr, out_deg, x, acc_s, acc_g, acc_h)
-        s_tot = acc_s[0]
-        for e in range(g, h):
-            _stats(senders[e], receivers[e], 0.0, 1.0, w, no_last, cap, cap_any, out_nbr,
-                   out_deg, x)
-            ll += _dot(beta, x) - math.log(s_tot)
-            for q in range(k_st):
-                mq = acc_g[q] / s_tot
-                grad[q] += x[q] - mq
-                for q2 in range(k_st):
-                    hess[q, q2] -= acc_h[q, q2] / s_tot - mq * acc_g[q2] / s_tot
-        # 1. neighbour lists (weights unchanged, so no statistic changes yet)
-        for e in range(g, h):
-            s, r = senders[e], receivers[e]
-            if not linked[s, r]:
-                linked[s, r] = True
-                out_nbr = _push(out_nbr, out_deg, s, r)
-                in_nbr = _push(in_nbr, in_deg, r, s)
-        # 2. affected dyads, without repeats
-        n_aff = 0
-        for e in range(g, h):
-            s, r = senders[e], receivers[e]
-            cp, lo = capturers[e], losers[e]
-            extra = out_deg[r] + in_deg[s] + 2 * in_deg[r] + 2 + (n_present + 1 if cp >= 0
-                                                                   else 0)
-            if n_aff + extra > aff_i.shape[0]:
-                size = 2 * (n_aff + extra)
-                bi = np.empty(size, dtype=np.int64)
-                bj = np.empty(size, dtype=np.int64)
-                bi[:n_aff] = aff_i[:n_aff]
-                bj[:n_aff] = aff_j[:n_aff]
-                aff_i, aff_j = bi, bj
-            cands_i = np.empty(extra, dtype=np.int64)
-            cands_j = np.empty(extra, dtype=np.int64)
-            m = 0
-            cands_i[m], cands_j[m] = s, r
-            m += 1
-            cands_i[m], cands_j[m] = r, s
-            m += 1
-            for q in range(out_deg[r]):
-                cands_i[m], cands_j[m] = s, out_nbr[r, q]
-                m += 1
-            for q in range(in_deg[s]):
-                cands_i[m], cands_j[m] = in_nbr[s, q], r
-                m += 1
-            for q in range(in_deg[r]):
-                cands_i[m], cands_j[m] = s, in_nbr[r, q]
-                m += 1
-                cands_i[m], cands_j[m] = in_nbr[r, q], s
-                m += 1
-            if cp >= 0:
-                if lo >= 0:
-                    cands_i[m], cands_j[m] = cp, lo
-                    m += 1
-                for q in range(n_present):
-                    cands_i[m], cands_j[m] = present[q], cp
-                    m += 1
-            for q in range(m):
-                i, j = cands_i[q], cands_j[q]
-                if i == j or not is_present[i] or not is_present[j] or mark[i, j] == g:
-                    continue
-                mark[i, j] = g
-                aff_i[n_aff] = i
-                aff_j[n_aff] = j
-                n_aff += 1
-        # 3. remove their old terms, 4. update the state, 5. add their new terms
-        for q in range(n_aff):
-            _add_dyad(aff_i[q], aff_j[q], -1.0, beta, w, no_last, cap, cap_any, out_nbr,
-                      out_deg, x, acc_s, acc_g, acc_h)
-        for e in range(g, h):
-            w[senders[e], receivers[e]] += 1.0
-            cp = capturers[e]
-            if cp >= 0:
-                cap_any[cp] += 1.0
-                if losers[e] >= 0:
-                    cap[cp, losers[e]] += 1.0
-        for q in range(n_aff):
-            _add_dyad(aff_i[q], aff_j[q], 1.0, beta, w, no_last, cap, cap_any, out_nbr,
-                      out_deg, x, acc_s, acc_g, acc_h)
-        g = h
-    return ll, grad, hess

@@ -17,7 +17,7 @@ import math
 import numba
 import numpy as np
 
-from sahelmodel.dyadic._rem_core import N_STATS, _stats
+from sahelmodel.dyadic._rem_core import N_STATS, _stats, record_event, rescale
 
 __all__ = ["simulate_stream"]
 
@@ -44,12 +44,7 @@ def simulate_stream(n_actors, beta, baseline, decay, n_events, p_capture, seed):
     t_ref = 0.0
     e = 0
     while e < n_events:
-        if decay * (t - t_ref) > 300.0:
-            shrink = math.exp(-decay * (t - t_ref))
-            w *= shrink
-            cap *= shrink
-            cap_any *= shrink
-            t_ref = t
+        t_ref = rescale(decay, t, t_ref, w, cap, cap_any)
         scale = math.exp(-decay * (t - t_ref))
         total = 0.0
         for i in range(n):
@@ -82,18 +77,12 @@ def simulate_stream(n_actors, beta, baseline, decay, n_events, p_capture, seed):
         times[e] = t
         snd[e] = i
         rcv[e] = j
-        inc = 1.0 / scale
-        if w[i, j] == 0.0:
-            out_nbr[i, out_deg[i]] = j
-            out_deg[i] += 1
-        w[i, j] += inc
-        last[i, j] = t
         if np.random.random() < p_capture:
             if np.random.random() < 0.5:
                 cpt[e], lsr[e] = i, j
             else:
                 cpt[e], lsr[e] = j, i
-            cap_any[cpt[e]] += inc
-            cap[cpt[e], lsr[e]] += inc
+        out_nbr = record_event(i, j, cpt[e], lsr[e], t, 1.0 / scale, w, last, cap, cap_any,
+                               out_nbr, out_deg)
         e += 1
     return times, snd, rcv, cpt, lsr

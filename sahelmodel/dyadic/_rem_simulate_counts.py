@@ -29,18 +29,9 @@ import math
 import numba
 import numpy as np
 
+from sahelmodel.dyadic._rem_full_counts import raise_counts
+
 __all__ = ["simulate_counts_stream"]
-
-
-@numba.njit(cache=True)
-def _grow(nbr, deg, a, b):
-    if deg[a] == nbr.shape[1]:
-        bigger = np.zeros((nbr.shape[0], 2 * nbr.shape[1]), dtype=np.int32)
-        bigger[:, : nbr.shape[1]] = nbr
-        nbr = bigger
-    nbr[a, deg[a]] = b
-    deg[a] += 1
-    return nbr
 
 
 @numba.njit(cache=True, inline="always")
@@ -74,6 +65,9 @@ def simulate_counts_stream(n_actors, beta, baseline, n_events, p_capture, seed):
     out_deg = np.zeros(n, dtype=np.int64)
     in_nbr = np.zeros((n, 8), dtype=np.int32)
     in_deg = np.zeros(n, dtype=np.int64)
+    ci = np.empty(4 * n, dtype=np.int64)
+    cj = np.empty(4 * n, dtype=np.int64)
+    ck = np.empty(4 * n, dtype=np.int64)
     times = np.zeros(n_events)
     snd = np.zeros(n_events, dtype=np.int32)
     rcv = np.zeros(n_events, dtype=np.int32)
@@ -106,28 +100,9 @@ def simulate_counts_stream(n_actors, beta, baseline, n_events, p_capture, seed):
         times[e] = t
         snd[e] = s
         rcv[e] = r
-        a = w[s, r]
-        if a == 0.0:
-            out_nbr = _grow(out_nbr, out_deg, s, r)
-            in_nbr = _grow(in_nbr, in_deg, r, s)
-        w[s, r] = a + 1.0
-        _bump(rate, row, s, r, f[0])  # inertia of s -> r
-        _bump(rate, row, r, s, f[1])  # reciprocity of r -> s
-        if f[2] != 1.0:  # two-paths s -> r -> j and i -> s -> r
-            for q in range(out_deg[r]):
-                j = out_nbr[r, q]
-                if j != s and w[r, j] > a:
-                    _bump(rate, row, s, j, f[2])
-            for q in range(in_deg[s]):
-                i = in_nbr[s, q]
-                if i != r and w[i, s] > a:
-                    _bump(rate, row, i, r, f[2])
-        if f[3] != 1.0:  # shared target r of s and j
-            for q in range(in_deg[r]):
-                j = in_nbr[r, q]
-                if j != s and w[j, r] > a:
-                    _bump(rate, row, s, j, f[3])
-                    _bump(rate, row, j, s, f[3])
+        out_nbr, in_nbr, m = raise_counts(s, r, w, out_nbr, out_deg, in_nbr, in_deg, ci, cj, ck)
+        for q in range(m):
+            _bump(rate, row, ci[q], cj[q], f[ck[q]])
         if np.random.random() < p_capture:
             if np.random.random() < 0.5:
                 c, lo = s, r

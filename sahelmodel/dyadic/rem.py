@@ -48,10 +48,10 @@ from sahelmodel.dyadic._rem_core import (
     MODE_SAMPLE,
     STAT_NAMES,
     conditional_logit_cols,
-    full_counts_pass,
     stats_at,
     stream_pass,
 )
+from sahelmodel.dyadic._rem_full_counts import full_counts_pass
 from sahelmodel.events import EventTable
 
 __all__ = ["STAT_NAMES", "EventStream", "RelationalEventModel", "RelationalEventResults",
@@ -277,11 +277,18 @@ class RelationalEventModel:
                 step = np.linalg.solve(-hess, grad)
             except np.linalg.LinAlgError:
                 break
+            if np.max(np.abs(step)) < self.tol:  # converged: the step is below the tolerance
+                beta = beta + step
+                converged = True
+                break
+            # a step is kept unless it lowers the log partial likelihood by more than its
+            # rounding (a sum over the events: about 1e-12 of its size over 1M events)
+            slack = 1e-10 + 1e-11 * abs(ll)
             scale = 1.0
             while True:
                 new = beta + scale * step
                 ll_new, g_new, h_new = evaluate(new)
-                if (np.isfinite(ll_new) and ll_new >= ll - 1e-10) or scale < 1e-6:
+                if (np.isfinite(ll_new) and ll_new >= ll - slack) or scale < 1e-6:
                     break
                 scale /= 2.0
             beta, ll, grad, hess = new, ll_new, g_new, h_new

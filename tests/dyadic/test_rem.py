@@ -11,9 +11,9 @@ from sahelmodel.dyadic._rem_core import (
     MODE_FULL,
     MODE_SAMPLE,
     conditional_logit,
-    full_counts_pass,
     stream_pass,
 )
+from sahelmodel.dyadic._rem_full_counts import full_counts_pass
 from sahelmodel.dyadic._rem_reference import reference_statistics
 from sahelmodel.dyadic.rem import RelationalEventModel, event_stream
 from sahelmodel.dyadic.rem_simulate import DEFAULT_EFFECTS, simulate_rem
@@ -108,15 +108,19 @@ def test_conditional_logit_derivatives_match_finite_differences():
 
 
 @pytest.mark.parametrize("active", [False, True])
-def test_incremental_full_risk_set_equals_brute_force(active):
+@pytest.mark.parametrize("n, n_events", [(8, 120), (12, 3000)])
+def test_incremental_full_risk_set_equals_brute_force(active, n, n_events):
+    # the longer stream takes degrees past the neighbour lists' first capacity (8), raises
+    # counts into the hundreds and passes several recomputations of the sums (every 64 n^2
+    # dyad updates)
     rng = np.random.default_rng(5)
-    n = 8
-    arrays = _random_stream(rng, n, 120, ties=True)
+    arrays = _random_stream(rng, n, n_events, ties=True)
     entry = (np.sort(rng.uniform(0, 30, n)) if active else np.full(n, -np.inf))
-    beta = np.array([0.2, 0.1, 0.05, -0.1, 0.0, 0.3, 0.1])
+    beta = np.array([0.02, 0.01, 0.005, -0.01, 0.0, 0.03, 0.01]) * (10 if n_events < 1000
+                                                                   else 0.5)
     ll, grad, hess = full_counts_pass(*arrays, n, entry, beta)
     out, h_ref, _, _ = stream_pass(*arrays, n, 0.0, entry, MODE_FULL, 0, 1, beta,
-                                   np.zeros(120, dtype=np.bool_))
+                                   np.zeros(n_events, dtype=np.bool_))
     keep = [0, 1, 2, 3, 5, 6]  # the brute force also reports the (unused) recency statistic
     assert ll == pytest.approx(out[0, 0], rel=1e-12)
     np.testing.assert_allclose(grad[keep], out[1, keep], rtol=1e-9, atol=1e-9)
@@ -283,6 +287,65 @@ def test_count_simulator_rates_are_the_estimators_statistics(seed):
     assert x[:, 2].max() > 10 and x[:, 3].max() > 10  # the closure counts are exercised
     np.testing.assert_allclose(rate[ii, jj], np.exp(x @ beta), rtol=1e-10)
     assert np.all(np.diag(rate) == 0.0)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_case_control_agrees_with_full_risk_set_on_the_same_stream(seed):
+    # what sampling the risk set changes, on one stream (150 actors x 4,000 events, the
+    # configuration of experiments/rem_scale.py): the full fit is efficient, so the difference
+    # of a case-control fit (m = 10) from it has variance about se_cc^2 - se_full^2, about
+    # se_full^2 / m. Over 20 draws of the controls: that SD is 0.2-0.5 se_full (1/sqrt(10) =
+    # 0.32 at beta = 0), the squared differences in its units average about 1 (120 values,
+    # sd of the mean about 0.13 if independent: bounds 0.6-1.5), no coefficient's mean
+    # difference is off by more than 1 of its SD (4.5 / sqrt(20)), and at least 97% of the
+    # differences are below one se_full (about 3.2 SD: 99.8% in theory)
+    from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
+
+    stream = simulate_rem_counts(n_actors=150, n_events=4000, rng=seed)
+    full = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf,
+                                n_controls=None).fit(stream)
+    se_f = full.std_errors.to_numpy()
+    z, dist = [], []
+    for k in range(20):
+        cc = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf, n_controls=10,
+                                  rng=k).fit(stream)
+        assert cc.converged
+        d = (cc.params - full.params).to_numpy()
+        sd = np.sqrt(cc.std_errors.to_numpy() ** 2 - se_f**2)
+        assert np.all((sd / se_f > 0.2) & (sd / se_f < 0.5)), sd / se_f
+        z.append(d / sd)
+        dist.append(np.abs(d) / se_f)
+    z, dist = np.array(z), np.array(dist)
+    assert 0.6 < np.mean(z**2) < 1.5, np.mean(z**2, axis=0)
+    assert np.all(np.abs(z.mean(axis=0)) < 1.0), z.mean(axis=0)
+    assert np.mean(dist < 1.0) >= 0.97, dist.max(axis=0)
+
+
+def test_full_risk_set_newton_spends_one_pass_per_iteration(monkeypatch):
+    # near the optimum the log partial likelihood (a sum over 30,000 events) moves only by
+    # rounding: such steps are kept, and a step below the tolerance ends the fit without a
+    # further pass, so the fit evaluates the full risk set once per Newton iteration (the
+    # line search used to spend 12 passes on these 4 iterations)
+    import sahelmodel.dyadic.rem as rem_module
+    from sahelmodel.dyadic.rem_simulate import simulate_rem_counts
+
+    passes = []
+    inner = rem_module.full_counts_pass
+
+    def counted(*args):
+        passes.append(1)
+        return inner(*args)
+
+    monkeypatch.setattr(rem_module, "full_counts_pass", counted)
+    stream = simulate_rem_counts(n_actors=300, n_events=30_000, rng=1)
+    res = RelationalEventModel(statistics=COUNT_STATS, half_life=np.inf,
+                               n_controls=None).fit(stream)
+    assert res.converged and len(passes) == res.n_iter, (len(passes), res.n_iter)
+    ll, grad, _ = inner(*stream_arrays(stream), 300, np.full(300, -np.inf),
+                        res._full_beta())
+    assert ll == pytest.approx(res.loglik, rel=1e-12)
+    g = grad[res.columns]
+    assert g @ res.cov.to_numpy() @ g < 1e-10  # at the optimum to within 1e-5 standard errors
 
 
 @pytest.mark.slow
