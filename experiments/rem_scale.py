@@ -27,7 +27,7 @@ Two comparisons are recorded under ``checks`` (:func:`add_checks`):
     se_{full}^2`, about :math:`se_{full}^2 / m` (:math:`m = 10`): the difference's standard
     deviation is about :math:`0.32\, se_{full}`, and every coefficient within one
     :math:`se_{full}` is the check (probability about 0.99 for six coefficients).
-(b) ``case_control_all_vs_full_subset``: fit 1 against fit 2 (the must-show's wording);
+(b) ``case_control_all_vs_full_subset``: fit 1 against fit 2 (the cross-subset comparison);
     ``full_all_vs_full_subset``, fit 4 against fit 2, is the same comparison for the full
     estimator. The subset is the start of the whole stream, so (as for nested efficient
     estimators) :math:`\operatorname{Var}(\hat\beta_1 - \hat\beta_2) \approx se_2^2 -
@@ -192,7 +192,7 @@ def check_whole_vs_subset(sub_full: dict[str, Any], whole: dict[str, Any],
     The subset is part of the whole, so :math:`\operatorname{Var}(\hat\beta_{whole} -
     \hat\beta_{sub}) \approx se_{sub}^2 - se_{whole}^2`, nearly :math:`se_{sub}^2` (at 1M
     against 50k events :math:`se_{whole} \approx 0.05\, se_{sub}`). Two readings: the distance
-    in :math:`se_{sub}` (the must-show's wording), which a correct estimator keeps below 1 for
+    in :math:`se_{sub}` (the cross-subset comparison), which a correct estimator keeps below 1 for
     each coefficient with probability :math:`2\Phi(se_{sub} / \sqrt{se_{sub}^2 -
     se_{whole}^2}) - 1`, about 0.69 (the expected count and the probability that all are within
     are recorded), and the difference in its own standard error, about :math:`N(0, 1)` per
