@@ -34,6 +34,7 @@ from sahelmodel._summary import Summary
 from sahelmodel._validation import check_choice, check_level, check_positive
 from sahelmodel.dyadic._latent_gibbs import design_moments, run_chain
 from sahelmodel.dyadic._latent_mcmc import ess_bulk, rhat
+from sahelmodel.dyadic.protocol import training_frame
 
 __all__ = ["FittedLatentForecaster", "LatentFactorForecaster", "LatentFactorModel",
            "LatentFactorResults"]
@@ -572,12 +573,7 @@ class LatentFactorForecaster:
 
     def fit(self, data: Any, rows: np.ndarray) -> FittedLatentForecaster:
         """Fit on ``data.frame.iloc[rows]`` and the hidden rows of the periods they cover."""
-        full = data.frame
-        keep = np.zeros(len(full), dtype=bool)
-        keep[np.asarray(rows, dtype=np.int64)] = True
-        period = full["period_index"].to_numpy()
-        keep |= full["y"].isna().to_numpy() & np.isin(period, np.unique(period[keep]))
-        frame = full.loc[keep]
+        frame = training_frame(data.frame, rows, hidden=True)
         directed = bool(getattr(data, "directed", True))
         return FittedLatentForecaster(results=self._model().fit(frame), directed=directed)
 

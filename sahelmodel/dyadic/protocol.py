@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sahelmodel.dyadic.data import DyadData
 
 __all__ = ["DyadModel", "FittedDyadModel", "FrameModel"]
@@ -72,6 +74,23 @@ class _FittedFrameModel:
     def predict_proba(self, data: DyadData, rows: np.ndarray) -> np.ndarray:
         cells = data.frame.iloc[np.asarray(rows, dtype=np.int64)]
         return np.asarray(self.results.predict_proba(cells), dtype=float)
+
+
+def training_frame(frame: pd.DataFrame, rows: Any, *, hidden: bool = False) -> pd.DataFrame:
+    """The rows of ``frame`` a model is fitted on: ``frame.iloc[rows]``.
+
+    With ``hidden``, also the hidden rows (outcome NaN) of the periods the training rows
+    cover, in frame order; rows of periods with no training row (a rolling origin's future)
+    are never included.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if not hidden:
+        return frame.iloc[rows]
+    keep = np.zeros(len(frame), dtype=bool)
+    keep[rows] = True
+    period = frame["period_index"].to_numpy()
+    keep |= frame["y"].isna().to_numpy() & np.isin(period, np.unique(period[keep]))
+    return frame.loc[keep]
 
 
 @dataclass(frozen=True)
@@ -116,13 +135,5 @@ class FrameModel:
 
     def fit(self, data: DyadData, rows: np.ndarray) -> _FittedFrameModel:
         """Fit ``spec`` on the training rows (and, with ``hidden_rows``, the hidden ones)."""
-        frame = data.frame
-        if self.hidden_rows:
-            keep = np.zeros(len(frame), dtype=bool)
-            keep[np.asarray(rows, dtype=np.int64)] = True
-            period = frame["period_index"].to_numpy()
-            keep |= frame["y"].isna().to_numpy() & np.isin(period, np.unique(period[keep]))
-            sub = frame.loc[keep]
-        else:
-            sub = frame.iloc[np.asarray(rows, dtype=np.int64)]
-        return _FittedFrameModel(self.spec.fit(sub))
+        return _FittedFrameModel(self.spec.fit(training_frame(data.frame, rows,
+                                                              hidden=self.hidden_rows)))
