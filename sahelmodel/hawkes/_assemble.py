@@ -20,7 +20,7 @@ import pandas as pd
 from sahelmodel.hawkes.results import HawkesResults, diag_warning
 
 if TYPE_CHECKING:
-    from sahelmodel.hawkes._search import SearchTable
+    from sahelmodel.hawkes.model import _Estimate
 
 __all__ = ["at_bound", "build_results", "degenerate_causes", "summary_notes"]
 
@@ -92,13 +92,15 @@ def degenerate_causes(layout, data, theta: np.ndarray, bound: tuple[str, ...], r
     return tuple(causes)
 
 
-def build_results(model, event_times, data, layout, fun, theta, n_iter, converged, message, *,
-                  search: SearchTable | None = None,
-                  decay_profile: pd.Series | None = None) -> HawkesResults:
-    """Assemble :class:`HawkesResults`: observed information, covariances, checks, warnings."""
-    from sahelmodel.hawkes._search import disagreement
+def build_results(model, event_times, est: _Estimate) -> HawkesResults:
+    """Assemble :class:`HawkesResults`: observed information, covariances, checks, warnings.
 
-    ll, _ = fun(theta)
+    ``est`` is where the search ended (``Hawkes._estimate``).
+    """
+    from sahelmodel.hawkes._search import disagreement, profile_series
+
+    data, layout, fun, theta, search = est.data, est.layout, est.fun, est.theta, est.table
+    ll = est.loglik
     names = layout.names
     bound = at_bound(layout, theta)
     free = np.array([n not in bound for n in names])
@@ -120,11 +122,10 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
         params=pd.Series(x, index=list(names), name="estimate"),
         cov=pd.DataFrame(cov_nat, index=list(names), columns=list(names)),
         model=model, event_times=event_times, loglik=float(ll), nobs=int(data.times.size),
-        converged=converged, n_iter=n_iter, message=message, theta=theta,
+        converged=est.converged, n_iter=est.n_iter, message=est.message, theta=theta,
         cov_theta=cov_theta, cov_ok=cov_ok, at_bound=bound, data=data, layout=layout,
-        search=None if search is None else search.frame(), decay_profile=decay_profile)
-    if search is not None:  # other maxima: kept for the profile intervals
-        res._cache["maxima"] = search.maxima()
+        search=search.frame(), decay_profile=profile_series(est.profile))
+    res._cache["maxima"] = search.maxima()  # other maxima: kept for the profile intervals
     causes = degenerate_causes(layout, data, theta, bound, res.branching_ratio)
     object.__setattr__(res, "degenerate_causes", causes)
     warn = diag_warning()
@@ -138,12 +139,11 @@ def build_results(model, event_times, data, layout, fun, theta, n_iter, converge
                       stacklevel=3)
     if causes:
         warnings.warn("degenerate Hawkes fit: " + "; ".join(causes), warn, stacklevel=3)
-    if search is not None:
-        n_max, gap = disagreement(res.search)
-        if n_max > 1 and gap < 2.0:
-            warnings.warn(f"the starts of the search reached {n_max} different maxima; the "
-                          f"runner-up is only {gap:.3g} log-likelihood units below the best "
-                          "(see .search)", warn, stacklevel=3)
+    n_max, gap = disagreement(res.search)
+    if n_max > 1 and gap < 2.0:
+        warnings.warn(f"the starts of the search reached {n_max} different maxima; the "
+                      f"runner-up is only {gap:.3g} log-likelihood units below the best "
+                      "(see .search)", warn, stacklevel=3)
     return res
 
 

@@ -140,7 +140,6 @@ def refit_simulated(rng: np.random.Generator, *, inputs: dict[str, Any],
             rho = spectral_radius(est.layout, est.data, est.theta)
             degenerate = bool(degenerate_causes(est.layout, est.data, est.theta,
                                                 at_bound(est.layout, est.theta), rho))
-            loglik = float(est.fun(est.theta)[0])
     except (HawkesFitError, SimulationOverflowError, ValueError, ArithmeticError,
             np.linalg.LinAlgError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
@@ -153,7 +152,7 @@ def refit_simulated(rng: np.random.Generator, *, inputs: dict[str, Any],
             with np.errstate(all="ignore"):
                 at_truth = float(est.fun(np.asarray(theta, dtype=float))[0])
             if np.isfinite(at_truth):
-                dev = max(2.0 * (loglik - at_truth), 0.0)
+                dev = max(2.0 * (est.loglik - at_truth), 0.0)
         out["deviance"] = dev
     return out
 

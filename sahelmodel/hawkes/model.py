@@ -369,15 +369,12 @@ class Hawkes:
 
     def _fit(self, event_times: EventTimes):
         from sahelmodel.hawkes._assemble import build_results
-        from sahelmodel.hawkes._search import profile_series
 
         est = self._estimate(event_times)
         if not est.converged:
             warnings.warn(f"Hawkes {self.method.upper()} did not converge at the best maximum "
                           f"found: {est.message}", HawkesWarning, stacklevel=3)
-        return build_results(self, event_times, est.data, est.layout, est.fun, est.theta,
-                             est.n_iter, est.converged, est.message, search=est.table,
-                             decay_profile=profile_series(est.profile))
+        return build_results(self, event_times, est)
 
     def _estimate(self, event_times: EventTimes) -> _Estimate:
         """The search for the maximum, without the results around it (bootstrap refits)."""
@@ -441,6 +438,11 @@ class _Estimate(NamedTuple):
     message: str
     table: Any  # _search.SearchTable
     profile: tuple[np.ndarray, np.ndarray] | None  # (decays, profile log-likelihood)
+
+    @property
+    def loglik(self) -> float:
+        """The log-likelihood at ``theta`` (the search evaluated it at every start's end)."""
+        return float(self.table.rows[self.table.best]["loglik"])
 
 
 def _bounds(layout: Layout) -> np.ndarray:
